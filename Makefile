@@ -1,0 +1,49 @@
+# privgw: `make templates` then `make test` on a fresh clone; nothing else is needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXAMPLES := $(sort $(wildcard examples/*.yaml))
+PY_PATHS := src tests $(wildcard bench)
+
+.PHONY: all venv templates test lint bench format constraints clean
+
+all: templates test
+
+$(STAMP): setup.cfg pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements/constraints.txt -e '.[test,dev]'
+	touch $@
+
+venv: $(STAMP)
+
+## Build every example into templates/ (linted) and the config JSON Schema into schema/.
+templates: $(STAMP)
+	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml
+	$(BIN)/privgw schema --output schema/privgw.schema.json
+
+## The whole test suite (includes the staleness check of templates/ and schema/).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Static checks: ruff (lint + format) and mypy --strict.
+lint: $(STAMP)
+	$(BIN)/ruff check $(PY_PATHS)
+	$(BIN)/ruff format --check $(PY_PATHS)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format $(PY_PATHS)
+	$(BIN)/ruff check --fix $(PY_PATHS)
+
+## Benchmarks: timings and scaling, printed and written to bench/results.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --output bench/results.md
+
+constraints: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^privgw' > requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

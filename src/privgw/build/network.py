@@ -1,0 +1,86 @@
+"""The execute-api interface endpoint and the security group in front of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import GetAtt, Ref, Select, Split, Sub
+from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
+
+from privgw import naming
+from privgw.build.common import tags_for
+from privgw.config import Config
+
+HTTPS = 443
+
+#: CDK's idiom for "no egress": a rule no packet can match, which stops CloudFormation from
+#: adding its default allow-all egress rule. An interface endpoint never opens connections.
+NO_EGRESS = SecurityGroupRule(
+    IpProtocol="icmp",
+    FromPort=252,
+    ToPort=86,
+    CidrIp="255.255.255.255/32",
+    Description="Disallow all outbound traffic (the endpoint only answers)",
+)
+
+
+def endpoint_security_group(cfg: Config) -> SecurityGroup:
+    """One described HTTPS rule per allowed CIDR and source group; no egress."""
+    network = cfg.network_required
+    rules = []
+    for cidr in network.allowed_cidrs:
+        key = "CidrIpv6" if ":" in cidr else "CidrIp"
+        rules.append(
+            SecurityGroupRule(
+                IpProtocol="tcp",
+                FromPort=HTTPS,
+                ToPort=HTTPS,
+                Description=f"HTTPS to the {cfg.name} API endpoint from {cidr}",
+                **{key: cidr},
+            )
+        )
+    for group in network.source_security_group_ids:
+        rules.append(
+            SecurityGroupRule(
+                IpProtocol="tcp",
+                FromPort=HTTPS,
+                ToPort=HTTPS,
+                SourceSecurityGroupId=group,
+                Description=f"HTTPS to the {cfg.name} API endpoint from members of {group}",
+            )
+        )
+    return SecurityGroup(
+        naming.ENDPOINT_SECURITY_GROUP,
+        GroupDescription=f"HTTPS from callers to the execute-api endpoint of {cfg.name}",
+        VpcId=network.vpc_id,
+        SecurityGroupIngress=rules,
+        SecurityGroupEgress=[NO_EGRESS],
+        Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api-endpoint"),
+    )
+
+
+def vpc_endpoint(cfg: Config) -> VPCEndpoint:
+    """The interface endpoint for execute-api in this stack's region."""
+    network = cfg.network_required
+    return VPCEndpoint(
+        naming.ENDPOINT,
+        VpcEndpointType="Interface",
+        ServiceName=Sub("com.amazonaws.${AWS::Region}.execute-api"),
+        VpcId=network.vpc_id,
+        SubnetIds=list(network.subnet_ids),
+        SecurityGroupIds=[Ref(naming.ENDPOINT_SECURITY_GROUP)],
+        PrivateDnsEnabled=cfg.endpoint.private_dns,
+        Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api"),
+    )
+
+
+def endpoint_ids(cfg: Config) -> list[Any]:
+    """Every endpoint allowed to call the API: the created one first, then existing ids."""
+    ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
+    ids.extend(cfg.endpoint.existing_ids)
+    return ids
+
+
+def created_endpoint_dns_name() -> Select:
+    """The regional DNS name of the created endpoint (first DnsEntries item, after the zone id)."""
+    return Select(1, Split(":", Select(0, GetAtt(naming.ENDPOINT, "DnsEntries"))))

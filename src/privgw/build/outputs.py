@@ -1,0 +1,112 @@
+"""Stack outputs: the ids and every way to call the private API (AWS-FACTS §1), ready to paste."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from troposphere import Join, Output, Ref, Sub
+
+from privgw import naming
+from privgw.build.network import created_endpoint_dns_name, endpoint_ids
+from privgw.config import Config, Route
+
+API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+
+
+def example_path(cfg: Config) -> tuple[str, str]:
+    """(method, path) of a real route to show in the curl line: parameters get sample values."""
+    route: Route = next((r for r in cfg.routes if r.method in ("GET", "ANY")), cfg.routes[0])
+    path = re.sub(r"/\{[^}/]+\+\}$", "/", route.path)
+    path = re.sub(r"\{[^}/]+\}", "example", path)
+    method = "GET" if route.method == "ANY" else route.method
+    return method, path.lstrip("/")
+
+
+def _curl(url_prefix: str, cfg: Config, header: bool) -> str:
+    method, path = example_path(cfg)
+    flag = "" if method == "GET" else f"-X {method} "
+    head = " -H 'x-apigw-api-id: ${RestApi}'" if header else ""
+    return f"curl -sS {flag}{url_prefix}/{cfg.stage.name}/{path}{head}"
+
+
+def api_outputs(cfg: Config) -> list[Output]:
+    stage = cfg.stage.name
+    outputs = [
+        Output("RestApiId", Description="Id of the private REST API", Value=Ref(naming.API)),
+        Output("StageName", Description="Stage callers use", Value=stage),
+        Output(
+            "VpcEndpointIds",
+            Description="Endpoints allowed to call the API (comma-separated)",
+            Value=Join(",", endpoint_ids(cfg)),
+        ),
+        Output("FunctionName", Description="The Lambda function", Value=Ref(naming.FUNCTION)),
+    ]
+    if (cfg.endpoint.create and cfg.endpoint.private_dns) or cfg.endpoint.existing_ids:
+        caveat = (
+            ""
+            if cfg.endpoint.create and cfg.endpoint.private_dns
+            else " (needs an endpoint with private DNS in the caller's VPC)"
+        )
+        outputs.append(
+            Output(
+                "PrivateDnsUrl",
+                Description="Invoke URL from inside the VPC via private DNS" + caveat,
+                Value=Sub(f"https://{API_HOST}/{stage}/"),
+            )
+        )
+    alias_outputs = _alias_outputs(cfg)
+    outputs.extend(alias_outputs)
+    if cfg.endpoint.create:
+        dns = created_endpoint_dns_name()
+        outputs.append(
+            Output(
+                "EndpointDnsName",
+                Description="The endpoint's own DNS name; call it with an x-apigw-api-id header",
+                Value=dns,
+            )
+        )
+        outputs.append(
+            Output(
+                "CurlWithHeader",
+                Description="Call the API through the endpoint DNS name with the API id header",
+                Value=Sub(_curl("https://${EndpointDns}", cfg, header=True), EndpointDns=dns),
+            )
+        )
+    alias_host = "${RestApi}-${VpceId}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    outputs.append(
+        Output(
+            "CurlWithAlias",
+            Description="Call the API through the first endpoint's Route 53 alias (no header)",
+            Value=Sub(
+                _curl(f"https://{alias_host}", cfg, header=False), VpceId=endpoint_ids(cfg)[0]
+            ),
+        )
+    )
+    return outputs
+
+
+def _alias_outputs(cfg: Config) -> list[Output]:
+    """One `{api}-{vpce}` alias URL per endpoint; the alias needs no header and no private DNS."""
+    ids: list[Any] = endpoint_ids(cfg)
+    outputs = []
+    for index, vpce in enumerate(ids, start=1):
+        key = "AliasUrl" if len(ids) == 1 else f"AliasUrl{index}"
+        label = vpce if isinstance(vpce, str) else "the created endpoint"
+        outputs.append(
+            Output(
+                key,
+                Description=f"Invoke URL through {label} (Route 53 alias, works from any "
+                "network that can reach the endpoint)",
+                Value=Sub(
+                    "https://${RestApi}-${VpceId}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
+                    + stage_path(cfg),
+                    VpceId=vpce,
+                ),
+            )
+        )
+    return outputs
+
+
+def stage_path(cfg: Config) -> str:
+    return f"{cfg.stage.name}/"

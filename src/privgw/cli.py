@@ -1,0 +1,149 @@
+"""Command line: a thin layer over the library. Exit 0 ok, 1 lint findings, 2 bad input.
+
+Only ``PrivgwError`` is caught: anything else is a bug and should be reported as one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from privgw import __version__
+from privgw.build import build_template
+from privgw.config import config_schema, load_config
+from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
+from privgw.lint import DEFAULT_REGIONS, Finding, lint_text
+from privgw.render import FORMATS, Format, render, write_atomic
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class ConfigFilesError(PrivgwError):
+    """Problems in one or more of the config files given, all reported before anything is built."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="privgw",
+        description="Build lint-clean CloudFormation templates for private API Gateway APIs.",
+    )
+    parser.add_argument("--version", action="version", version=f"privgw {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build templates from config files (and lint them)")
+    build.add_argument("configs", nargs="+", metavar="CONFIG", type=Path)
+    build.add_argument("-o", "--output-dir", type=Path, default=Path("templates"))
+    build.add_argument("--format", choices=FORMATS, default="yaml")
+    build.add_argument("--no-lint", action="store_true", help="skip cfn-lint and size checks")
+    build.add_argument(
+        "--region",
+        action="append",
+        dest="regions",
+        metavar="REGION",
+        help="region(s) to lint for (default us-east-1); repeatable",
+    )
+
+    lint = sub.add_parser("lint", help="lint existing templates with cfn-lint and privgw checks")
+    lint.add_argument("templates", nargs="+", metavar="TEMPLATE", type=Path)
+    lint.add_argument("--region", action="append", dest="regions", metavar="REGION")
+
+    schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
+    schema.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
+    return parser
+
+
+def _report(findings: Sequence[Finding], name: str, err: TextIO) -> bool:
+    """Print findings; True when any of them fails the run."""
+    failed = False
+    for finding in findings:
+        print(finding.format(name), file=err)
+        failed = failed or finding.fails
+    return failed
+
+
+def _regions(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(values) if values else DEFAULT_REGIONS
+
+
+def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    fmt: Format = args.format
+    targets: dict[Path, Path] = {}
+    for config_path in args.configs:
+        target = args.output_dir / f"{config_path.stem}.{fmt}"
+        if target in targets.values():
+            raise OutputError(f"{config_path} and another config would both write {target}")
+        targets[config_path] = target
+
+    configs, errors = [], []
+    for config_path in args.configs:
+        try:
+            configs.append((config_path, load_config(config_path)))
+        except ConfigError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ConfigFilesError("\n".join(errors))
+
+    texts = [(targets[path], render(build_template(cfg), fmt)) for path, cfg in configs]
+    for target, text in texts:
+        write_atomic(target, text)
+        print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
+    if args.no_lint:
+        return EXIT_OK
+
+    failed = False
+    for target, text in texts:
+        failed = _report(lint_text(text, _regions(args.regions)), str(target), err) or failed
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+
+    failed = False
+    for path in args.templates:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateReadError(f"{path}: cannot read: {exc}") from None
+        try:
+            findings = lint_text(text, _regions(args.regions))
+        except TemplateReadError as exc:
+            raise TemplateReadError(f"{path}: {exc}") from None
+        failed = _report(findings, str(path), err) or failed
+        if not findings:
+            print(f"{path}: no findings", file=out)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    text = json.dumps(config_schema(), indent=2, sort_keys=True) + "\n"
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "lint": cmd_lint, "schema": cmd_schema}
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    stdout, stderr = out or sys.stdout, err or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, stdout, stderr)
+    except PrivgwError as exc:
+        print(f"privgw: error: {exc}", file=stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("privgw: interrupted", file=stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

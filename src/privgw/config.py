@@ -1,0 +1,814 @@
+"""The typed config: the one place user input is checked, before any template is built.
+
+Every rule lives on the field it guards (ids, CIDRs, paths, limits from AWS-FACTS §5); rules that
+span fields live in ``after`` validators that report *all* their findings at once. pydantic's
+errors are translated into ``ConfigError`` problems that name the field path, quote the value and
+say what was expected, because raw ``String should match pattern '^vpc-...'`` is not a message
+for a person.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self, get_args
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from privgw.errors import ConfigError, Problem
+from privgw.naming import path_stem
+from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES, runtime_problem, supported_runtimes
+
+# --- limits (AWS-FACTS.md §5 and the service quotas they cite) -------------------------------
+
+MAX_CONFIG_BYTES = 1_000_000
+MAX_INLINE_CODE_BYTES = 4096
+MAX_ENVIRONMENT_BYTES = 4096
+MAX_INTEGRATION_TIMEOUT_S = 29
+MAX_RESOURCES_PER_API = 300
+MAX_TEMPLATE_RESOURCES = 500
+#: Upper bound of the resources privgw adds besides API Resources and Methods (see build/).
+MAX_FIXED_RESOURCES = 16
+MAX_TAGS = 50
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+RESERVED_ENV_KEYS = frozenset(
+    {
+        "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+        "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_REGION",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT",
+    }
+)  # fmt: skip
+
+
+def _fail(message: str, expected: str | None = None) -> PydanticCustomError:
+    """A field error carrying privgw's own wording; ``problems_from`` unpacks it."""
+    return PydanticCustomError("privgw", "{message}", {"message": message, "expected": expected})
+
+
+def _fail_many(problems: list[Problem]) -> PydanticCustomError:
+    """Several cross-field problems raised as one pydantic error, so none is lost."""
+    text = "; ".join(str(p) for p in problems)
+    return PydanticCustomError("privgw_many", "{text}", {"text": text, "problems": problems})
+
+
+# --- scalar field types ------------------------------------------------------------------------
+
+
+def _aws_id(prefix: str) -> Callable[[str], str]:
+    """A validator for ids like vpc-0123abcd / vpc-0123456789abcdef0."""
+    pattern = re.compile(rf"^{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})$")
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise _fail(
+                f"is not a valid {prefix} id", f"'{prefix}-' then 8 or 17 lower-case hex digits"
+            )
+        return value
+
+    return check
+
+
+def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
+    """A string type checked against ``pattern`` whose error says ``expected`` in words."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise _fail(f"is not a valid {what}", expected)
+        return value
+
+    return check
+
+
+StageName = Annotated[
+    str, AfterValidator(_text(r"[A-Za-z0-9_]{1,128}", "stage name", "1-128 letters, digits or _"))
+]
+Handler = Annotated[
+    str,
+    AfterValidator(
+        _text(r"[^\s]{1,128}", "handler", "module.function without spaces, e.g. index.handler")
+    ),
+]
+BucketName = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+            "S3 bucket name",
+            "3-63 lower-case letters, digits, . or -",
+        )
+    ),
+]
+
+VpcId = Annotated[str, AfterValidator(_aws_id("vpc"))]
+SubnetId = Annotated[str, AfterValidator(_aws_id("subnet"))]
+SecurityGroupId = Annotated[str, AfterValidator(_aws_id("sg"))]
+VpcEndpointId = Annotated[str, AfterValidator(_aws_id("vpce"))]
+
+
+def _check_cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise _fail(
+            f"is not a valid CIDR block ({exc})",
+            "a network address with prefix, host bits zero, e.g. 10.0.0.0/16 or fd00::/56",
+        ) from None
+    if network.prefixlen == 0:
+        raise _fail(
+            "would open the endpoint to every address",
+            "the caller VPCs' CIDRs; 0.0.0.0/0 and ::/0 are never allowed",
+        )
+    return network.compressed
+
+
+Cidr = Annotated[str, AfterValidator(_check_cidr)]
+
+
+def _check_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,62}", value):
+        raise _fail(
+            "is not a valid name",
+            "1-63 characters: a letter, then letters, digits or hyphens",
+        )
+    return value
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+
+
+def _check_retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        raise _fail(
+            "is not a retention CloudWatch Logs accepts",
+            "one of " + ", ".join(str(d) for d in LOG_RETENTION_DAYS),
+        )
+    return value
+
+
+RetentionDays = Annotated[int, AfterValidator(_check_retention)]
+
+
+def _check_runtime(value: str) -> str:
+    problem = runtime_problem(value)
+    if problem:
+        raise _fail(problem, "one of " + ", ".join(supported_runtimes()))
+    return value
+
+
+Runtime = Annotated[str, AfterValidator(_check_runtime)]
+
+
+def _duplicates(values: Iterable[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    dups: list[Any] = []
+    for value in values:
+        if value in seen and value not in dups:
+            dups.append(value)
+        seen.add(value)
+    return dups
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    dups = _duplicates(values)
+    if dups:
+        raise _fail("lists a value twice: " + ", ".join(map(str, dups)), "each value once")
+    return values
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+class StrictModel(BaseModel):
+    """Frozen, unknown keys rejected: a typo in a config must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Network(StrictModel):
+    """Where a created endpoint lives and who may reach it on TCP 443."""
+
+    vpc_id: VpcId = Field(description="VPC of the execute-api interface endpoint.")
+    subnet_ids: Annotated[list[SubnetId], AfterValidator(_unique)] = Field(
+        min_length=1,
+        max_length=16,
+        description="Subnets for the endpoint's network interfaces (one per AZ you use).",
+    )
+    allowed_cidrs: Annotated[list[Cidr], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
+    )
+    source_security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Security groups whose members may call the endpoint.",
+    )
+
+    @model_validator(mode="after")
+    def _has_callers(self) -> Self:
+        if not self.allowed_cidrs and not self.source_security_group_ids:
+            raise _fail_many(
+                [
+                    Problem(
+                        "allowed_cidrs",
+                        "no caller could reach the endpoint",
+                        "[]",
+                        "at least one CIDR here or one id in source_security_group_ids",
+                    )
+                ]
+            )
+        if len(self.allowed_cidrs) + len(self.source_security_group_ids) > 60:
+            raise _fail_many(
+                [
+                    Problem(
+                        "allowed_cidrs",
+                        "too many ingress rules for one security group",
+                        str(len(self.allowed_cidrs) + len(self.source_security_group_ids)),
+                        "at most 60 CIDRs and source groups together",
+                    )
+                ]
+            )
+        return self
+
+
+class Endpoint(StrictModel):
+    """Which execute-api interface endpoints may call the API (the policy's allow-list)."""
+
+    create: bool = Field(
+        default=True, description="Create an execute-api interface endpoint in `network`."
+    )
+    private_dns: bool = Field(
+        default=True,
+        description=(
+            "Private DNS on the created endpoint. Note: it makes every public API's default "
+            "name resolve to the endpoint inside that VPC; only one endpoint per VPC may have it."
+        ),
+    )
+    existing_ids: Annotated[list[VpcEndpointId], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Existing execute-api endpoints (any VPC or account) that may call the API.",
+    )
+
+    @model_validator(mode="after")
+    def _has_endpoint(self) -> Self:
+        problems = []
+        if not self.create and not self.existing_ids:
+            problems.append(
+                Problem(
+                    "existing_ids",
+                    "no endpoint could call the API",
+                    "[] with create: false",
+                    "create: true, or one or more vpce- ids",
+                )
+            )
+        if not self.create and "private_dns" in self.model_fields_set:
+            problems.append(
+                Problem(
+                    "private_dns",
+                    "applies only to an endpoint privgw creates",
+                    str(self.private_dns).lower(),
+                    "no private_dns when create is false",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+
+class Code(StrictModel):
+    """The function's code: inline source (python/nodejs, up to 4 KB) or a package in S3."""
+
+    inline: str | None = Field(default=None, min_length=1, description="Source of index.py/.js.")
+    s3_bucket: BucketName | None = None
+    s3_key: str | None = Field(default=None, min_length=1, max_length=1024)
+    s3_object_version: str | None = Field(default=None, min_length=1, max_length=1024)
+
+    @field_validator("inline")
+    @classmethod
+    def _fits(cls, value: str | None) -> str | None:
+        size = len(value.encode("utf-8")) if value else 0
+        if size > MAX_INLINE_CODE_BYTES:
+            raise _fail(
+                f"is {size} bytes, over Lambda's inline limit",
+                f"at most {MAX_INLINE_CODE_BYTES} bytes; use s3_bucket/s3_key for larger code",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Self:
+        s3_given = [k for k in ("s3_bucket", "s3_key", "s3_object_version") if getattr(self, k)]
+        if self.inline is not None and s3_given:
+            problem = Problem(
+                "", "mixes inline and S3 code", None, "either inline, or s3_bucket and s3_key"
+            )
+        elif self.inline is None and not s3_given:
+            problem = Problem(
+                "", "names no code", None, "inline: <source>, or s3_bucket and s3_key"
+            )
+        elif self.inline is None and not (self.s3_bucket and self.s3_key):
+            missing = "s3_key" if self.s3_bucket else "s3_bucket"
+            problem = Problem(
+                missing, "is required with S3 code", None, "both s3_bucket and s3_key"
+            )
+        else:
+            return self
+        raise _fail_many([problem])
+
+    @property
+    def is_inline(self) -> bool:
+        return self.inline is not None
+
+
+_ENV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+
+
+def _check_environment(env: dict[str, str]) -> dict[str, str]:
+    bad = [k for k in env if not _ENV_KEY.fullmatch(k)]
+    if bad:
+        raise _fail(
+            "has invalid variable names: " + ", ".join(sorted(bad)),
+            "names of 2+ letters, digits or _, starting with a letter",
+        )
+    reserved = sorted(k for k in env if k in RESERVED_ENV_KEYS)
+    if reserved:
+        raise _fail("sets variables Lambda reserves: " + ", ".join(reserved), "other names")
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in env.items())
+    if size > MAX_ENVIRONMENT_BYTES:
+        raise _fail(f"is {size} bytes", f"at most {MAX_ENVIRONMENT_BYTES} bytes in all")
+    return env
+
+
+class Function(StrictModel):
+    """The one Lambda function every route reaches."""
+
+    runtime: Runtime = Field(description="A Lambda runtime AWS has not deprecated.")
+    handler: Handler = Field(description="module.function, e.g. index.handler.")
+    code: Code
+    memory: int = Field(default=256, ge=128, le=10240, description="MB.")
+    timeout: int = Field(
+        default=10,
+        ge=1,
+        le=MAX_INTEGRATION_TIMEOUT_S,
+        description="Seconds; at most 29, API Gateway's integration timeout.",
+    )
+    architecture: Literal["x86_64", "arm64"] = "x86_64"
+    environment: Annotated[dict[str, str], AfterValidator(_check_environment)] = Field(
+        default_factory=dict
+    )
+    log_retention_days: RetentionDays = 30
+    description: str = Field(default="", max_length=256)
+
+    @model_validator(mode="after")
+    def _inline_fits_runtime(self) -> Self:
+        if not self.code.is_inline:
+            return self
+        problems = []
+        if not self.runtime.startswith(INLINE_CODE_RUNTIME_PREFIXES):
+            problems.append(
+                Problem(
+                    "code.inline",
+                    "inline code runs only on python and nodejs runtimes",
+                    self.runtime,
+                    "a python3.x or nodejsNN.x runtime, or s3_bucket/s3_key",
+                )
+            )
+        if not re.fullmatch(r"index\.[A-Za-z_][A-Za-z0-9_]*", self.handler):
+            problems.append(
+                Problem(
+                    "handler",
+                    "does not name the inline module, which Lambda saves as index.py/index.js",
+                    repr(self.handler),
+                    "index.<function>, e.g. index.handler",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+
+_SEGMENT = re.compile(r"[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\}")
+PATH_EXPECTED = (
+    "'/' or /-separated segments of letters, digits, . _ ~ : -, or {param}; "
+    "{proxy+} only as the last segment"
+)
+
+
+def _check_path(path: str) -> str:
+    if path == "/":
+        return path
+    if not path.startswith("/") or path.endswith("/"):
+        raise _fail("is not a resource path", PATH_EXPECTED)
+    segments = path[1:].split("/")
+    for i, segment in enumerate(segments):
+        if not _SEGMENT.fullmatch(segment):
+            raise _fail(f"has an invalid segment {segment!r}", PATH_EXPECTED)
+        if segment.endswith("+}") and i != len(segments) - 1:
+            raise _fail(f"has greedy {segment} before the last segment", PATH_EXPECTED)
+    params = [s.strip("{}+") for s in segments if s.startswith("{")]
+    dups = _duplicates(params)
+    if dups:
+        raise _fail("names a path parameter twice: " + ", ".join(dups), "distinct names")
+    return path
+
+
+def _route_shape(value: Any) -> Any:
+    """Accept the compact ``"GET /items/{id}"`` form beside the mapping form."""
+    if isinstance(value, str):
+        parts = value.split()
+        if len(parts) != 2:
+            raise _fail("is not 'METHOD /path'", "e.g. 'GET /hello' or {method: GET, path: /hello}")
+        return {"method": parts[0].upper(), "path": parts[1]}
+    return value
+
+
+class Route(StrictModel):
+    """One HTTP method on one path, proxied to the function."""
+
+    method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    path: Annotated[str, AfterValidator(_check_path)] = Field(max_length=1024)
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return () if self.path == "/" else tuple(self.path[1:].split("/"))
+
+
+RouteItem = Annotated[Route, BeforeValidator(_route_shape)]
+
+DEFAULT_ROUTES = (Route(method="ANY", path="/"), Route(method="ANY", path="/{proxy+}"))
+
+
+def resource_paths(routes: Sequence[Route]) -> list[tuple[str, ...]]:
+    """Every API Resource the routes need (each prefix of each path), parents first."""
+    nodes: set[tuple[str, ...]] = set()
+    for route in routes:
+        for i in range(1, len(route.segments) + 1):
+            nodes.add(route.segments[:i])
+    return sorted(nodes, key=lambda n: (len(n), n))
+
+
+class Stage(StrictModel):
+    """The stage callers use; access logs and X-Ray tracing are on unless turned off."""
+
+    name: StageName = "v1"
+    access_logging: bool = Field(
+        default=True,
+        description=(
+            "JSON access log to a log group privgw creates. Needs the account-wide API Gateway "
+            "CloudWatch role (see api_gateway_account_role)."
+        ),
+    )
+    log_retention_days: RetentionDays = 30
+    tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
+    throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
+    throttling_burst_limit: int | None = Field(default=None, ge=0, le=1_000_000)
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    problems = []
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+            problems.append(f"key {key!r}")
+        elif len(value) > 256:
+            problems.append(f"value of {key!r}")
+    if problems:
+        raise _fail(
+            "has invalid tags: " + ", ".join(problems),
+            "keys of 1-128 characters not starting with 'aws:', values up to 256 characters",
+        )
+    return tags
+
+
+class Config(StrictModel):
+    """Everything privgw needs to build one private REST API and what it depends on.
+
+    Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
+    """
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(problems_from(exc)) from None
+
+    name: Name = Field(description="Names the API and tags every resource.")
+    description: str = Field(default="", max_length=1024)
+    tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
+        default_factory=dict, max_length=MAX_TAGS - 1
+    )
+    network: Network | None = Field(
+        default=None, description="Required when privgw creates the endpoint."
+    )
+    endpoint: Endpoint = Field(default_factory=Endpoint)
+    function: Function
+    routes: list[RouteItem] = Field(
+        default_factory=lambda: list(DEFAULT_ROUTES),
+        min_length=1,
+        description="Default: ANY / and ANY /{proxy+}.",
+    )
+    stage: Stage = Field(default_factory=Stage)
+    api_gateway_account_role: bool = Field(
+        default=False,
+        description=(
+            "Create the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account). "
+            "Off by default: it is one setting per account and region, shared by every API."
+        ),
+    )
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_fit_together(cls, routes: list[Route]) -> list[Route]:
+        problems: list[Problem] = []
+        seen: dict[tuple[str, str], int] = {}
+        for i, route in enumerate(routes):
+            key = (route.method, route.path)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"[{i}]",
+                        f"repeats route {route.method} {route.path}",
+                        None,
+                        f"each method and path once (first at routes[{seen[key]}])",
+                    )
+                )
+            seen.setdefault(key, i)
+        variable_child: dict[tuple[str, ...], str] = {}
+        for node in resource_paths(routes):
+            last = node[-1]
+            if last.startswith("{"):
+                other = variable_child.setdefault(node[:-1], last)
+                if other != last:
+                    parent = "/" + "/".join(node[:-1])
+                    problems.append(
+                        Problem(
+                            "",
+                            f"gives {parent} two variable children, {other} and {last}",
+                            None,
+                            "one {param} (or {proxy+}) per parent path, as API Gateway requires",
+                        )
+                    )
+        stems: dict[str, tuple[str, ...]] = {}
+        for node in resource_paths(routes):
+            other_node = stems.setdefault(path_stem(node), node)
+            if other_node != node:
+                problems.append(
+                    Problem(
+                        "",
+                        f"paths /{'/'.join(other_node)} and /{'/'.join(node)} get the same "
+                        "logical id",
+                        None,
+                        "paths that differ in more than punctuation and case",
+                    )
+                )
+        nodes = len(resource_paths(routes))
+        if nodes > MAX_RESOURCES_PER_API:
+            problems.append(
+                Problem(
+                    "",
+                    f"needs {nodes} API resources",
+                    None,
+                    f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
+                )
+            )
+        budget = MAX_TEMPLATE_RESOURCES - MAX_FIXED_RESOURCES
+        if nodes + len(routes) > budget:
+            problems.append(
+                Problem(
+                    "",
+                    f"needs {nodes + len(routes)} template resources for routes",
+                    None,
+                    f"at most {budget} (CloudFormation allows {MAX_TEMPLATE_RESOURCES} in all)",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return routes
+
+    @model_validator(mode="after")
+    def _network_matches_endpoint(self) -> Self:
+        if self.endpoint.create and self.network is None:
+            raise _fail_many(
+                [
+                    Problem(
+                        "network",
+                        "is required to create an endpoint",
+                        None,
+                        "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
+                    )
+                ]
+            )
+        if not self.endpoint.create and self.network is not None:
+            raise _fail_many(
+                [
+                    Problem(
+                        "network",
+                        "is used only when privgw creates the endpoint",
+                        None,
+                        "no network section when endpoint.create is false",
+                    )
+                ]
+            )
+        return self
+
+    @property
+    def network_required(self) -> Network:
+        """The network of a created endpoint (validated to exist whenever create is true)."""
+        assert self.network is not None, "validated: create implies network"
+        return self.network
+
+
+def config_schema() -> dict[str, Any]:
+    """JSON Schema of the config file, for editors (yaml-language-server, VS Code, ...)."""
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "privgw config"
+    return schema
+
+
+# --- error translation ------------------------------------------------------------------------
+
+
+def _join(loc: Iterable[int | str], extra: str = "") -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(("function-", "tagged-union", "union[")) and "[" not in part:
+            path += f".{part}" if path else part
+    if extra:
+        path += extra if extra.startswith("[") or not path else f".{extra}"
+    return path
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model class a location points into, for listing the fields a typo could mean."""
+    current: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _model_in(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
+
+
+def problems_from(exc: ValidationError, root: type[BaseModel] = Config) -> list[Problem]:
+    """Translate pydantic's errors into privgw problems, one per field, in input order."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "privgw_many":
+            problems.extend(
+                Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]
+            )
+            continue
+        path = _join(loc)
+        got: str | None = _show(err["input"])
+        expected: str | None = None
+        if kind == "privgw":
+            message, expected = ctx["message"], ctx.get("expected")
+        elif kind == "missing":
+            message, got = "is required", None
+            model = _model_at(root, loc[:-1])
+            field = model.model_fields.get(str(loc[-1])) if model else None
+            expected = field.description if field and field.description else None
+        elif kind == "extra_forbidden":
+            model = _model_at(root, loc[:-1])
+            message = "is not a known field"
+            expected = "one of: " + ", ".join(model.model_fields) if model else None
+        elif kind == "literal_error":
+            message, expected = "is not an allowed value", "one of " + str(ctx.get("expected"))
+        else:
+            message = err["msg"][0].lower() + err["msg"][1:]
+            message = message.replace("input should be", "should be")
+            bounds = [fmt.format(ctx[k]) for k, fmt in _BOUNDS.items() if k in ctx]
+            if bounds:
+                expected = " and ".join(bounds)
+            elif "pattern" in ctx:
+                expected = f"text matching {ctx['pattern']}"
+        problems.append(Problem(path, message, got, expected))
+    return problems
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases: a config needs none, and they enable 'billion laughs'."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a privgw config", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_config_text(text: str, fmt: str, source: str) -> Any:
+    """Parse config text of format yaml/json/toml into plain data, or raise ConfigError."""
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        if fmt == "toml":
+            return tomllib.loads(text)
+        return yaml.load(text, Loader=_NoAliasLoader)
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ConfigError([Problem("", f"is not valid {fmt.upper()}: {detail}")], source) from None
+
+
+def validate_config(data: Any, source: str | None = None) -> Config:
+    """Check plain data (as parsed from a file) and return the typed config."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            [Problem("", "is not a mapping of settings", _show(data), "name, function, ...")],
+            source,
+        )
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:  # pragma: no cover - Config.__init__ converts them
+        raise ConfigError(problems_from(exc), source) from None
+    except RecursionError:
+        raise ConfigError([Problem("", "is nested too deeply")], source) from None
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source) from None
+
+
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a YAML, JSON or TOML config file and validate it (ConfigError on any problem)."""
+    file = Path(path)
+    source = str(file)
+    fmt = _FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise ConfigError(
+            [Problem("", "has an unknown extension", file.suffix or "none", ".yaml, .json, .toml")],
+            source,
+        )
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([Problem("", f"cannot be read: {exc.strerror}")], source) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [Problem("", "is too large", None, f"at most {MAX_CONFIG_BYTES} bytes")], source
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
+    return validate_config(parse_config_text(text, fmt, source), source)

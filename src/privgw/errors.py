@@ -1,0 +1,54 @@
+"""The errors privgw raises; the CLI catches only ``PrivgwError``, so anything else is a bug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PrivgwError(Exception):
+    """Base class of every error privgw reports to a user (exit code 2 in the CLI)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config, in the user's words and located by its field path."""
+
+    path: str
+    message: str
+    got: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        details = []
+        if self.got is not None:
+            details.append(f"got {self.got}")
+        if self.expected is not None:
+            details.append(f"expected {self.expected}")
+        suffix = f" ({'; '.join(details)})" if details else ""
+        where = self.path or "<config>"
+        return f"{where}: {self.message}{suffix}"
+
+
+class ConfigError(PrivgwError):
+    """Every problem found in one config, reported together so the user fixes them in one pass."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f" in {self.source}" if self.source else ""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"invalid config{where}: {count} {noun}"]
+        lines.extend(f"  - {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
+class OutputError(PrivgwError):
+    """A template could not be written where the user asked (nothing was changed on disk)."""
+
+
+class TemplateReadError(PrivgwError):
+    """A template given to ``privgw lint`` could not be read or parsed."""

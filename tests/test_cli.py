@@ -1,0 +1,156 @@
+"""The CLI as a user runs it: exit codes, messages, files written or left alone."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from privgw import __version__
+from privgw.cli import main
+from tests.conftest import BASE_CONFIG, EXAMPLES, with_changes
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_config(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_build_writes_linted_template(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "svc.yaml", BASE_CONFIG)
+    code, out, err = run("build", str(config), "-o", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    written = tmp_path / "out" / "svc.yaml"
+    assert f"wrote {written}" in out
+    assert "AWS::ApiGateway::RestApi" in written.read_text(encoding="utf-8")
+    assert not list((tmp_path / "out").glob(".*tmp")), "temporary file left behind"
+
+
+def test_build_json_format(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "svc.yaml", BASE_CONFIG)
+    code, _, _ = run("build", str(config), "-o", str(tmp_path), "--format", "json", "--no-lint")
+    assert code == 0
+    data = json.loads((tmp_path / "svc.json").read_text(encoding="utf-8"))
+    assert data["Resources"]["RestApi"]["Properties"]["EndpointConfiguration"]["Types"] == [
+        "PRIVATE"
+    ]
+
+
+def test_bad_config_exits_2_lists_problems_and_writes_nothing(tmp_path: Path) -> None:
+    good = write_config(tmp_path, "good.yaml", BASE_CONFIG)
+    bad = write_config(
+        tmp_path,
+        "bad.yaml",
+        with_changes(
+            BASE_CONFIG, **{"network.allowed_cidrs": ["0.0.0.0/0"], "function.timeout": 99}
+        ),
+    )
+    out_dir = tmp_path / "out"
+    code, out, err = run("build", str(good), str(bad), "-o", str(out_dir))
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert f"invalid config in {bad}: 2 problems" in err
+    assert "network.allowed_cidrs[0]: would open the endpoint to every address" in err
+    assert "function.timeout: should be less than or equal to 29" in err
+    assert not out_dir.exists(), "nothing may be written when any config is bad"
+
+
+def test_failed_build_keeps_previous_template(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    previous = out_dir / "svc.yaml"
+    previous.write_text("previous template\n", encoding="utf-8")
+    bad = write_config(tmp_path, "svc.yaml", with_changes(BASE_CONFIG, name="-bad"))
+    code, _, _ = run("build", str(bad), "-o", str(out_dir))
+    assert code == 2
+    assert previous.read_text(encoding="utf-8") == "previous template\n"
+
+
+def test_lint_findings_exit_1(tmp_path: Path) -> None:
+    template = tmp_path / "t.json"
+    config = write_config(tmp_path, "t.yaml", BASE_CONFIG)
+    assert run("build", str(config), "-o", str(tmp_path), "--format", "json", "--no-lint")[0] == 0
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("python3.13", "python3.8"), encoding="utf-8"
+    )
+    code, _, err = run("lint", str(template))
+    assert code == 1
+    assert f"{template}:" in err
+    assert "W2531" in err
+
+
+def test_lint_clean_template_exit_0() -> None:
+    templates = sorted(Path(EXAMPLES[0]).parent.parent.glob("templates/*.yaml"))
+    code, out, err = run("lint", *map(str, templates))
+    assert (code, err) == (0, "")
+    assert out.count("no findings") == len(templates)
+
+
+@pytest.mark.parametrize("content", [b"\x00\xff\xfe", b"[1, 2", b"- a\n- b\n"])
+def test_lint_unreadable_template_exit_2(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes(content)
+    code, _, err = run("lint", str(path))
+    assert code == 2
+    assert str(path) in err
+    assert "Traceback" not in err
+
+
+def test_two_configs_same_output_name_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = write_config(tmp_path / "a", "svc.yaml", BASE_CONFIG)
+    two = write_config(tmp_path / "b", "svc.yaml", BASE_CONFIG)
+    code, _, err = run("build", str(one), str(two), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert "would both write" in err
+
+
+def test_schema_describes_config() -> None:
+    code, out, _ = run("schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["title"] == "privgw config"
+    assert {"name", "function"} <= set(schema["required"])
+    assert schema["additionalProperties"] is False
+
+
+def test_version_and_usage_errors() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "privgw.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, f"privgw {__version__}")
+    result = subprocess.run(
+        [sys.executable, "-m", "privgw.cli", "build"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "the following arguments are required: CONFIG" in result.stderr
+
+
+def test_build_without_lint_never_imports_cfn_lint(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "svc.yaml", BASE_CONFIG)
+    code = (
+        "import sys\n"
+        "from privgw.cli import main\n"
+        f"rc = main(['build', {str(config)!r}, '-o', {str(tmp_path)!r}, '--no-lint'])\n"
+        "assert rc == 0, rc\n"
+        "assert not [m for m in sys.modules if m.startswith('cfnlint')], 'cfnlint imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -1,0 +1,337 @@
+"""Every validation rule, through the same entry points users hit (files and Config(...))."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from privgw import Config, ConfigError, load_config, validate_config
+from privgw.config import DEFAULT_ROUTES, MAX_INLINE_CODE_BYTES
+from tests.conftest import BASE_CONFIG, DELETE, with_changes
+
+
+def problems(data: Any) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        validate_config(data)
+    return [str(p) for p in info.value.problems]
+
+
+def test_valid_config_gets_documented_defaults() -> None:
+    cfg = validate_config(BASE_CONFIG)
+    assert cfg.endpoint.create is True
+    assert cfg.endpoint.private_dns is True
+    assert cfg.stage.name == "v1"
+    assert cfg.stage.access_logging is True
+    assert cfg.stage.tracing is True
+    assert cfg.api_gateway_account_role is False
+    assert cfg.function.timeout == 10
+
+
+def test_default_routes_are_root_and_greedy_proxy() -> None:
+    cfg = validate_config(with_changes(BASE_CONFIG, routes=DELETE))
+    assert [(r.method, r.path) for r in cfg.routes] == [("ANY", "/"), ("ANY", "/{proxy+}")]
+    assert list(cfg.routes) == list(DEFAULT_ROUTES)
+
+
+def test_route_accepts_compact_and_mapping_forms() -> None:
+    cfg = validate_config(
+        with_changes(BASE_CONFIG, routes=["get /a", {"method": "POST", "path": "/a/{id}"}])
+    )
+    assert [(r.method, r.path) for r in cfg.routes] == [("GET", "/a"), ("POST", "/a/{id}")]
+
+
+BAD_CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("unknown top-level key", {"nmae": "x"}, "nmae", "is not a known field"),
+    ("unknown nested key", {"network.vpc": "x"}, "network.vpc", "expected one of: vpc_id"),
+    ("missing name", {"name": DELETE}, "name", "is required"),
+    ("bad name", {"name": "9lives"}, "name", "got '9lives'"),
+    ("long name", {"name": "a" * 64}, "name", "1-63 characters"),
+    ("vpc id form", {"network.vpc_id": "vpc-xyz"}, "network.vpc_id", "'vpc-' then 8 or 17"),
+    ("subnet id form", {"network.subnet_ids": ["sub-1234"]}, "network.subnet_ids[0]", "subnet-"),
+    ("no subnets", {"network.subnet_ids": []}, "network.subnet_ids", "at least 1"),
+    (
+        "duplicate subnet",
+        {"network.subnet_ids": ["subnet-01234567"] * 2},
+        "network.subnet_ids",
+        "lists a value twice",
+    ),
+    (
+        "sg id form",
+        {"network.source_security_group_ids": ["sg-12"]},
+        "network.source_security_group_ids[0]",
+        "'sg-' then",
+    ),
+    (
+        "open ipv4",
+        {"network.allowed_cidrs": ["0.0.0.0/0"]},
+        "network.allowed_cidrs[0]",
+        "0.0.0.0/0 and ::/0 are never allowed",
+    ),
+    ("open ipv6", {"network.allowed_cidrs": ["::/0"]}, "network.allowed_cidrs[0]", "every address"),
+    (
+        "host bits",
+        {"network.allowed_cidrs": ["10.0.0.1/16"]},
+        "network.allowed_cidrs[0]",
+        "host bits set",
+    ),
+    (
+        "not a cidr",
+        {"network.allowed_cidrs": ["10.0.0/33"]},
+        "network.allowed_cidrs[0]",
+        "not a valid CIDR",
+    ),
+    ("no callers", {"network.allowed_cidrs": []}, "network.allowed_cidrs", "no caller"),
+    ("vpce id form", {"endpoint.existing_ids": ["vpce-1"]}, "endpoint.existing_ids[0]", "vpce-"),
+    (
+        "no endpoint at all",
+        {"endpoint.create": False, "network": DELETE},
+        "endpoint.existing_ids",
+        "no endpoint could call the API",
+    ),
+    (
+        "private dns without create",
+        {
+            "endpoint": {"create": False, "private_dns": True, "existing_ids": ["vpce-01234567"]},
+            "network": DELETE,
+        },
+        "endpoint.private_dns",
+        "applies only to an endpoint privgw creates",
+    ),
+    (
+        "network without create",
+        {"endpoint": {"create": False, "existing_ids": ["vpce-01234567"]}},
+        "network",
+        "used only when privgw creates",
+    ),
+    ("create without network", {"network": DELETE}, "network", "is required to create"),
+    ("deprecated runtime", {"function.runtime": "python3.9"}, "function.runtime", "python3.13"),
+    ("unknown runtime", {"function.runtime": "cobol"}, "function.runtime", "expected one of"),
+    ("timeout over 29", {"function.timeout": 30}, "function.timeout", "<= 29"),
+    ("memory too small", {"function.memory": 64}, "function.memory", ">= 128"),
+    ("architecture", {"function.architecture": "sparc"}, "function.architecture", "'arm64'"),
+    (
+        "inline too big",
+        {"function.code": {"inline": "#" * (MAX_INLINE_CODE_BYTES + 1)}},
+        "function.code.inline",
+        f"at most {MAX_INLINE_CODE_BYTES} bytes",
+    ),
+    (
+        "inline on java",
+        {"function.runtime": "java21"},
+        "function.code.inline",
+        "only on python and nodejs",
+    ),
+    (
+        "inline handler module",
+        {"function.handler": "app.handler"},
+        "function.handler",
+        "index.<function>",
+    ),
+    (
+        "mixed code",
+        {"function.code": {"inline": "x", "s3_bucket": "bucket"}},
+        "function.code",
+        "mixes inline and S3",
+    ),
+    ("no code", {"function.code": {}}, "function.code", "names no code"),
+    (
+        "s3 without key",
+        {"function.code": {"s3_bucket": "my-bucket"}},
+        "function.code.s3_key",
+        "is required with S3 code",
+    ),
+    (
+        "bad bucket",
+        {"function.code": {"s3_bucket": "My_Bucket", "s3_key": "k"}},
+        "function.code.s3_bucket",
+        "lower-case",
+    ),
+    (
+        "reserved env",
+        {"function.environment": {"AWS_REGION": "x"}},
+        "function.environment",
+        "reserves: AWS_REGION",
+    ),
+    (
+        "bad env name",
+        {"function.environment": {"1X": "x"}},
+        "function.environment",
+        "invalid variable names",
+    ),
+    ("retention", {"function.log_retention_days": 2}, "function.log_retention_days", "one of 1, 3"),
+    ("route method", {"routes": ["FETCH /x"]}, "routes[0].method", "'GET'"),
+    ("route form", {"routes": ["GET"]}, "routes[0]", "'METHOD /path'"),
+    ("path no slash", {"routes": ["GET hello"]}, "routes[0].path", "not a resource path"),
+    ("path trailing slash", {"routes": ["GET /hello/"]}, "routes[0].path", "not a resource path"),
+    ("path empty segment", {"routes": ["GET /a//b"]}, "routes[0].path", "invalid segment ''"),
+    ("path bad chars", {"routes": ["GET /a b%"]}, "routes[0]", "'METHOD /path'"),
+    ("path bad segment", {"routes": ["GET /a%20b"]}, "routes[0].path", "invalid segment"),
+    ("greedy not last", {"routes": ["GET /{proxy+}/x"]}, "routes[0].path", "greedy"),
+    ("param twice", {"routes": ["GET /{id}/x/{id}"]}, "routes[0].path", "parameter twice"),
+    (
+        "duplicate route",
+        {"routes": ["GET /a", "POST /a", "GET /a"]},
+        "routes[2]",
+        "repeats route GET /a",
+    ),
+    (
+        "sibling params",
+        {"routes": ["GET /a/{id}", "GET /a/{name}"]},
+        "routes",
+        "two variable children",
+    ),
+    (
+        "param and greedy siblings",
+        {"routes": ["GET /a/{id}", "GET /a/{proxy+}"]},
+        "routes",
+        "two variable children",
+    ),
+    ("stage name", {"stage": {"name": "v-1"}}, "stage.name", "letters, digits or _"),
+    ("throttle", {"stage": {"throttling_rate_limit": 0}}, "stage.throttling_rate_limit", "> 0"),
+    ("aws tag", {"tags": {"aws:x": "y"}}, "tags", "not starting with 'aws:'"),
+    ("wrong type", {"function.memory": "lots"}, "function.memory", "valid integer"),
+    ("wrong container", {"routes": "GET /x"}, "routes", "valid list"),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "fragment"),
+    [case[1:] for case in BAD_CASES],
+    ids=[case[0] for case in BAD_CASES],
+)
+def test_each_rule_names_field_and_expectation(
+    changes: dict[str, Any], path: str, fragment: str
+) -> None:
+    found = problems(with_changes(BASE_CONFIG, **changes))
+    matching = [p for p in found if p.startswith(f"{path}: ") and fragment in p]
+    assert matching, f"no problem at {path!r} mentioning {fragment!r} in {found}"
+
+
+def test_all_problems_reported_in_one_error() -> None:
+    data = with_changes(
+        BASE_CONFIG,
+        **{
+            "name": "-",
+            "network.vpc_id": "vpc-1",
+            "network.allowed_cidrs": ["0.0.0.0/0"],
+            "function.timeout": 60,
+            "routes": ["GET /ok", "BREW /pot"],
+            "extra": 1,
+        },
+    )
+    found = problems(data)
+    paths = [p.split(":")[0] for p in found]
+    assert paths == [
+        "name",
+        "network.vpc_id",
+        "network.allowed_cidrs[0]",
+        "function.timeout",
+        "routes[1].method",
+        "extra",
+    ]
+
+
+def test_problem_message_has_got_and_expected() -> None:
+    (message,) = problems(with_changes(BASE_CONFIG, **{"network.vpc_id": "vpc-nothex00"}))
+    assert message == (
+        "network.vpc_id: is not a valid vpc id (got 'vpc-nothex00'; "
+        "expected 'vpc-' then 8 or 17 lower-case hex digits)"
+    )
+
+
+def test_constructing_config_in_python_raises_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"function.timeout: .*<= 29"):
+        Config(**with_changes(BASE_CONFIG, **{"function.timeout": 31}))
+
+
+def test_ipv6_cidr_is_normalised() -> None:
+    cfg = validate_config(with_changes(BASE_CONFIG, **{"network.allowed_cidrs": ["FD00:0::/56"]}))
+    assert cfg.network_required.allowed_cidrs == ["fd00::/56"]
+
+
+def test_config_is_frozen() -> None:
+    cfg = validate_config(BASE_CONFIG)
+    with pytest.raises(Exception, match="frozen"):
+        cfg.name = "other"  # type: ignore[misc]
+
+
+def test_too_many_routes_for_one_template() -> None:
+    routes = [f"GET /r{i}" for i in range(260)]
+    (message,) = problems(with_changes(BASE_CONFIG, routes=routes))
+    assert message.startswith("routes: needs 520 template resources")
+
+
+def test_paths_that_camel_case_alike_still_get_distinct_ids() -> None:
+    cfg = validate_config(with_changes(BASE_CONFIG, routes=["GET /a-b", "GET /aB", "GET /a/b"]))
+    assert len(cfg.routes) == 3
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_loads_yaml_json_and_toml_alike(tmp_path: Path) -> None:
+    as_json = _write(tmp_path, "c.json", json.dumps(BASE_CONFIG))
+    as_yaml = _write(tmp_path, "c.yaml", yaml.safe_dump(BASE_CONFIG))
+    toml_text = """
+name = "svc"
+routes = ["GET /hello"]
+[network]
+vpc_id = "vpc-0123456789abcdef0"
+subnet_ids = ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]
+allowed_cidrs = ["10.0.0.0/16"]
+[function]
+runtime = "python3.13"
+handler = "index.handler"
+[function.code]
+inline = "def handler(event, context):\\n    return {'statusCode': 200}\\n"
+"""
+    as_toml = _write(tmp_path, "c.toml", toml_text)
+    loaded = [load_config(p) for p in (as_json, as_yaml, as_toml)]
+    assert loaded[0] == loaded[1] == loaded[2] == validate_config(BASE_CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("c.yaml", "name: [unclosed", "is not valid YAML"),
+        ("c.json", "{", "is not valid JSON"),
+        ("c.toml", "name = ", "is not valid TOML"),
+        ("c.yaml", "- just\n- a list\n", "is not a mapping"),
+        ("c.yaml", "", "is not a mapping"),
+        ("c.yaml", "a: &x [1]\nb: *x\n", "aliases"),
+        ("c.txt", "name: x", "unknown extension"),
+    ],
+)
+def test_unreadable_files_give_config_error(
+    tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
+    path = _write(tmp_path, name, text)
+    with pytest.raises(ConfigError, match=fragment) as info:
+        load_config(path)
+    assert info.value.source == str(path)
+
+
+def test_missing_file_and_binary_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path / "absent.yaml")
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(binary)
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("x: " + "a" * 1_100_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="too large"):
+        load_config(big)

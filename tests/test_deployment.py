@@ -1,0 +1,73 @@
+"""The Deployment's logical id changes exactly when what the stage serves changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from privgw import Config, build_template, render
+from tests.conftest import BASE_CONFIG, DELETE, resources_of, with_changes
+
+
+def deployment_id(data: dict[str, Any]) -> str:
+    template = build_template(Config(**data)).to_dict()
+    (name,) = resources_of(template, "AWS::ApiGateway::Deployment")
+    return name
+
+
+BASE = deployment_id(BASE_CONFIG)
+
+
+def test_policy_only_change_redeploys() -> None:
+    changed = with_changes(BASE_CONFIG, **{"endpoint.existing_ids": ["vpce-0123456789abcdef0"]})
+    assert deployment_id(changed) != BASE
+
+
+def test_route_change_redeploys() -> None:
+    assert deployment_id(with_changes(BASE_CONFIG, routes=["GET /hello", "POST /hello"])) != BASE
+    assert deployment_id(with_changes(BASE_CONFIG, routes=["GET /hi"])) != BASE
+    assert deployment_id(with_changes(BASE_CONFIG, routes=["PUT /hello"])) != BASE
+
+
+def test_integration_change_redeploys() -> None:
+    assert deployment_id(with_changes(BASE_CONFIG, **{"function.timeout": 20})) != BASE
+
+
+def test_endpoint_configuration_change_redeploys() -> None:
+    changed = with_changes(
+        BASE_CONFIG,
+        network=DELETE,
+        endpoint={"create": False, "existing_ids": ["vpce-0123456789abcdef0"]},
+    )
+    assert deployment_id(changed) != BASE
+
+
+def test_unserved_changes_do_not_redeploy() -> None:
+    """Function code, memory, tags or log retention reach callers without a new Deployment."""
+    same = with_changes(
+        BASE_CONFIG,
+        **{
+            "function.memory": 1024,
+            "function.code": {"inline": "def handler(e, c):\n    return {'statusCode': 204}\n"},
+            "function.log_retention_days": 7,
+            "tags": {"team": "x"},
+            "network.allowed_cidrs": ["10.1.0.0/16"],
+        },
+    )
+    assert deployment_id(same) == BASE
+
+
+def test_route_order_changes_no_resource() -> None:
+    """Reordering routes must not replace anything (only the sample curl line follows order)."""
+    a = with_changes(BASE_CONFIG, routes=["GET /a", "POST /b/{id}", "ANY /"])
+    b = with_changes(BASE_CONFIG, routes=["ANY /", "POST /b/{id}", "GET /a"])
+    resources_a = build_template(Config(**a)).to_dict()["Resources"]
+    resources_b = build_template(Config(**b)).to_dict()["Resources"]
+    assert json.dumps(resources_a, sort_keys=True) == json.dumps(resources_b, sort_keys=True)
+
+
+def test_rebuilding_unchanged_config_is_byte_identical() -> None:
+    first = render(build_template(Config(**BASE_CONFIG)), "yaml")
+    second = render(build_template(Config(**BASE_CONFIG)), "yaml")
+    assert first == second
+    assert deployment_id(BASE_CONFIG) == BASE

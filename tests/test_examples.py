@@ -1,0 +1,52 @@
+"""The committed outputs (templates/, schema/) are exactly what the code produces now."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from privgw import build_template, load_config, render
+from privgw.config import config_schema
+from tests.conftest import EXAMPLES, ROOT
+
+HINT = "run `make templates` and commit the result"
+
+
+def _diff(expected: str, actual: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        actual.splitlines(keepends=True),
+        expected.splitlines(keepends=True),
+        f"{name} (committed)",
+        f"{name} (built now)",
+    )
+    return "".join(list(lines)[:60])
+
+
+def test_every_example_has_a_fresh_committed_template(example: Path) -> None:
+    committed = ROOT / "templates" / f"{example.stem}.yaml"
+    assert committed.exists(), f"{committed} is missing: {HINT}"
+    fresh = render(build_template(load_config(example)), "yaml")
+    actual = committed.read_text(encoding="utf-8")
+    assert actual == fresh, f"{committed} is stale: {HINT}\n" + _diff(fresh, actual, committed.name)
+
+
+def test_no_orphan_templates() -> None:
+    stems = {p.stem for p in EXAMPLES}
+    orphans = [p.name for p in (ROOT / "templates").glob("*.yaml") if p.stem not in stems]
+    assert orphans == [], f"templates without an example: {orphans}"
+
+
+def test_committed_schema_is_fresh() -> None:
+    committed = (ROOT / "schema" / "privgw.schema.json").read_text(encoding="utf-8")
+    assert committed == json.dumps(config_schema(), indent=2, sort_keys=True) + "\n", HINT
+
+
+def test_examples_cover_the_three_scenarios() -> None:
+    configs = [load_config(p) for p in EXAMPLES]
+    assert any(
+        c.endpoint.create and any(r.path == "/hello" and r.method == "GET" for r in c.routes)
+        for c in configs
+    ), "the seed's single-VPC GET /hello"
+    assert any(c.network and len(c.network.allowed_cidrs) > 1 for c in configs), "peered VPCs"
+    assert any(not c.endpoint.create and c.endpoint.existing_ids for c in configs), "reuse"

@@ -1,0 +1,129 @@
+"""Every template privgw can emit lints with zero cfn-lint findings; the checks can fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from privgw import Config, build_template, lint_text, render
+from privgw.lint import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, run_cfn_lint, size_findings
+from privgw.render import Format
+from tests.conftest import BASE_CONFIG, DELETE, example_texts, with_changes
+
+EXAMPLE_TEXTS = list(example_texts())
+
+
+@pytest.mark.parametrize(
+    "text", [t for _, _, t in EXAMPLE_TEXTS], ids=[f"{n}.{f}" for n, f, _ in EXAMPLE_TEXTS]
+)
+def test_every_example_lints_clean_in_both_formats(text: str) -> None:
+    assert lint_text(text) == []
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "defaults": with_changes(BASE_CONFIG, routes=DELETE),
+    "private-dns-off": with_changes(BASE_CONFIG, **{"endpoint.private_dns": False}),
+    "created-plus-existing": with_changes(
+        BASE_CONFIG, **{"endpoint.existing_ids": ["vpce-0123456789abcdef0", "vpce-01234567"]}
+    ),
+    "existing-only": with_changes(
+        BASE_CONFIG,
+        network=DELETE,
+        endpoint={"create": False, "existing_ids": ["vpce-0123456789abcdef0"]},
+    ),
+    "account-role-no-tracing": with_changes(
+        BASE_CONFIG, api_gateway_account_role=True, stage={"tracing": False, "name": "prod"}
+    ),
+    "no-access-logs-throttled": with_changes(
+        BASE_CONFIG,
+        stage={"access_logging": False, "throttling_rate_limit": 10, "throttling_burst_limit": 5},
+    ),
+    "ipv6-and-groups": with_changes(
+        BASE_CONFIG,
+        **{
+            "network.allowed_cidrs": ["10.0.0.0/16", "fd00::/56"],
+            "network.source_security_group_ids": ["sg-0123456789abcdef0"],
+        },
+    ),
+    "s3-java-arm": with_changes(
+        BASE_CONFIG,
+        **{
+            "function.runtime": "java21",
+            "function.handler": "com.example.Handler::handleRequest",
+            "function.code": {"s3_bucket": "artifacts-bucket", "s3_key": "app.jar"},
+            "function.architecture": "arm64",
+            "function.memory": 1024,
+            "function.environment": {"LOG_LEVEL": "debug"},
+        },
+    ),
+    "every-method-and-deep-paths": with_changes(
+        BASE_CONFIG,
+        routes=[
+            f"{m} /v2/things/{{thing_id}}/parts/{{part}}"
+            for m in ("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS")
+        ]
+        + ["ANY /", "ANY /{proxy+}", "GET /v2/things"],
+    ),
+    "two-hundred-routes": with_changes(
+        BASE_CONFIG, routes=[f"GET /r{i // 10}/s{i}" for i in range(200)]
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_generated_variants_lint_clean(name: str, fmt: Format) -> None:
+    text = render(build_template(Config(**VARIANTS[name])), fmt)
+    findings = [f for f in lint_text(text) if f.fails]
+    assert findings == []
+
+
+def test_large_template_gets_s3_advice_not_failure() -> None:
+    text = render(build_template(Config(**VARIANTS["two-hundred-routes"])), "yaml")
+    assert len(text.encode()) > INLINE_TEMPLATE_LIMIT
+    (advice,) = [f for f in lint_text(text) if f.rule == "P1002"]
+    assert advice.level == "info"
+    assert not advice.fails
+    assert "--s3-bucket" in advice.message
+
+
+def test_cfn_lint_is_really_running() -> None:
+    """Proof the lint tests can fail: a broken template gets findings."""
+    text = render(build_template(Config(**BASE_CONFIG)), "json")
+    broken = text.replace('"python3.13"', '"python3.8"').replace(
+        '"MemorySize": 256', '"MemorySize": 1'
+    )
+    findings = run_cfn_lint(broken)
+    assert "W2531" in {f.rule for f in findings}  # deprecated runtime
+    assert ("E3034", "error") in {(f.rule, f.level) for f in findings}  # memory below 128
+
+
+def test_oversized_policy_is_an_error() -> None:
+    ids = [f"vpce-{i:017x}" for i in range(400)]
+    template = {
+        "Resources": {
+            "Api": {
+                "Type": "AWS::ApiGateway::RestApi",
+                "Properties": {"Policy": {"Statement": [{"Condition": {"x": ids}}]}},
+            }
+        }
+    }
+    (finding,) = size_findings("{}", template)
+    assert finding.rule == "P1003"
+    assert finding.fails
+    assert str(POLICY_LIMIT)[:1] in finding.message
+
+
+def test_over_one_megabyte_is_an_error() -> None:
+    (finding,) = size_findings("x" * 1_000_001, {"Resources": {}})
+    assert (finding.rule, finding.level) == ("P1001", "error")
+
+
+def test_lint_ignores_local_cfnlintrc(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's ./.cfnlintrc must not hide findings: privgw pins its own settings."""
+    (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - W2531\n  - E\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    text = render(build_template(Config(**BASE_CONFIG)), "json").replace("python3.13", "python3.8")
+    assert "W2531" in {f.rule for f in run_cfn_lint(text)}

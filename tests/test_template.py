@@ -1,0 +1,306 @@
+"""What the template says: the security-relevant content, for every example and variant."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from privgw import build_template, load_config, render
+from privgw.policy import API_RESOURCE
+from privgw.render import parse_template
+from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
+
+Build = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@pytest.fixture
+def example_template(example: Path) -> dict[str, Any]:
+    result: dict[str, Any] = build_template(load_config(example)).to_dict()
+    return result
+
+
+def test_api_is_private_with_deny_by_default_policy(example_template: dict[str, Any]) -> None:
+    api = one_of(example_template, "AWS::ApiGateway::RestApi")["Properties"]
+    endpoints = api["EndpointConfiguration"]["VpcEndpointIds"]
+    assert api["EndpointConfiguration"]["Types"] == ["PRIVATE"]
+    assert "IpAddressType" not in api["EndpointConfiguration"]
+    allow, deny = api["Policy"]["Statement"]
+    assert allow == {
+        "Sid": "AllowInvoke",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["execute-api:Invoke"],
+        "Resource": [API_RESOURCE],
+    }
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"] == "*"
+    assert deny["Action"] == ["execute-api:Invoke"]
+    assert deny["Resource"] == [API_RESOURCE]
+    assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": endpoints}}
+    assert "aws:SourceIp" not in json.dumps(api["Policy"])
+
+
+def test_endpoint_and_security_group(example_template: dict[str, Any], example: Path) -> None:
+    cfg = load_config(example)
+    endpoints = resources_of(example_template, "AWS::EC2::VPCEndpoint")
+    groups = resources_of(example_template, "AWS::EC2::SecurityGroup")
+    if not cfg.endpoint.create:
+        assert not endpoints
+        assert not groups
+        return
+    props = one_of(example_template, "AWS::EC2::VPCEndpoint")["Properties"]
+    assert props["VpcEndpointType"] == "Interface"
+    assert props["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api"}
+    assert props["PrivateDnsEnabled"] is cfg.endpoint.private_dns
+    assert props["SubnetIds"] == cfg.network_required.subnet_ids
+    assert props["SecurityGroupIds"] == [{"Ref": "EndpointSecurityGroup"}]
+    sg = groups["EndpointSecurityGroup"]["Properties"]
+    ingress = sg["SecurityGroupIngress"]
+    sources = [
+        r.get("CidrIp") or r.get("CidrIpv6") or r.get("SourceSecurityGroupId") for r in ingress
+    ]
+    net = cfg.network_required
+    assert sources == [*net.allowed_cidrs, *net.source_security_group_ids]
+    for rule in ingress:
+        assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 443, 443)
+        assert rule["Description"]
+    assert sources
+    assert not {"0.0.0.0/0", "::/0"} & set(sources)
+    (egress,) = sg["SecurityGroupEgress"]
+    assert egress["CidrIp"] == "255.255.255.255/32", "no usable egress"
+
+
+def test_function_role_is_least_privilege(example_template: dict[str, Any]) -> None:
+    role = one_of(example_template, "AWS::IAM::Role")["Properties"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": ["lambda.amazonaws.com"]},
+            "Action": ["sts:AssumeRole"],
+        }
+    ]
+    assert "ManagedPolicyArns" not in role
+    (policy,) = role["Policies"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
+    fn = one_of(example_template, "AWS::Lambda::Function")["Properties"]
+    assert fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}
+    assert fn["LoggingConfig"] == {"LogGroup": {"Ref": "FunctionLogGroup"}}
+
+
+def test_one_permission_scoped_to_this_api(example_template: dict[str, Any]) -> None:
+    (perm,) = resources_of(example_template, "AWS::Lambda::Permission").values()
+    props = perm["Properties"]
+    assert props["Principal"] == "apigateway.amazonaws.com"
+    assert props["Action"] == "lambda:InvokeFunction"
+    assert props["SourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*"
+    }
+    assert props["SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+def test_routes_become_resources_and_proxy_methods(
+    example_template: dict[str, Any], example: Path
+) -> None:
+    cfg = load_config(example)
+    methods = resources_of(example_template, "AWS::ApiGateway::Method")
+    resources = resources_of(example_template, "AWS::ApiGateway::Resource")
+    assert len(methods) == len(cfg.routes)
+    by_id = {k: v["Properties"] for k, v in resources.items()}
+
+    def path_of(ref: Any) -> str:
+        if ref == {"Fn::GetAtt": ["RestApi", "RootResourceId"]}:
+            return ""
+        node = by_id[ref["Ref"]]
+        return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
+
+    served = set()
+    for method in methods.values():
+        props = method["Properties"]
+        integration = props["Integration"]
+        assert integration["Type"] == "AWS_PROXY"
+        assert integration["IntegrationHttpMethod"] == "POST"
+        assert "${Function.Arn}" in integration["Uri"]["Fn::Sub"]
+        assert integration["TimeoutInMillis"] == cfg.function.timeout * 1000
+        assert props["AuthorizationType"] == "NONE"
+        served.add((props["HttpMethod"], path_of(props["ResourceId"]) or "/"))
+    assert served == {(r.method, r.path) for r in cfg.routes}
+
+
+def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -> None:
+    cfg = load_config(example)
+    ((dep_id, dep),) = resources_of(example_template, "AWS::ApiGateway::Deployment").items()
+    assert re.fullmatch(r"Deployment[0-9a-f]{12}", dep_id)
+    methods = resources_of(example_template, "AWS::ApiGateway::Method")
+    assert sorted(dep["DependsOn"]) == sorted(methods)
+    stage = one_of(example_template, "AWS::ApiGateway::Stage")["Properties"]
+    assert stage["DeploymentId"] == {"Ref": dep_id}
+    assert stage["StageName"] == cfg.stage.name
+    assert stage["TracingEnabled"] is True
+    assert stage["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["AccessLogGroup", "Arn"]}
+    assert json.loads(stage["AccessLogSetting"]["Format"])["vpceId"] == "$context.identity.vpceId"
+    retention = {
+        k: v["Properties"]["RetentionInDays"]
+        for k, v in resources_of(example_template, "AWS::Logs::LogGroup").items()
+    }
+    assert retention == {
+        "AccessLogGroup": cfg.stage.log_retention_days,
+        "FunctionLogGroup": cfg.function.log_retention_days,
+    }
+
+
+def test_outputs_give_every_invoke_form(example_template: dict[str, Any], example: Path) -> None:
+    cfg = load_config(example)
+    outputs = example_template["Outputs"]
+    stage = cfg.stage.name
+    assert outputs["RestApiId"]["Value"] == {"Ref": "RestApi"}
+    aliases = {k: v for k, v in outputs.items() if k.startswith("AliasUrl")}
+    n_endpoints = int(cfg.endpoint.create) + len(cfg.endpoint.existing_ids)
+    assert len(aliases) == n_endpoints
+    for alias in aliases.values():
+        template, variables = alias["Value"]["Fn::Sub"]
+        assert template == (
+            "https://${RestApi}-${VpceId}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
+            + stage
+            + "/"
+        )
+        assert variables["VpceId"]
+    private = outputs["PrivateDnsUrl"]["Value"]["Fn::Sub"]
+    assert (
+        private == f"https://${{RestApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{stage}/"
+    )
+    if cfg.endpoint.create:
+        curl, variables = outputs["CurlWithHeader"]["Value"]["Fn::Sub"]
+        assert curl.startswith("curl -sS ")
+        assert f"https://${{EndpointDns}}/{stage}/" in curl
+        assert curl.endswith("-H 'x-apigw-api-id: ${RestApi}'")
+        assert outputs["EndpointDnsName"]["Value"] == variables["EndpointDns"]
+        assert variables["EndpointDns"] == {
+            "Fn::Select": [
+                1,
+                {
+                    "Fn::Split": [
+                        ":",
+                        {"Fn::Select": [0, {"Fn::GetAtt": ["Endpoint", "DnsEntries"]}]},
+                    ]
+                },
+            ]
+        }
+
+
+def test_no_account_region_or_partition_literals(example_template: dict[str, Any]) -> None:
+    text = json.dumps(example_template)
+    assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
+    assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b", text), "hard-coded region"
+    assert "arn:aws:" not in text, "hard-coded partition"
+    assert "amazonaws.com/" not in text.replace("${AWS::URLSuffix}", "")
+
+
+def test_private_dns_off_drops_private_dns_url(build_dict: Build) -> None:
+    template = build_dict(with_changes(BASE_CONFIG, **{"endpoint.private_dns": False}))
+    assert one_of(template, "AWS::EC2::VPCEndpoint")["Properties"]["PrivateDnsEnabled"] is False
+    assert "PrivateDnsUrl" not in template["Outputs"]
+    assert "AliasUrl" in template["Outputs"]
+    assert "CurlWithHeader" in template["Outputs"]
+
+
+def test_created_and_existing_endpoints_together(build_dict: Build) -> None:
+    extra = "vpce-0123456789abcdef0"
+    template = build_dict(with_changes(BASE_CONFIG, **{"endpoint.existing_ids": [extra]}))
+    api = one_of(template, "AWS::ApiGateway::RestApi")["Properties"]
+    expected = [{"Ref": "Endpoint"}, extra]
+    assert api["EndpointConfiguration"]["VpcEndpointIds"] == expected
+    assert (
+        api["Policy"]["Statement"][1]["Condition"]["StringNotEquals"]["aws:SourceVpce"] == expected
+    )
+    assert {"AliasUrl1", "AliasUrl2"} <= set(template["Outputs"])
+
+
+def test_account_role_is_opt_in_and_retained(build_dict: Build) -> None:
+    assert not resources_of(build_dict(BASE_CONFIG), "AWS::ApiGateway::Account")
+    template = build_dict(with_changes(BASE_CONFIG, api_gateway_account_role=True))
+    account = one_of(template, "AWS::ApiGateway::Account")
+    assert account["Properties"]["CloudWatchRoleArn"] == {
+        "Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]
+    }
+    role = template["Resources"]["ApiGatewayCloudWatchRole"]
+    assert role["DeletionPolicy"] == "Retain"
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": ["apigateway.amazonaws.com"]
+    }
+    assert template["Resources"]["Stage"]["DependsOn"] == ["ApiGatewayAccount"]
+
+
+def test_access_logging_off_removes_log_group(build_dict: Build) -> None:
+    template = build_dict(with_changes(BASE_CONFIG, stage={"access_logging": False}))
+    assert "AccessLogGroup" not in template["Resources"]
+    assert "AccessLogSetting" not in template["Resources"]["Stage"]["Properties"]
+
+
+def test_throttling_becomes_method_settings(build_dict: Build) -> None:
+    template = build_dict(
+        with_changes(BASE_CONFIG, stage={"throttling_rate_limit": 5.5, "throttling_burst_limit": 9})
+    )
+    assert template["Resources"]["Stage"]["Properties"]["MethodSettings"] == [
+        {
+            "HttpMethod": "*",
+            "ResourcePath": "/*",
+            "ThrottlingBurstLimit": 9,
+            "ThrottlingRateLimit": 5.5,
+        }
+    ]
+
+
+def test_s3_code_and_environment(build_dict: Build) -> None:
+    data = with_changes(
+        BASE_CONFIG,
+        **{
+            "function.code": {
+                "s3_bucket": "my-bucket",
+                "s3_key": "a.zip",
+                "s3_object_version": "3",
+            },
+            "function.handler": "app.main",
+            "function.environment": {"BB": "2", "AA": "1"},
+        },
+    )
+    fn = one_of(build_dict(data), "AWS::Lambda::Function")["Properties"]
+    assert fn["Code"] == {"S3Bucket": "my-bucket", "S3Key": "a.zip", "S3ObjectVersion": "3"}
+    assert list(fn["Environment"]["Variables"]) == ["AA", "BB"]
+
+
+def test_tags_reach_every_taggable_resource(build_dict: Build) -> None:
+    template = build_dict(with_changes(BASE_CONFIG, tags={"team": "x"}))
+    untaggable = {
+        "AWS::ApiGateway::Resource",
+        "AWS::ApiGateway::Method",
+        "AWS::ApiGateway::Deployment",
+        "AWS::Lambda::Permission",
+    }
+    for name, resource in template["Resources"].items():
+        if resource["Type"] in untaggable:
+            continue
+        tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
+        assert tags["team"] == "x", name
+        assert tags["privgw:api"] == "svc", name
+
+
+def test_root_route_uses_root_resource(build_dict: Build) -> None:
+    template = build_dict(with_changes(BASE_CONFIG, routes=DELETE))
+    root = template["Resources"]["MethodRootAny"]["Properties"]
+    assert root["ResourceId"] == {"Fn::GetAtt": ["RestApi", "RootResourceId"]}
+    assert len(resources_of(template, "AWS::ApiGateway::Resource")) == 1
+
+
+def test_yaml_and_json_describe_the_same_template(example: Path) -> None:
+    template = build_template(load_config(example))
+    assert parse_template(render(template, "yaml")) == parse_template(render(template, "json"))
+    assert json.loads(render(template, "json")) == template.to_dict()
