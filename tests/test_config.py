@@ -259,10 +259,10 @@ def test_config_is_frozen() -> None:
         cfg.name = "other"  # type: ignore[misc]
 
 
-def test_too_many_routes_for_one_template() -> None:
-    routes = [f"GET /r{i}" for i in range(260)]
+def test_too_many_api_resources() -> None:
+    routes = [f"GET /r{i}" for i in range(301)]
     (message,) = problems(with_changes(BASE_CONFIG, routes=routes))
-    assert message.startswith("routes: needs 520 template resources")
+    assert message.startswith("routes: needs 301 API resources")
 
 
 def test_paths_that_camel_case_alike_still_get_distinct_ids() -> None:

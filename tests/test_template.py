@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from privgw import build_template, load_config, render
+from privgw import ConfigError, build_template, load_config, render
 from privgw.policy import API_RESOURCE
 from privgw.render import parse_template
 from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
@@ -304,3 +304,13 @@ def test_yaml_and_json_describe_the_same_template(example: Path) -> None:
     template = build_template(load_config(example))
     assert parse_template(render(template, "yaml")) == parse_template(render(template, "json"))
     assert json.loads(render(template, "json")) == template.to_dict()
+
+
+def test_largest_flat_api_fits_and_one_more_route_is_refused(build_dict: Build) -> None:
+    fixed = len(build_dict(BASE_CONFIG)["Resources"]) - 2  # minus GET /hello's Resource+Method
+    fits = (500 - fixed) // 2
+    assert fits >= 240
+    template = build_dict(with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits)]))
+    assert len(template["Resources"]) <= 500
+    with pytest.raises(ConfigError, match=r"routes: need 50\d template resources"):
+        build_dict(with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits + 1)]))

@@ -16,8 +16,8 @@ from privgw import __version__
 from privgw.build import build_template
 from privgw.config import config_schema, load_config
 from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
-from privgw.lint import DEFAULT_REGIONS, Finding, lint_text
-from privgw.render import FORMATS, Format, render, write_atomic
+from privgw.lint import DEFAULT_REGIONS, Finding, lint_many
+from privgw.render import FORMATS, Format, parse_template, render, write_atomic
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="lint existing templates with cfn-lint and privgw checks")
     lint.add_argument("templates", nargs="+", metavar="TEMPLATE", type=Path)
     lint.add_argument("--region", action="append", dest="regions", metavar="REGION")
+    for command in (build, lint):
+        command.add_argument(
+            "-j",
+            "--jobs",
+            type=_positive,
+            default=None,
+            metavar="N",
+            help="lint N templates at once (default: one per CPU core)",
+        )
 
     schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
     schema.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
@@ -65,6 +74,13 @@ def _report(findings: Sequence[Finding], name: str, err: TextIO) -> bool:
     return failed
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _regions(values: list[str] | None) -> tuple[str, ...]:
     return tuple(values) if values else DEFAULT_REGIONS
 
@@ -78,40 +94,43 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise OutputError(f"{config_path} and another config would both write {target}")
         targets[config_path] = target
 
-    configs, errors = [], []
+    texts: list[tuple[Path, str]] = []
+    errors: list[str] = []
     for config_path in args.configs:
         try:
-            configs.append((config_path, load_config(config_path)))
+            cfg = load_config(config_path)
+            texts.append((targets[config_path], render(build_template(cfg), fmt)))
         except ConfigError as exc:
-            errors.append(str(exc))
+            errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
     if errors:
         raise ConfigFilesError("\n".join(errors))
 
-    texts = [(targets[path], render(build_template(cfg), fmt)) for path, cfg in configs]
     for target, text in texts:
         write_atomic(target, text)
         print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
     if args.no_lint:
         return EXIT_OK
-
+    results = lint_many([text for _, text in texts], _regions(args.regions), args.jobs)
     failed = False
-    for target, text in texts:
-        failed = _report(lint_text(text, _regions(args.regions)), str(target), err) or failed
+    for (target, _), findings in zip(texts, results, strict=True):
+        failed = _report(findings, str(target), err) or failed
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-
-    failed = False
+    texts = []
     for path in args.templates:
         try:
             text = path.read_text(encoding="utf-8")
+            parse_template(text)
         except (OSError, UnicodeDecodeError) as exc:
             raise TemplateReadError(f"{path}: cannot read: {exc}") from None
-        try:
-            findings = lint_text(text, _regions(args.regions))
         except TemplateReadError as exc:
             raise TemplateReadError(f"{path}: {exc}") from None
+        texts.append(text)
+    failed = False
+    results = lint_many(texts, _regions(args.regions), args.jobs)
+    for path, findings in zip(args.templates, results, strict=True):
         failed = _report(findings, str(path), err) or failed
         if not findings:
             print(f"{path}: no findings", file=out)

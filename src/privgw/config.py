@@ -42,8 +42,7 @@ MAX_ENVIRONMENT_BYTES = 4096
 MAX_INTEGRATION_TIMEOUT_S = 29
 MAX_RESOURCES_PER_API = 300
 MAX_TEMPLATE_RESOURCES = 500
-#: Upper bound of the resources privgw adds besides API Resources and Methods (see build/).
-MAX_FIXED_RESOURCES = 16
+MAX_TEMPLATE_OUTPUTS = 200
 MAX_TAGS = 50
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
@@ -591,16 +590,6 @@ class Config(StrictModel):
                     f"needs {nodes} API resources",
                     None,
                     f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
-                )
-            )
-        budget = MAX_TEMPLATE_RESOURCES - MAX_FIXED_RESOURCES
-        if nodes + len(routes) > budget:
-            problems.append(
-                Problem(
-                    "",
-                    f"needs {nodes + len(routes)} template resources for routes",
-                    None,
-                    f"at most {budget} (CloudFormation allows {MAX_TEMPLATE_RESOURCES} in all)",
                 )
             )
         if problems:
