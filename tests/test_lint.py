@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, lint_text, render
-from privgw.lint import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, run_cfn_lint, size_findings
+from privgw.checks import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, size_findings
+from privgw.lint import run_cfn_lint
 from privgw.render import Format
 from tests.conftest import BASE_CONFIG, DELETE, example_texts, with_changes
 

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from privgw import __version__
 from privgw.build import build_template
+from privgw.checks import preflight
 from privgw.config import config_schema, load_config
 from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
 from privgw.lint import DEFAULT_REGIONS, Finding, lint_many
@@ -38,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("configs", nargs="+", metavar="CONFIG", type=Path)
     build.add_argument("-o", "--output-dir", type=Path, default=Path("templates"))
     build.add_argument("--format", choices=FORMATS, default="yaml")
-    build.add_argument("--no-lint", action="store_true", help="skip cfn-lint and size checks")
+    build.add_argument(
+        "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
+    )
     build.add_argument(
         "--region",
         action="append",
@@ -109,8 +112,9 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_atomic(target, text)
         print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
     if args.no_lint:
-        return EXIT_OK
-    results = lint_many([text for _, text in texts], _regions(args.regions), args.jobs)
+        results = [preflight(text, parse_template(text)) for _, text in texts]
+    else:
+        results = lint_many([text for _, text in texts], _regions(args.regions), args.jobs)
     failed = False
     for (target, _), findings in zip(texts, results, strict=True):
         failed = _report(findings, str(target), err) or failed

@@ -121,6 +121,26 @@ BucketName = Annotated[
     ),
 ]
 
+KmsKeyArn = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}",
+            "KMS key ARN",
+            "arn:<partition>:kms:<region>:<account>:key/<key-id>",
+        )
+    ),
+]
+DeadLetterArn = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}",
+            "SQS queue or SNS topic ARN",
+            "arn:<partition>:sqs:<region>:<account>:<queue> or ...:sns:...:<topic>",
+        )
+    ),
+]
 VpcId = Annotated[str, AfterValidator(_aws_id("vpc"))]
 SubnetId = Annotated[str, AfterValidator(_aws_id("subnet"))]
 SecurityGroupId = Annotated[str, AfterValidator(_aws_id("sg"))]
@@ -380,6 +400,25 @@ class Function(StrictModel):
     )
     log_retention_days: RetentionDays = 30
     description: str = Field(default="", max_length=256)
+    reserved_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Cap (and reserve) concurrent executions; unset shares the account pool.",
+    )
+    dead_letter_arn: DeadLetterArn | None = Field(
+        default=None,
+        description="SQS queue or SNS topic for failed asynchronous invocations.",
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        default=None,
+        description="Customer managed KMS key for the environment variables at rest.",
+    )
+
+    @property
+    def dead_letter_service(self) -> str | None:
+        """'sqs' or 'sns' for the dead-letter target, None without one."""
+        return self.dead_letter_arn.split(":")[2] if self.dead_letter_arn else None
 
     @model_validator(mode="after")
     def _inline_fits_runtime(self) -> Self:
@@ -529,6 +568,13 @@ class Config(StrictModel):
         description="Default: ANY / and ANY /{proxy+}.",
     )
     stage: Stage = Field(default_factory=Stage)
+    log_kms_key_arn: KmsKeyArn | None = Field(
+        default=None,
+        description=(
+            "Customer managed KMS key for every log group privgw creates; its key policy must "
+            "allow the CloudWatch Logs service principal of the region."
+        ),
+    )
     api_gateway_account_role: bool = Field(
         default=False,
         description=(

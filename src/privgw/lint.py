@@ -1,4 +1,4 @@
-"""Template checks: cfn-lint in-process, plus the limits cfn-lint does not check.
+"""Template lint: cfn-lint in-process, plus privgw's own preflight checks (``checks``).
 
 This is the only module that imports cfnlint, and only inside ``run_cfn_lint``: importing it
 costs most of a second, which a build with ``--no-lint`` must not pay.
@@ -7,42 +7,20 @@ costs most of a second, which a build with ``--no-lint`` must not pay.
 from __future__ import annotations
 
 import functools
-import json
 import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
+from privgw.checks import preflight
+from privgw.findings import Finding, Level
 from privgw.render import parse_template
 
-Level = Literal["error", "warning", "info"]
+__all__ = ["DEFAULT_REGIONS", "Finding", "lint_many", "lint_text", "run_cfn_lint"]
 
-INLINE_TEMPLATE_LIMIT = 51_200
-S3_TEMPLATE_LIMIT = 1_000_000
-POLICY_LIMIT = 8_192
 DEFAULT_REGIONS = ("us-east-1",)
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One thing wrong with (or worth knowing about) a template, whoever found it."""
-
-    source: str
-    line: int
-    rule: str
-    level: Level
-    message: str
-
-    @property
-    def fails(self) -> bool:
-        """Errors and warnings fail a build; info is advice that does not."""
-        return self.level != "info"
-
-    def format(self, filename: str) -> str:
-        return f"{filename}:{self.line}: {self.level} {self.rule} [{self.source}] {self.message}"
 
 
 def _cfn_level(severity: str) -> Level:
@@ -84,59 +62,10 @@ def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[
     )
 
 
-def size_findings(text: str, template: dict[str, Any]) -> list[Finding]:
-    """The limits cfn-lint leaves out: inline deploy size and the resource policy's length."""
-    findings: list[Finding] = []
-    size = len(text.encode("utf-8"))
-    if size > S3_TEMPLATE_LIMIT:
-        findings.append(
-            Finding(
-                "privgw",
-                0,
-                "P1001",
-                "error",
-                f"template is {size:,} bytes, over CloudFormation's {S3_TEMPLATE_LIMIT:,}-byte "
-                "limit even through S3; split the API into several stacks or fewer routes",
-            )
-        )
-    elif size > INLINE_TEMPLATE_LIMIT:
-        findings.append(
-            Finding(
-                "privgw",
-                0,
-                "P1002",
-                "info",
-                f"template is {size:,} bytes, over the {INLINE_TEMPLATE_LIMIT:,} bytes "
-                "`aws cloudformation deploy` accepts inline; deploy with `--s3-bucket BUCKET` "
-                "(or write --format json, which is smaller)",
-            )
-        )
-    for name, resource in sorted((template.get("Resources") or {}).items()):
-        if not isinstance(resource, dict):
-            continue
-        props = resource.get("Properties") or {}
-        policy = props.get("Policy") if isinstance(props, dict) else None
-        if resource.get("Type") == "AWS::ApiGateway::RestApi" and isinstance(policy, dict):
-            length = len(json.dumps(policy, separators=(",", ":")))
-            if length > POLICY_LIMIT:
-                findings.append(
-                    Finding(
-                        "privgw",
-                        0,
-                        "P1003",
-                        "error",
-                        f"resource policy of {name} is about {length:,} characters, over API "
-                        f"Gateway's {POLICY_LIMIT:,}; allow fewer endpoints or request a quota "
-                        "increase",
-                    )
-                )
-    return findings
-
-
 def lint_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
     """Every finding for one template's text: cfn-lint's and privgw's own."""
     template = parse_template(text)
-    return sorted([*run_cfn_lint(text, regions), *size_findings(text, template)])
+    return sorted([*run_cfn_lint(text, regions), *preflight(text, template)])
 
 
 def _lint_one(job: tuple[str, tuple[str, ...]]) -> list[Finding]:

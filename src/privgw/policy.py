@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from awacs import execute_api, logs
+from awacs import execute_api, logs, sns, sqs
 from awacs.aws import (
     Allow,
     Condition,
@@ -74,22 +74,30 @@ def service_trust_policy(service: str) -> PolicyDocument:
     )
 
 
-def function_logging_policy(log_group_arn: Any) -> PolicyDocument:
-    """Least privilege for the function: write its own log group, nothing else.
+def function_role_policy(log_group_arn: Any, dead_letter_arn: str | None = None) -> PolicyDocument:
+    """Least privilege for the function: write its own log group (and its DLQ), nothing else.
 
     No ``logs:CreateLogGroup``: the log group is created (with retention) by the template.
     """
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
+    statements = [
+        Statement(
+            Sid="WriteOwnLogGroup",
+            Effect=Allow,
+            Action=[logs.CreateLogStream, logs.PutLogEvents],
+            Resource=[log_group_arn],
+        )
+    ]
+    if dead_letter_arn:
+        action = sns.Publish if dead_letter_arn.split(":")[2] == "sns" else sqs.SendMessage
+        statements.append(
             Statement(
-                Sid="WriteOwnLogGroup",
+                Sid="SendFailedEventsToDeadLetterTarget",
                 Effect=Allow,
-                Action=[logs.CreateLogStream, logs.PutLogEvents],
-                Resource=[log_group_arn],
+                Action=[action],
+                Resource=[dead_letter_arn],
             )
-        ],
-    )
+        )
+    return PolicyDocument(Version="2012-10-17", Statement=statements)
 
 
 def as_dict(document: PolicyDocument) -> dict[str, Any]:

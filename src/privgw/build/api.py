@@ -23,8 +23,8 @@ from troposphere.awslambda import Permission
 from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
-from privgw import naming, policy
-from privgw.build.common import execute_api_arn, tags_for
+from privgw import naming, policy, suppressions
+from privgw.build.common import execute_api_arn, log_group, tags_for
 from privgw.build.network import endpoint_ids
 from privgw.config import Config, Route, resource_paths
 
@@ -100,6 +100,7 @@ def proxy_method(cfg: Config, route: Route) -> Method:
         ResourceId=_resource_ref(route.segments),
         HttpMethod=route.method,
         AuthorizationType="NONE",
+        **suppressions.metadata(suppressions.METHOD_WITHOUT_AUTHORIZER),
         Integration=Integration(
             Type="AWS_PROXY",
             IntegrationHttpMethod="POST",
@@ -150,11 +151,7 @@ def deployment(
 
 
 def access_log_group(cfg: Config) -> LogGroup:
-    return LogGroup(
-        naming.ACCESS_LOG_GROUP,
-        RetentionInDays=cfg.stage.log_retention_days,
-        Tags=tags_for(cfg),
-    )
+    return log_group(cfg, naming.ACCESS_LOG_GROUP, cfg.stage.log_retention_days)
 
 
 def stage(cfg: Config, deployment_id: str) -> Stage:
@@ -183,6 +180,11 @@ def stage(cfg: Config, deployment_id: str) -> Stage:
         TracingEnabled=st.tracing,
         Tags=tags_for(cfg),
         **extra,
+        **suppressions.metadata(
+            suppressions.STAGE_WITHOUT_CACHE,
+            None if st.access_logging else suppressions.STAGE_WITHOUT_ACCESS_LOG,
+            None if st.tracing else suppressions.STAGE_WITHOUT_TRACING,
+        ),
     )
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from troposphere import Sub, Tags
+from typing import Any
 
+from troposphere import Sub, Tags
+from troposphere.logs import LogGroup
+
+from privgw import suppressions
 from privgw.config import Config
 
 
@@ -20,4 +24,20 @@ def execute_api_arn(path: str) -> Sub:
     """An execute-api ARN of this stack's API; ``path`` follows ``{api}/``."""
     return Sub(
         "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/" + path
+    )
+
+
+def log_group(cfg: Config, title: str, retention_days: int) -> LogGroup:
+    """A log group with retention, and the customer KMS key when the config names one."""
+    extra: dict[str, Any] = {}
+    if cfg.log_kms_key_arn:
+        extra["KmsKeyId"] = cfg.log_kms_key_arn
+    return LogGroup(
+        title,
+        RetentionInDays=retention_days,
+        Tags=tags_for(cfg),
+        **extra,
+        **suppressions.metadata(
+            None if cfg.log_kms_key_arn else suppressions.LOG_GROUP_WITH_SERVICE_KEY
+        ),
     )

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Ref
-from troposphere.awslambda import Code, Environment, Function, LoggingConfig
+from troposphere import AWSObject, GetAtt, Ref
+from troposphere.awslambda import Code, DeadLetterConfig, Environment, Function, LoggingConfig
 from troposphere.iam import Policy, Role
-from troposphere.logs import LogGroup
 
-from privgw import naming, policy
-from privgw.build.common import tags_for
+from privgw import naming, policy, suppressions
+from privgw.build.common import log_group, tags_for
 from privgw.config import Config
 
 
-def function_log_group(cfg: Config) -> LogGroup:
+def function_log_group(cfg: Config) -> AWSObject:
     """Created by the template (not on first invoke) so retention is set and the role is scoped."""
-    return LogGroup(
-        naming.FUNCTION_LOG_GROUP,
-        RetentionInDays=cfg.function.log_retention_days,
-        Tags=tags_for(cfg),
-    )
+    return log_group(cfg, naming.FUNCTION_LOG_GROUP, cfg.function.log_retention_days)
 
 
 def function_role(cfg: Config) -> Role:
@@ -32,8 +27,8 @@ def function_role(cfg: Config) -> Role:
         Policies=[
             Policy(
                 PolicyName="write-own-log-group",
-                PolicyDocument=policy.function_logging_policy(
-                    GetAtt(naming.FUNCTION_LOG_GROUP, "Arn")
+                PolicyDocument=policy.function_role_policy(
+                    GetAtt(naming.FUNCTION_LOG_GROUP, "Arn"), cfg.function.dead_letter_arn
                 ),
             )
         ],
@@ -55,6 +50,18 @@ def lambda_function(cfg: Config) -> Function:
     extra: dict[str, Any] = {}
     if fn.environment:
         extra["Environment"] = Environment(Variables=dict(sorted(fn.environment.items())))
+    if fn.kms_key_arn:
+        extra["KmsKeyArn"] = fn.kms_key_arn
+    if fn.reserved_concurrency is not None:
+        extra["ReservedConcurrentExecutions"] = fn.reserved_concurrency
+    if fn.dead_letter_arn:
+        extra["DeadLetterConfig"] = DeadLetterConfig(TargetArn=fn.dead_letter_arn)
+    skipped = suppressions.metadata(
+        None if fn.reserved_concurrency else suppressions.FUNCTION_WITHOUT_RESERVED_CONCURRENCY,
+        None if fn.dead_letter_arn else suppressions.FUNCTION_WITHOUT_DLQ,
+        suppressions.FUNCTION_OUTSIDE_VPC,
+        None if fn.kms_key_arn or not fn.environment else suppressions.FUNCTION_ENV_WITH_AWS_KEY,
+    )
     return Function(
         naming.FUNCTION,
         Description=fn.description or f"Handles every route of the private API {cfg.name}",
@@ -68,4 +75,5 @@ def lambda_function(cfg: Config) -> Function:
         LoggingConfig=LoggingConfig(LogGroup=Ref(naming.FUNCTION_LOG_GROUP)),
         Tags=tags_for(cfg),
         **extra,
+        **skipped,
     )
