@@ -18,14 +18,23 @@ $(STAMP): setup.cfg pyproject.toml requirements/constraints.txt
 
 venv: $(STAMP)
 
+# checkov gets its own environment: it pins an old boto3 (see requirements/checkov.txt).
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+$(CHECKOV_STAMP): requirements/checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements/checkov.txt
+	touch $@
+
 ## Build every example into templates/ (linted) and the config JSON Schema into schema/.
 templates: $(STAMP)
 	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(STAMP) $(CHECKOV_STAMP)
+	PRIVGW_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(BIN)/python -m pytest
 
 ## Static checks: ruff (lint + format) and mypy --strict.
 lint: $(STAMP)
@@ -46,4 +55,4 @@ constraints: $(STAMP)
 	mv requirements/constraints.txt.new requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

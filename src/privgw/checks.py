@@ -28,14 +28,13 @@ INLINE_TEMPLATE_LIMIT = 51_200
 S3_TEMPLATE_LIMIT = 1_000_000
 POLICY_LIMIT = 8_192
 
-#: Callers that must never get in: an unlisted endpoint (this or another account's), an
-#: unlisted VPC, and a call that did not come through any endpoint at all.
+#: Callers that must never get in: through an unlisted endpoint in an unlisted VPC (with the
+#: context keys such a call carries), and a call that came through no endpoint at all.
 OUTSIDERS: tuple[Mapping[str, str], ...] = (
-    {"aws:SourceVpce": "vpce-0ffffffffffffffff", "aws:SourceVpc": "vpc-0ffffffffffffffff"},
     {
-        "aws:SourceVpce": "vpce-0eeeeeeeeeeeeeeee",
-        "aws:SourceVpc": "vpc-0eeeeeeeeeeeeeeee",
-        "aws:SourceAccount": "999988887777",
+        "aws:SourceVpce": "vpce-0ffffffffffffffff",
+        "aws:SourceVpc": "vpc-0ffffffffffffffff",
+        "aws:VpcSourceIp": "10.255.0.10",
     },
     {},
 )

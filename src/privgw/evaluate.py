@@ -110,11 +110,28 @@ _NEGATED = {
 }
 
 
+_SUPPORTED = frozenset(
+    {
+        "StringEquals",
+        "StringEqualsIgnoreCase",
+        "StringLike",
+        "ArnEquals",
+        "ArnLike",
+        "IpAddress",
+        "Bool",
+        "Null",
+        *_NEGATED,
+    }
+)
+
+
 def _condition_matches(operator: str, key: str, policy_values: Any, request: Request) -> bool:
     if operator.startswith(("ForAnyValue:", "ForAllValues:")):
         raise UnsupportedPolicy(f"set operator {operator} is not supported")
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
+    if base not in _SUPPORTED:
+        raise UnsupportedPolicy(f"condition operator {operator} is not supported")
     present = key in request.context
     if base == "Null":
         wanted_null = str(_as_list(policy_values)[0]).lower() == "true"

@@ -1,0 +1,107 @@
+"""privgw's preflight checks fire on the mistakes they name, and never on privgw's output."""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from privgw import Config, build_template, render
+from privgw.checks import preflight, private_api_findings
+from privgw.cli import main
+from tests.conftest import BASE_CONFIG, example_texts
+from tests.test_lint import VARIANTS
+
+
+def base_template() -> dict[str, Any]:
+    result: dict[str, Any] = build_template(Config(**BASE_CONFIG)).to_dict()
+    return result
+
+
+def rules(template: dict[str, Any]) -> list[str]:
+    return [f.rule for f in private_api_findings(template)]
+
+
+def api_props(template: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = template["Resources"]["RestApi"]["Properties"]
+    return props
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_privgw_output_passes_preflight(name: str) -> None:
+    template = build_template(Config(**VARIANTS[name]))
+    assert [f for f in preflight(render(template, "json"), template.to_dict()) if f.fails] == []
+
+
+def test_examples_pass_preflight() -> None:
+    from privgw.render import parse_template  # noqa: PLC0415
+
+    for _, _, text in example_texts():
+        assert preflight(text, parse_template(text)) == []
+
+
+def test_private_api_without_policy() -> None:
+    template = base_template()
+    del api_props(template)["Policy"]
+    assert rules(template) == ["P2001"]
+
+
+def test_allow_without_endpoint_condition_is_a_leak() -> None:
+    template = base_template()
+    del api_props(template)["Policy"]["Statement"][1]
+    (finding,) = private_api_findings(template)
+    assert finding.rule == "P2002"
+    assert "aws:SourceVpce" in finding.message
+
+
+def test_inverted_condition_is_a_leak() -> None:
+    """Deny *through* the endpoint (StringEquals) instead of *unless* through it."""
+    template = base_template()
+    deny = api_props(template)["Policy"]["Statement"][1]
+    deny["Condition"] = {"StringEquals": deny["Condition"]["StringNotEquals"]}
+    assert rules(template) == ["P2002"]
+
+
+def test_source_ip_is_refused() -> None:
+    template = base_template()
+    api_props(template)["Policy"]["Statement"][1]["Condition"]["NotIpAddress"] = {
+        "aws:SourceIp": ["10.0.0.0/8"]
+    }
+    assert "P2003" in rules(template)
+
+
+def test_ipv4_on_private_is_refused() -> None:
+    template = base_template()
+    api_props(template)["EndpointConfiguration"]["IpAddressType"] = "ipv4"
+    assert rules(template) == ["P2004"]
+
+
+def test_two_private_dns_endpoints_in_one_vpc() -> None:
+    template = base_template()
+    second = copy.deepcopy(template["Resources"]["Endpoint"])
+    template["Resources"]["Endpoint2"] = second
+    assert rules(template) == ["P2005"]
+    second["Properties"]["PrivateDnsEnabled"] = False
+    assert rules(template) == []
+
+
+def test_unevaluable_policy_is_a_warning() -> None:
+    template = base_template()
+    api_props(template)["Policy"]["Statement"][0]["Condition"] = {
+        "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}
+    }
+    (finding,) = private_api_findings(template)
+    assert (finding.rule, finding.level) == ("P2006", "warning")
+
+
+def test_lint_command_guards_hand_edited_templates(tmp_path: Path) -> None:
+    template = base_template()
+    del api_props(template)["Policy"]["Statement"][1]
+    path = tmp_path / "edited.json"
+    path.write_text(render(template, "json"), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["lint", str(path)], io.StringIO(), err) == 1
+    assert "P2002" in err.getvalue()
