@@ -149,7 +149,7 @@ def test_build_without_lint_never_imports_cfn_lint(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from privgw.cli import main\n"
-        f"rc = main(['build', {str(config)!r}, '-o', {str(tmp_path)!r}, '--no-lint'])\n"
+        f"rc = main(['build', {str(config)!r}, '-o', {str(tmp_path / 'out')!r}, '--no-lint'])\n"
         "assert rc == 0, rc\n"
         "assert not [m for m in sys.modules if m.startswith('cfnlint')], 'cfnlint imported'\n"
     )

@@ -18,7 +18,14 @@ from privgw.checks import preflight
 from privgw.config import config_schema, load_config
 from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
 from privgw.lint import DEFAULT_REGIONS, Finding, lint_many
-from privgw.render import FORMATS, Format, parse_template, render, write_atomic
+from privgw.render import (
+    FORMATS,
+    Format,
+    check_overwrite,
+    parse_template,
+    render,
+    write_atomic,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -65,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
     schema.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
+    for command in (build, schema):
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite output files even if privgw did not generate them",
+        )
     return parser
 
 
@@ -108,6 +121,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         raise ConfigFilesError("\n".join(errors))
 
+    for target, _ in texts:
+        check_overwrite(target, args.force)
     for target, text in texts:
         write_atomic(target, text)
         print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
@@ -144,6 +159,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = json.dumps(config_schema(), indent=2, sort_keys=True) + "\n"
     if args.output:
+        check_overwrite(args.output, args.force)
         write_atomic(args.output, text)
     else:
         out.write(text)

@@ -13,8 +13,7 @@ from privgw.config import (
     resource_paths,
 )
 from privgw.errors import ConfigError, Problem
-
-GENERATOR = "privgw"
+from privgw.render import GENERATOR
 
 
 def build_template(cfg: Config) -> Template:
