@@ -27,9 +27,9 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 		-r requirements/checkov.txt
 	touch $@
 
-## Build every example into templates/ (linted) and the config JSON Schema into schema/.
+## Build every example in both flavours into templates/ (linted), and schema/privgw.schema.json.
 templates: $(STAMP)
-	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml
+	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).
@@ -50,9 +50,15 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --output bench/results.md
 
-constraints: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^privgw' > requirements/constraints.txt.new
+## Re-pin requirements/constraints.txt after changing dependencies in setup.cfg.
+constraints:
+	rm -rf .venv-resolve && $(PYTHON) -m venv .venv-resolve
+	.venv-resolve/bin/python -m pip install --quiet -e '.[test,dev]'
+	{ head -n 3 requirements/constraints.txt; \
+	  .venv-resolve/bin/python -m pip freeze --exclude-editable | grep -v '^privgw'; \
+	} > requirements/constraints.txt.new
 	mv requirements/constraints.txt.new requirements/constraints.txt
+	rm -rf .venv-resolve
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, load_config, render
+from privgw.build.template import FLAVOURS
 from privgw.render import FORMATS, Format
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,10 @@ def build_dict() -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 
 def example_texts() -> Iterator[tuple[str, Format, str]]:
+    """(label, format, text) of every example in both flavours and both formats."""
     for path in EXAMPLES:
-        template = build_template(load_config(path))
-        for fmt in FORMATS:
-            yield path.stem, fmt, render(template, fmt)
+        cfg = load_config(path)
+        for flavour in FLAVOURS:
+            template = build_template(cfg, flavour, ROOT / "templates")
+            for fmt in FORMATS:
+                yield f"{path.stem}.{flavour}", fmt, render(template, fmt)

@@ -135,7 +135,19 @@ BAD_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "mixed code",
         {"function.code": {"inline": "x", "s3_bucket": "bucket"}},
         "function.code",
-        "mixes inline and S3",
+        "mixes inline and s3",
+    ),
+    (
+        "path and inline",
+        {"function.code": {"inline": "x", "path": "src"}},
+        "function.code",
+        "mixes inline and path",
+    ),
+    (
+        "absolute path",
+        {"function.code": {"path": "/abs/src"}, "function.handler": "app.h"},
+        "function.code.path",
+        "relative to the config file",
     ),
     ("no code", {"function.code": {}}, "function.code", "names no code"),
     (
@@ -297,7 +309,9 @@ inline = "def handler(event, context):\\n    return {'statusCode': 200}\\n"
 """
     as_toml = _write(tmp_path, "c.toml", toml_text)
     loaded = [load_config(p) for p in (as_json, as_yaml, as_toml)]
-    assert loaded[0] == loaded[1] == loaded[2] == validate_config(BASE_CONFIG)
+    dumps = [c.model_dump() for c in (*loaded, validate_config(BASE_CONFIG))]
+    assert dumps[0] == dumps[1] == dumps[2] == dumps[3]
+    assert {c.source_dir for c in loaded} == {tmp_path}
 
 
 @pytest.mark.parametrize(

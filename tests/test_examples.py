@@ -6,7 +6,11 @@ import difflib
 import json
 from pathlib import Path
 
+import pytest
+
 from privgw import build_template, load_config, render
+from privgw.build.template import FLAVOURS, Flavour
+from privgw.cli import output_name
 from privgw.config import config_schema
 from tests.conftest import EXAMPLES, ROOT
 
@@ -23,17 +27,18 @@ def _diff(expected: str, actual: str, name: str) -> str:
     return "".join(list(lines)[:60])
 
 
-def test_every_example_has_a_fresh_committed_template(example: Path) -> None:
-    committed = ROOT / "templates" / f"{example.stem}.yaml"
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_every_example_has_a_fresh_committed_template(example: Path, flavour: Flavour) -> None:
+    committed = ROOT / "templates" / output_name(example, flavour, "yaml")
     assert committed.exists(), f"{committed} is missing: {HINT}"
-    fresh = render(build_template(load_config(example)), "yaml")
+    fresh = render(build_template(load_config(example), flavour, ROOT / "templates"), "yaml")
     actual = committed.read_text(encoding="utf-8")
     assert actual == fresh, f"{committed} is stale: {HINT}\n" + _diff(fresh, actual, committed.name)
 
 
 def test_no_orphan_templates() -> None:
-    stems = {p.stem for p in EXAMPLES}
-    orphans = [p.name for p in (ROOT / "templates").glob("*.yaml") if p.stem not in stems]
+    expected = {output_name(p, f, "yaml") for p in EXAMPLES for f in FLAVOURS}
+    orphans = [p.name for p in (ROOT / "templates").iterdir() if p.name not in expected]
     assert orphans == [], f"templates without an example: {orphans}"
 
 

@@ -96,7 +96,10 @@ def test_killed_builds_leave_each_template_old_or_new_never_partial(tmp_path: Pa
         cfg = Config(**with_changes(BASE_CONFIG, name=f"api{i}", routes=["GET /old"]))
         old[f"api{i}.yaml"] = render(build_template(cfg), "yaml")
     command = [sys.executable, "-m", "privgw.cli", "build", *configs, "-o", str(out)]
-    delays = [0.15 + 0.07 * k for k in range(16)]
+    started = time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True)
+    full_run = time.perf_counter() - started
+    delays = [full_run * k / 16 for k in range(1, 17)]
     outcomes = set()
     for delay in delays:
         out.mkdir(exist_ok=True)

@@ -62,6 +62,25 @@ def _is_private(props: Mapping[str, Any]) -> bool:
     return "PRIVATE" in (types if isinstance(types, list) else [types])
 
 
+def _api_policy(resource_type: str, props: Mapping[str, Any]) -> tuple[Any, list[str]]:
+    """The effective resource policy of a RestApi (Policy, or an OpenAPI Body's) or a SAM Api
+    (its ResourcePolicy.CustomStatements), plus the parts privgw cannot see into."""
+    if resource_type == "AWS::ApiGateway::RestApi":
+        body = props.get("Body")
+        from_body = body.get("x-amazon-apigateway-policy") if isinstance(body, Mapping) else None
+        return props.get("Policy", from_body), []
+    auth = props.get("Auth")
+    resource_policy = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
+    if not isinstance(resource_policy, Mapping):
+        return None, []
+    unseen = sorted(k for k in resource_policy if k != "CustomStatements")
+    statements = resource_policy.get("CustomStatements")
+    return ({"Statement": statements} if statements else None), unseen
+
+
+API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
+
+
 def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
     """Limits cfn-lint leaves out: the inline deploy size and the resource policy's length."""
     findings = []
@@ -85,8 +104,9 @@ def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
                 "(or write --format json, which is smaller)",
             )
         )
-    for name, props in _resources(template, "AWS::ApiGateway::RestApi"):
-        policy = props.get("Policy")
+    for name, props in _resources(template, *API_TYPES):
+        resources = template.get("Resources") or {}
+        policy, _ = _api_policy(str(resources[name]["Type"]), props)
         if isinstance(policy, Mapping):
             length = len(json.dumps(policy, separators=(",", ":")))
             if length > POLICY_LIMIT:
@@ -133,23 +153,27 @@ def _leaks(name: str, policy: Mapping[str, Any]) -> list[Finding]:
                     )
                 ]
     except (UnsupportedPolicy, KeyError, TypeError, ValueError) as exc:
-        return [
-            _finding(
-                "P2006",
-                "warning",
-                f"resource policy of {name} could not be evaluated ({exc}); check by hand that "
-                "only the intended VPC endpoints can invoke it",
-            )
-        ]
+        return [_unevaluable(name, str(exc))]
     return []
+
+
+def _unevaluable(name: str, what: str) -> Finding:
+    return _finding(
+        "P2006",
+        "warning",
+        f"resource policy of {name} could not be evaluated ({what}); check by hand that only "
+        "the intended VPC endpoints can invoke it",
+    )
 
 
 def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
     """The mistakes that make a 'private' API fail to deploy, fail every call, or leak."""
     findings: list[Finding] = []
-    for name, props in _resources(template, "AWS::ApiGateway::RestApi"):
+    resources = template.get("Resources")
+    for name, props in _resources(template, *API_TYPES):
         if not _is_private(props):
             continue
+        resource_type = str(resources[name]["Type"]) if isinstance(resources, Mapping) else ""
         config = props["EndpointConfiguration"]
         if str(config.get("IpAddressType", "")).lower() == "ipv4":
             findings.append(
@@ -160,8 +184,11 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
                     "only: remove IpAddressType (or set dualstack)",
                 )
             )
-        policy = props.get("Policy")
+        policy, unseen = _api_policy(resource_type, props)
         if not isinstance(policy, Mapping) or not policy.get("Statement"):
+            if unseen:
+                findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}"))
+                continue
             findings.append(
                 _finding(
                     "P2001",
@@ -183,6 +210,8 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
                 )
             )
         findings.extend(_leaks(name, policy))
+        if unseen:
+            findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}"))
     findings.extend(_private_dns_clashes(template))
     return findings
 

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from privgw import __version__
 from privgw.build import build_template
+from privgw.build.template import FLAVOURS, Flavour
 from privgw.checks import preflight
 from privgw.config import config_schema, load_config
 from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("configs", nargs="+", metavar="CONFIG", type=Path)
     build.add_argument("-o", "--output-dir", type=Path, default=Path("templates"))
     build.add_argument("--format", choices=FORMATS, default="yaml")
+    build.add_argument(
+        "--flavour",
+        choices=[*FLAVOURS, "all"],
+        default="cfn",
+        help="plain CloudFormation (NAME.yaml), AWS SAM (NAME.sam.yaml), or both",
+    )
     build.add_argument(
         "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
     )
@@ -101,21 +108,30 @@ def _regions(values: list[str] | None) -> tuple[str, ...]:
     return tuple(values) if values else DEFAULT_REGIONS
 
 
+def output_name(config_path: Path, flavour: Flavour, fmt: Format) -> str:
+    """``hello.yaml`` for plain CloudFormation, ``hello.sam.yaml`` for SAM."""
+    return f"{config_path.stem}.{fmt}" if flavour == "cfn" else f"{config_path.stem}.sam.{fmt}"
+
+
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt: Format = args.format
-    targets: dict[Path, Path] = {}
+    flavours: tuple[Flavour, ...] = FLAVOURS if args.flavour == "all" else (args.flavour,)
+    targets: dict[tuple[Path, Flavour], Path] = {}
     for config_path in args.configs:
-        target = args.output_dir / f"{config_path.stem}.{fmt}"
-        if target in targets.values():
-            raise OutputError(f"{config_path} and another config would both write {target}")
-        targets[config_path] = target
+        for flavour in flavours:
+            target = args.output_dir / output_name(config_path, flavour, fmt)
+            if target in targets.values():
+                raise OutputError(f"{config_path} and another config would both write {target}")
+            targets[config_path, flavour] = target
 
     texts: list[tuple[Path, str]] = []
     errors: list[str] = []
     for config_path in args.configs:
         try:
             cfg = load_config(config_path)
-            texts.append((targets[config_path], render(build_template(cfg), fmt)))
+            for flavour in flavours:
+                template = build_template(cfg, flavour, args.output_dir)
+                texts.append((targets[config_path, flavour], render(template, fmt)))
         except ConfigError as exc:
             errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
     if errors:

@@ -24,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -121,6 +122,17 @@ BucketName = Annotated[
     ),
 ]
 
+
+def _check_local_path(value: str) -> str:
+    if not value or value.startswith(("/", "~")) or "\\" in value or "://" in value:
+        raise _fail(
+            "is not a relative local path",
+            "a folder or .zip relative to the config file, with / separators, e.g. ../src/api",
+        )
+    return value
+
+
+LocalPath = Annotated[str, AfterValidator(_check_local_path)]
 KmsKeyArn = Annotated[
     str,
     AfterValidator(
@@ -319,9 +331,18 @@ class Endpoint(StrictModel):
 
 
 class Code(StrictModel):
-    """The function's code: inline source (python/nodejs, up to 4 KB) or a package in S3."""
+    """The function's code: inline source, a local folder, or a package already in S3."""
 
-    inline: str | None = Field(default=None, min_length=1, description="Source of index.py/.js.")
+    inline: str | None = Field(
+        default=None, min_length=1, description="Source of index.py / index.js (≤ 4,096 bytes)."
+    )
+    path: LocalPath | None = Field(
+        default=None,
+        description=(
+            "Folder (or .zip) relative to the config file; `sam build`/`sam deploy` or "
+            "`aws cloudformation package` uploads it."
+        ),
+    )
     s3_bucket: BucketName | None = None
     s3_key: str | None = Field(default=None, min_length=1, max_length=1024)
     s3_object_version: str | None = Field(default=None, min_length=1, max_length=1024)
@@ -333,22 +354,28 @@ class Code(StrictModel):
         if size > MAX_INLINE_CODE_BYTES:
             raise _fail(
                 f"is {size} bytes, over Lambda's inline limit",
-                f"at most {MAX_INLINE_CODE_BYTES} bytes; use s3_bucket/s3_key for larger code",
+                f"at most {MAX_INLINE_CODE_BYTES} bytes; use path or s3_bucket/s3_key",
             )
         return value
 
     @model_validator(mode="after")
     def _one_shape(self) -> Self:
         s3_given = [k for k in ("s3_bucket", "s3_key", "s3_object_version") if getattr(self, k)]
-        if self.inline is not None and s3_given:
-            problem = Problem(
-                "", "mixes inline and S3 code", None, "either inline, or s3_bucket and s3_key"
+        shapes = [
+            name
+            for name, given in (
+                ("inline", self.inline is not None),
+                ("path", self.path is not None),
+                ("s3", bool(s3_given)),
             )
-        elif self.inline is None and not s3_given:
-            problem = Problem(
-                "", "names no code", None, "inline: <source>, or s3_bucket and s3_key"
-            )
-        elif self.inline is None and not (self.s3_bucket and self.s3_key):
+            if given
+        ]
+        expected = "exactly one of inline, path, or s3_bucket with s3_key"
+        if len(shapes) > 1:
+            problem = Problem("", "mixes " + " and ".join(shapes) + " code", None, expected)
+        elif not shapes:
+            problem = Problem("", "names no code", None, expected)
+        elif shapes == ["s3"] and not (self.s3_bucket and self.s3_key):
             missing = "s3_key" if self.s3_bucket else "s3_bucket"
             problem = Problem(
                 missing, "is required with S3 code", None, "both s3_bucket and s3_key"
@@ -546,11 +573,18 @@ class Config(StrictModel):
     Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
     """
 
+    _source_dir: Path | None = PrivateAttr(default=None)
+
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except ValidationError as exc:
             raise ConfigError(problems_from(exc)) from None
+
+    @property
+    def source_dir(self) -> Path | None:
+        """Folder of the config file it was loaded from (local code paths are relative to it)."""
+        return self._source_dir
 
     name: Name = Field(description="Names the API and tags every resource.")
     description: str = Field(default="", max_length=1024)
@@ -847,4 +881,19 @@ def load_config(path: str | Path) -> Config:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
-    return validate_config(parse_config_text(text, fmt, source), source)
+    cfg = validate_config(parse_config_text(text, fmt, source), source)
+    cfg._source_dir = file.resolve().parent
+    code_path = cfg.function.code.path
+    if code_path is not None and not (cfg._source_dir / code_path).exists():
+        raise ConfigError(
+            [
+                Problem(
+                    "function.code.path",
+                    f"does not exist (looked for {cfg._source_dir / code_path})",
+                    repr(code_path),
+                    "a folder or .zip relative to the config file",
+                )
+            ],
+            source,
+        )
+    return cfg

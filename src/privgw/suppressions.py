@@ -91,7 +91,29 @@ ALL = (
 )
 
 
+#: cfn-lint rules privgw silences on one resource, and why (the README lists them too).
+LOCAL_CODE_NEEDS_PACKAGE = Suppression(
+    "W3002",
+    "AWS::Lambda::Function",
+    "Code is a local folder on purpose (function.code.path): deploy this template through "
+    "`aws cloudformation package`, which uploads the folder and writes the S3 location in.",
+)
+CFN_LINT = (LOCAL_CODE_NEEDS_PACKAGE,)
+
+
 def metadata(*suppressions: Suppression | None) -> dict[str, Any]:
-    """``Metadata=`` keyword arguments for a resource: empty when nothing is suppressed."""
-    skips = [s.as_skip() for s in suppressions if s is not None]
-    return {"Metadata": {"checkov": {"skip": skips}}} if skips else {}
+    """``Metadata=`` keyword arguments for a resource: empty when nothing is suppressed.
+
+    checkov rules go under ``checkov.skip`` (with the reason as comment); cfn-lint rules under
+    ``cfn-lint.config.ignore_checks`` (cfn-lint has no comment field: the reason is in the
+    README and in ``CFN_LINT``).
+    """
+    given = [s for s in suppressions if s is not None]
+    result: dict[str, Any] = {}
+    skips = [s.as_skip() for s in given if s.check.startswith("CKV")]
+    if skips:
+        result["checkov"] = {"skip": skips}
+    ignored = [s.check for s in given if not s.check.startswith("CKV")]
+    if ignored:
+        result["cfn-lint"] = {"config": {"ignore_checks": ignored}}
+    return {"Metadata": result} if result else {}

@@ -54,13 +54,17 @@ LAMBDA_PROXY_URI = (
 )
 
 
+def api_description(cfg: Config) -> str:
+    return cfg.description or f"Private API {cfg.name}, reachable only via VPC endpoints"
+
+
 def rest_api(cfg: Config) -> RestApi:
     """PRIVATE, reachable through the listed endpoints, with the deny-by-default policy."""
     ids = endpoint_ids(cfg)
     return RestApi(
         naming.API,
         Name=cfg.name,
-        Description=cfg.description or f"Private API {cfg.name}, reachable only via VPC endpoints",
+        Description=api_description(cfg),
         EndpointConfiguration=EndpointConfiguration(Types=["PRIVATE"], VpcEndpointIds=ids),
         Policy=policy.as_dict(policy.api_resource_policy(ids)),
         Tags=tags_for(cfg),
@@ -154,12 +158,12 @@ def access_log_group(cfg: Config) -> LogGroup:
     return log_group(cfg, naming.ACCESS_LOG_GROUP, cfg.stage.log_retention_days)
 
 
-def stage(cfg: Config, deployment_id: str) -> Stage:
-    """The stage callers use, with tracing and JSON access logs unless turned off."""
+def stage_settings(cfg: Config) -> dict[str, Any]:
+    """Access log, throttling and tracing: said alike by the plain Stage and the SAM Api."""
     st = cfg.stage
-    extra: dict[str, Any] = {}
+    settings: dict[str, Any] = {"TracingEnabled": st.tracing}
     if st.access_logging:
-        extra["AccessLogSetting"] = AccessLogSetting(
+        settings["AccessLogSetting"] = AccessLogSetting(
             DestinationArn=GetAtt(naming.ACCESS_LOG_GROUP, "Arn"), Format=ACCESS_LOG_FORMAT
         )
     if st.throttling_rate_limit is not None or st.throttling_burst_limit is not None:
@@ -168,23 +172,29 @@ def stage(cfg: Config, deployment_id: str) -> Stage:
             throttle["ThrottlingRateLimit"] = st.throttling_rate_limit
         if st.throttling_burst_limit is not None:
             throttle["ThrottlingBurstLimit"] = st.throttling_burst_limit
-        extra["MethodSettings"] = [MethodSetting(**throttle)]
+        settings["MethodSettings"] = [MethodSetting(**throttle)]
     if cfg.api_gateway_account_role:
-        extra["DependsOn"] = [naming.ACCOUNT]
-    return Stage(
-        naming.STAGE,
-        StageName=st.name,
-        Description=f"Stage {st.name} of {cfg.name}",
-        RestApiId=Ref(naming.API),
-        DeploymentId=Ref(deployment_id),
-        TracingEnabled=st.tracing,
-        Tags=tags_for(cfg),
-        **extra,
-        **suppressions.metadata(
+        settings["DependsOn"] = [naming.ACCOUNT]
+    settings.update(
+        suppressions.metadata(
             suppressions.STAGE_WITHOUT_CACHE,
             None if st.access_logging else suppressions.STAGE_WITHOUT_ACCESS_LOG,
             None if st.tracing else suppressions.STAGE_WITHOUT_TRACING,
-        ),
+        )
+    )
+    return settings
+
+
+def stage(cfg: Config, deployment_id: str) -> Stage:
+    """The stage callers use, with tracing and JSON access logs unless turned off."""
+    return Stage(
+        naming.STAGE,
+        StageName=cfg.stage.name,
+        Description=f"Stage {cfg.stage.name} of {cfg.name}",
+        RestApiId=Ref(naming.API),
+        DeploymentId=Ref(deployment_id),
+        Tags=tags_for(cfg),
+        **stage_settings(cfg),
     )
 
 

@@ -11,13 +11,18 @@ from privgw import suppressions
 from privgw.config import Config
 
 
-def tags_for(cfg: Config, **extra: str) -> Tags:
-    """A resource's tags: the user's over privgw's, sorted for stable output.
+def tag_map(cfg: Config, **extra: str) -> dict[str, str]:
+    """A resource's tags as a mapping: the user's over privgw's, sorted for stable output.
 
     ``privgw:api`` lets a console or cost report find everything belonging to one API.
     """
     merged = {"privgw:api": cfg.name, **extra, **cfg.tags}
-    return Tags({key: merged[key] for key in sorted(merged)})
+    return {key: merged[key] for key in sorted(merged)}
+
+
+def tags_for(cfg: Config, **extra: str) -> Tags:
+    """The same tags as the list of Key/Value pairs plain CloudFormation resources take."""
+    return Tags(tag_map(cfg, **extra))
 
 
 def execute_api_arn(path: str) -> Sub:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from troposphere import AWSObject, GetAtt, Ref
+from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref
 from troposphere.awslambda import Code, DeadLetterConfig, Environment, Function, LoggingConfig
 from troposphere.iam import Policy, Role
 
@@ -36,44 +38,83 @@ def function_role(cfg: Config) -> Role:
     )
 
 
-def function_code(cfg: Config) -> Code:
+class LocalCodePath(AWSHelperFn):
+    """A local folder or .zip as ``Code``: ``aws cloudformation package`` uploads it and puts
+    the S3 location in its place. troposphere accepts helper values for any property."""
+
+    def __init__(self, path: str) -> None:
+        self.data = path
+
+
+def code_location(cfg: Config, output_dir: Path | None) -> str | None:
+    """The local code path as the template must say it: relative to the template's folder,
+    because that is what ``sam`` and ``aws cloudformation package`` resolve it against."""
+    path = cfg.function.code.path
+    if path is None:
+        return None
+    if output_dir is None or cfg.source_dir is None:
+        return path
+    target = (cfg.source_dir / path).resolve()
+    return Path(os.path.relpath(target, output_dir.resolve())).as_posix()
+
+
+def function_code(cfg: Config, output_dir: Path | None = None) -> Code | LocalCodePath:
     code = cfg.function.code
     if code.inline is not None:
         return Code(ZipFile=code.inline)
+    local = code_location(cfg, output_dir)
+    if local is not None:
+        return LocalCodePath(local)
     extra = {"S3ObjectVersion": code.s3_object_version} if code.s3_object_version else {}
     return Code(S3Bucket=code.s3_bucket, S3Key=code.s3_key, **extra)
 
 
-def lambda_function(cfg: Config) -> Function:
-    """The one function every route proxies to; logs go to the template's own log group."""
+def shared_function_properties(
+    cfg: Config, *extra_suppressions: suppressions.Suppression | None
+) -> dict[str, Any]:
+    """What the plain and SAM function resources say alike (the role, limits, logging)."""
     fn = cfg.function
-    extra: dict[str, Any] = {}
+    props: dict[str, Any] = {
+        "Description": fn.description or f"Handles every route of the private API {cfg.name}",
+        "Runtime": fn.runtime,
+        "Handler": fn.handler,
+        "MemorySize": fn.memory,
+        "Timeout": fn.timeout,
+        "Architectures": [fn.architecture],
+        "Role": GetAtt(naming.FUNCTION_ROLE, "Arn"),
+        "LoggingConfig": LoggingConfig(LogGroup=Ref(naming.FUNCTION_LOG_GROUP)),
+    }
     if fn.environment:
-        extra["Environment"] = Environment(Variables=dict(sorted(fn.environment.items())))
+        props["Environment"] = Environment(Variables=dict(sorted(fn.environment.items())))
     if fn.kms_key_arn:
-        extra["KmsKeyArn"] = fn.kms_key_arn
+        props["KmsKeyArn"] = fn.kms_key_arn
     if fn.reserved_concurrency is not None:
-        extra["ReservedConcurrentExecutions"] = fn.reserved_concurrency
-    if fn.dead_letter_arn:
-        extra["DeadLetterConfig"] = DeadLetterConfig(TargetArn=fn.dead_letter_arn)
-    skipped = suppressions.metadata(
-        None if fn.reserved_concurrency else suppressions.FUNCTION_WITHOUT_RESERVED_CONCURRENCY,
-        None if fn.dead_letter_arn else suppressions.FUNCTION_WITHOUT_DLQ,
-        suppressions.FUNCTION_OUTSIDE_VPC,
-        None if fn.kms_key_arn or not fn.environment else suppressions.FUNCTION_ENV_WITH_AWS_KEY,
+        props["ReservedConcurrentExecutions"] = fn.reserved_concurrency
+    props.update(
+        suppressions.metadata(
+            None if fn.reserved_concurrency else suppressions.FUNCTION_WITHOUT_RESERVED_CONCURRENCY,
+            None if fn.dead_letter_arn else suppressions.FUNCTION_WITHOUT_DLQ,
+            suppressions.FUNCTION_OUTSIDE_VPC,
+            None
+            if fn.kms_key_arn or not fn.environment
+            else suppressions.FUNCTION_ENV_WITH_AWS_KEY,
+            *extra_suppressions,
+        )
     )
+    return props
+
+
+def lambda_function(cfg: Config, output_dir: Path | None = None) -> Function:
+    """The one function every route proxies to; logs go to the template's own log group."""
+    extra: dict[str, Any] = {}
+    if cfg.function.dead_letter_arn:
+        extra["DeadLetterConfig"] = DeadLetterConfig(TargetArn=cfg.function.dead_letter_arn)
     return Function(
         naming.FUNCTION,
-        Description=fn.description or f"Handles every route of the private API {cfg.name}",
-        Runtime=fn.runtime,
-        Handler=fn.handler,
-        Code=function_code(cfg),
-        MemorySize=fn.memory,
-        Timeout=fn.timeout,
-        Architectures=[fn.architecture],
-        Role=GetAtt(naming.FUNCTION_ROLE, "Arn"),
-        LoggingConfig=LoggingConfig(LogGroup=Ref(naming.FUNCTION_LOG_GROUP)),
+        Code=function_code(cfg, output_dir),
         Tags=tags_for(cfg),
+        **shared_function_properties(
+            cfg, suppressions.LOCAL_CODE_NEEDS_PACKAGE if cfg.function.code.path else None
+        ),
         **extra,
-        **skipped,
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from troposphere import AWSObject, Template
 
 from privgw import __version__
-from privgw.build import api, function, network, outputs
+from privgw.build import api, function, network, outputs, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
     MAX_TEMPLATE_RESOURCES,
@@ -15,34 +18,53 @@ from privgw.config import (
 from privgw.errors import ConfigError, Problem
 from privgw.render import GENERATOR
 
+Flavour = Literal["cfn", "sam"]
+FLAVOURS: tuple[Flavour, ...] = ("cfn", "sam")
 
-def build_template(cfg: Config) -> Template:
-    """The plain-CloudFormation template for ``cfg``; pure, so each call gives an equal result."""
+
+def build_template(
+    cfg: Config, flavour: Flavour = "cfn", output_dir: Path | None = None
+) -> Template:
+    """The template for ``cfg``: plain CloudFormation (``cfn``) or AWS SAM (``sam``).
+
+    Pure: each call gives an equal result. ``output_dir`` is where the template will be
+    written; a local ``code.path`` is made relative to it (what ``sam`` and
+    ``aws cloudformation package`` expect).
+    """
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown flavour {flavour!r}; expected one of {', '.join(FLAVOURS)}")
     parts: list[AWSObject] = []
     if cfg.endpoint.create:
         parts += [network.endpoint_security_group(cfg), network.vpc_endpoint(cfg)]
     parts += [function.function_log_group(cfg), function.function_role(cfg)]
-    parts.append(function.lambda_function(cfg))
-    rest_api = api.rest_api(cfg)
-    resources = api.api_resources(cfg)
-    methods = api.api_methods(cfg)
-    deployment = api.deployment(cfg, rest_api, resources, methods)
-    parts += [rest_api, *resources, *methods, api.invoke_permission(), deployment]
+    if flavour == "sam":
+        parts += [sam.serverless_function(cfg, output_dir), sam.serverless_api(cfg)]
+    else:
+        parts.append(function.lambda_function(cfg, output_dir))
+        rest_api = api.rest_api(cfg)
+        resources = api.api_resources(cfg)
+        methods = api.api_methods(cfg)
+        deployment = api.deployment(cfg, rest_api, resources, methods)
+        parts += [rest_api, *resources, *methods, api.invoke_permission(), deployment]
+        parts.append(api.stage(cfg, str(deployment.title)))
     if cfg.stage.access_logging:
         parts.append(api.access_log_group(cfg))
     if cfg.api_gateway_account_role:
         parts += api.account_logging_role(cfg)
-    parts.append(api.stage(cfg, str(deployment.title)))
     stack_outputs = outputs.api_outputs(cfg)
-    _check_limits(cfg, len(parts), len(stack_outputs))
+    # SAM expands its Api into RestApi + Deployment + Stage and adds a permission per event.
+    expanded = len(parts) + (2 + len(cfg.routes) if flavour == "sam" else 0)
+    _check_limits(cfg, expanded, len(stack_outputs))
 
     template = Template(
         Description=cfg.description
         or f"privgw: private REST API {cfg.name}, reachable only through VPC endpoints"
     )
     template.set_version("2010-09-09")
+    if flavour == "sam":
+        template.set_transform(sam.SAM_TRANSFORM)
     template.set_metadata({GENERATOR: {"generator": GENERATOR, "version": __version__}})
-    for part in parts:
+    for part in sorted(parts, key=lambda p: str(p.title)):
         template.add_resource(part)
     for output in stack_outputs:
         template.add_output(output)

@@ -1,0 +1,98 @@
+"""The SAM flavour: a Serverless::Api and a Serverless::Function with one Api event per route.
+
+Everything SAM and plain CloudFormation say alike (endpoint, security group, role, log groups,
+policy statements, stage settings, outputs) comes from the shared builders; only the API and
+function resources differ. The logical ids match the plain flavour's (``RestApi``,
+``Function``), so the outputs are literally the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from troposphere import PropsDictType, Ref
+from troposphere.serverless import (
+    Api,
+    ApiEvent,
+    Auth,
+    DeadLetterQueue,
+    EndpointConfiguration,
+    ResourcePolicyStatement,
+    S3Location,
+)
+from troposphere.serverless import Function as ServerlessFunction
+from troposphere.validators import integer
+
+from privgw import naming, policy
+from privgw.build.api import api_description, stage_settings
+from privgw.build.common import tag_map
+from privgw.build.function import code_location, shared_function_properties
+from privgw.build.network import endpoint_ids
+from privgw.config import Config, Route
+
+#: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
+OPENAPI_VERSION = "3.0.1"
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+class ProxyApiEvent(ApiEvent):
+    """SAM's Api event plus ``TimeoutInMillis``, which SAM supports and troposphere lacks."""
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's own declaration style
+        **ApiEvent.props,
+        "TimeoutInMillis": (integer, False),
+    }
+
+
+def serverless_api(cfg: Config) -> Api:
+    """PRIVATE Api whose resource policy is privgw's own statements, verbatim."""
+    ids = endpoint_ids(cfg)
+    statements = policy.as_dict(policy.api_resource_policy(ids))["Statement"]
+    return Api(
+        naming.API,
+        Name=cfg.name,
+        Description=api_description(cfg),
+        StageName=cfg.stage.name,
+        OpenApiVersion=OPENAPI_VERSION,
+        EndpointConfiguration=EndpointConfiguration(Type="PRIVATE", VPCEndpointIds=ids),
+        Auth=Auth(ResourcePolicy=ResourcePolicyStatement(CustomStatements=statements)),
+        Tags=tag_map(cfg),
+        **stage_settings(cfg),
+    )
+
+
+def api_event(cfg: Config, route: Route) -> tuple[str, ProxyApiEvent]:
+    name = naming.method_id(route.segments, route.method).removeprefix("Method")
+    return name, ProxyApiEvent(
+        name,
+        RestApiId=Ref(naming.API),
+        Path=route.path,
+        Method=route.method.lower(),
+        TimeoutInMillis=cfg.function.timeout * 1000,
+    )
+
+
+def serverless_function(cfg: Config, output_dir: Path | None = None) -> ServerlessFunction:
+    """The function with one Api event per route, running as privgw's least-privilege role."""
+    code = cfg.function.code
+    extra: dict[str, Any] = {}
+    if code.inline is not None:
+        extra["InlineCode"] = code.inline
+    elif code.path is not None:
+        extra["CodeUri"] = code_location(cfg, output_dir)
+    else:
+        location = {"Version": code.s3_object_version} if code.s3_object_version else {}
+        extra["CodeUri"] = S3Location(Bucket=code.s3_bucket, Key=code.s3_key, **location)
+    if cfg.function.dead_letter_service:
+        extra["DeadLetterQueue"] = DeadLetterQueue(
+            Type=cfg.function.dead_letter_service.upper(), TargetArn=cfg.function.dead_letter_arn
+        )
+    events = dict(sorted(api_event(cfg, route) for route in cfg.routes))
+    return ServerlessFunction(
+        naming.FUNCTION,
+        Events=events,
+        Tags=tag_map(cfg),
+        **shared_function_properties(cfg),
+        **extra,
+    )

@@ -1,0 +1,245 @@
+"""The SAM flavour is equivalent to the plain one, proven through SAM's own transform."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from privgw import Config, build_template, lint_text, load_config, render
+from privgw.build.template import build_template as build
+from privgw.config import HTTP_METHODS
+from tests.conftest import BASE_CONFIG, ROOT, one_of, resources_of, with_changes
+
+SAM_METHOD_KEYS = {m.lower(): m for m in HTTP_METHODS[1:]} | {
+    "x-amazon-apigateway-any-method": "ANY"
+}
+
+
+@pytest.fixture(autouse=True)
+def _offline_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    """samtranslator asks boto3 for a region; give it one so it never looks elsewhere."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class _NoManagedPolicies:
+    """privgw's SAM function uses its own role, so no managed policy is ever looked up."""
+
+    def load(self) -> dict[str, str]:
+        raise AssertionError("SAM tried to resolve managed policies")
+
+
+def packaged(template: dict[str, Any]) -> dict[str, Any]:
+    """What `sam package` / `aws cloudformation package` leave: local code replaced by S3."""
+    result = copy.deepcopy(template)
+    for resource in result["Resources"].values():
+        props = resource.get("Properties", {})
+        uri = props.get("CodeUri")
+        if isinstance(uri, str) and not uri.startswith("s3://"):
+            props["CodeUri"] = f"s3://packaged-artifacts/{abs(hash(uri))}.zip"
+    return result
+
+
+def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
+    """SAM's own transform, run locally, on the template as packaging leaves it."""
+    from samtranslator.translator.transform import transform  # noqa: PLC0415 - test-only dep
+
+    result: dict[str, Any] = transform(packaged(template), {}, _NoManagedPolicies())
+    return result
+
+
+def both(cfg: Config) -> tuple[dict[str, Any], dict[str, Any]]:
+    plain = build_template(cfg, "cfn").to_dict()
+    sam = sam_transform(build_template(cfg, "sam").to_dict())
+    return plain, sam
+
+
+def sam_routes(sam: dict[str, Any]) -> set[tuple[str, str]]:
+    body = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]["Body"]
+    routes = set()
+    for path, operations in body["paths"].items():
+        for key, operation in operations.items():
+            integration = operation["x-amazon-apigateway-integration"]
+            assert integration["type"] == "aws_proxy"
+            assert "${Function.Arn}" in integration["uri"]["Fn::Sub"]
+            routes.add((SAM_METHOD_KEYS[key], path))
+    return routes
+
+
+def plain_routes(plain: dict[str, Any]) -> set[tuple[str, str]]:
+    resources = {
+        k: v["Properties"] for k, v in resources_of(plain, "AWS::ApiGateway::Resource").items()
+    }
+
+    def path_of(ref: Any) -> str:
+        if "Fn::GetAtt" in ref:
+            return ""
+        node = resources[ref["Ref"]]
+        return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
+
+    return {
+        (m["Properties"]["HttpMethod"], path_of(m["Properties"]["ResourceId"]) or "/")
+        for m in resources_of(plain, "AWS::ApiGateway::Method").values()
+    }
+
+
+@pytest.fixture
+def pair(example: Path) -> tuple[Config, dict[str, Any], dict[str, Any]]:
+    cfg = load_config(example)
+    return (cfg, *both(cfg))
+
+
+def test_same_endpoint_type_and_ids(pair: tuple[Config, dict[str, Any], dict[str, Any]]) -> None:
+    _, plain, sam = pair
+    plain_api = one_of(plain, "AWS::ApiGateway::RestApi")["Properties"]
+    sam_api = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]
+    assert sam_api["EndpointConfiguration"] == plain_api["EndpointConfiguration"]
+    assert sam_api["EndpointConfiguration"]["Types"] == ["PRIVATE"]
+
+
+def test_same_resource_policy(pair: tuple[Config, dict[str, Any], dict[str, Any]]) -> None:
+    _, plain, sam = pair
+    plain_policy = one_of(plain, "AWS::ApiGateway::RestApi")["Properties"]["Policy"]
+    body = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]["Body"]
+    sam_policy = body["x-amazon-apigateway-policy"]
+    assert _statements(sam_policy) == _statements(plain_policy)
+
+
+def _statements(policy: dict[str, Any]) -> list[str]:
+    return sorted(json.dumps(s, sort_keys=True) for s in policy["Statement"])
+
+
+def test_same_routes_to_the_same_function(
+    pair: tuple[Config, dict[str, Any], dict[str, Any]],
+) -> None:
+    cfg, plain, sam = pair
+    expected = {(r.method, r.path) for r in cfg.routes}
+    assert plain_routes(plain) == expected
+    assert sam_routes(sam) == expected
+
+
+def test_permissions_scoped_to_the_api(pair: tuple[Config, dict[str, Any], dict[str, Any]]) -> None:
+    cfg, _, sam = pair
+    permissions = resources_of(sam, "AWS::Lambda::Permission").values()
+    assert len(permissions) == len(cfg.routes), "SAM adds one permission per event"
+    for permission in permissions:
+        props = permission["Properties"]
+        assert props["Principal"] == "apigateway.amazonaws.com"
+        template, variables = props["SourceArn"]["Fn::Sub"]
+        assert template.startswith("arn:")
+        assert ":${AWS::AccountId}:${__ApiId__}/" in template
+        assert variables["__ApiId__"] == {"Ref": "RestApi"}
+
+
+def test_same_function_role_stage_and_outputs(
+    pair: tuple[Config, dict[str, Any], dict[str, Any]],
+) -> None:
+    cfg, plain, sam = pair
+    plain_fn = one_of(plain, "AWS::Lambda::Function")["Properties"]
+    sam_fn = one_of(sam, "AWS::Lambda::Function")["Properties"]
+    assert sam_fn["Tags"][:-1] == plain_fn["Tags"] or sam_fn["Tags"] == [
+        {"Key": "lambda:createdBy", "Value": "SAM"},
+        *plain_fn["Tags"],
+    ]
+    for key in (
+        "Role",
+        "Runtime",
+        "Handler",
+        "MemorySize",
+        "Timeout",
+        "LoggingConfig",
+        "Architectures",
+    ):
+        assert sam_fn[key] == plain_fn[key], key
+    assert (
+        not [r for r in resources_of(sam, "AWS::IAM::Role") if r != "FunctionRole"]
+        or cfg.api_gateway_account_role
+    )
+    (stage,) = resources_of(sam, "AWS::ApiGateway::Stage").values()
+    plain_stage = one_of(plain, "AWS::ApiGateway::Stage")["Properties"]
+    assert stage["Properties"]["StageName"] == cfg.stage.name
+    for key in ("AccessLogSetting", "TracingEnabled", "MethodSettings"):
+        assert stage["Properties"].get(key) == plain_stage.get(key), key
+    assert sam["Outputs"] == plain["Outputs"]
+    shared = (
+        "Endpoint",
+        "EndpointSecurityGroup",
+        "FunctionRole",
+        "FunctionLogGroup",
+        "AccessLogGroup",
+    )
+    for name in shared:
+        assert sam["Resources"].get(name) == plain["Resources"].get(name), name
+
+
+def test_no_surprise_stage_named_stage(pair: tuple[Config, dict[str, Any], dict[str, Any]]) -> None:
+    _, _, sam = pair
+    names = [
+        s["Properties"]["StageName"] for s in resources_of(sam, "AWS::ApiGateway::Stage").values()
+    ]
+    assert "Stage" not in names
+    assert len(names) == 1
+
+
+def sam_deployment_id(data: dict[str, Any]) -> str:
+    sam = sam_transform(build_template(Config(**data), "sam").to_dict())
+    (name,) = resources_of(sam, "AWS::ApiGateway::Deployment")
+    return name
+
+
+def test_sam_deployment_changes_with_policy_or_route_only() -> None:
+    base = sam_deployment_id(BASE_CONFIG)
+    assert sam_deployment_id(with_changes(BASE_CONFIG, routes=["GET /other"])) != base
+    more = with_changes(BASE_CONFIG, **{"endpoint.existing_ids": ["vpce-01234567"]})
+    assert sam_deployment_id(more) != base
+    assert sam_deployment_id(with_changes(BASE_CONFIG, **{"function.memory": 2048})) == base
+
+
+def test_transformed_sam_lints_clean(example: Path) -> None:
+    cfg = load_config(example)
+    transformed = sam_transform(build_template(cfg, "sam").to_dict())
+    findings = [f for f in lint_text(render(transformed, "json")) if f.fails]
+    assert findings == []
+
+
+def test_local_code_becomes_codeuri_and_package_path(tmp_path: Path) -> None:
+    (tmp_path / "cfg" / "src").mkdir(parents=True)
+    (tmp_path / "cfg" / "src" / "app.py").write_text("def h(e, c):\n    return {}\n")
+    data = with_changes(
+        BASE_CONFIG, **{"function.code": {"path": "src"}, "function.handler": "app.h"}
+    )
+    config = tmp_path / "cfg" / "svc.json"
+    config.write_text(json.dumps(data), encoding="utf-8")
+    cfg = load_config(config)
+    out = tmp_path / "templates"
+    sam_fn = one_of(build(cfg, "sam", out).to_dict(), "AWS::Serverless::Function")
+    plain_fn = one_of(build(cfg, "cfn", out).to_dict(), "AWS::Lambda::Function")
+    assert sam_fn["Properties"]["CodeUri"] == "../cfg/src"
+    assert plain_fn["Properties"]["Code"] == "../cfg/src"
+    assert plain_fn["Metadata"]["cfn-lint"] == {"config": {"ignore_checks": ["W3002"]}}
+    assert (
+        one_of(build(cfg, "cfn").to_dict(), "AWS::Lambda::Function")["Properties"]["Code"] == "src"
+    )
+
+
+def test_missing_local_code_is_a_config_error(tmp_path: Path) -> None:
+    from privgw import ConfigError  # noqa: PLC0415
+
+    data = with_changes(
+        BASE_CONFIG, **{"function.code": {"path": "nope"}, "function.handler": "a.b"}
+    )
+    config = tmp_path / "svc.json"
+    config.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"function.code.path: does not exist"):
+        load_config(config)
+
+
+def test_committed_sam_templates_use_the_transform() -> None:
+    for path in sorted((ROOT / "templates").glob("*.sam.yaml")):
+        assert "Transform: AWS::Serverless-2016-10-31" in path.read_text(encoding="utf-8")
