@@ -154,3 +154,17 @@ def test_build_without_lint_never_imports_cfn_lint(tmp_path: Path) -> None:
         "assert not [m for m in sys.modules if m.startswith('cfnlint')], 'cfnlint imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_compact_json_is_smallest_and_equal(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "svc.yaml", BASE_CONFIG)
+    out = tmp_path / "out"
+    assert run("build", str(config), "-o", str(out), "--format", "json", "--no-lint")[0] == 0
+    pretty = (out / "svc.json").read_text(encoding="utf-8")
+    assert run("build", str(config), "-o", str(out), "--format", "json", "--compact")[0] == 0
+    compact = (out / "svc.json").read_text(encoding="utf-8")
+    assert json.loads(compact) == json.loads(pretty)
+    assert len(compact) < len(pretty) * 0.7
+    code, _, err = run("build", str(config), "-o", str(out), "--compact")
+    assert code == 2
+    assert "--compact applies to --format json only" in err

@@ -21,7 +21,7 @@ def test_json_is_sorted_and_indented() -> None:
 
 def test_yaml_uses_short_form_intrinsics() -> None:
     text = render(build_template(Config(**BASE_CONFIG)), "yaml")
-    assert "!Ref 'RestApi'" in text
+    assert "!Ref RestApi" in text
     assert "!Sub" in text
     assert "Fn::" not in text
 

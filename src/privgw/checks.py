@@ -100,8 +100,8 @@ def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
                 "P1002",
                 "info",
                 f"template is {size:,} bytes, over the {INLINE_TEMPLATE_LIMIT:,} bytes "
-                "`aws cloudformation deploy` accepts inline; deploy with `--s3-bucket BUCKET` "
-                "(or write --format json, which is smaller)",
+                "`aws cloudformation deploy` accepts inline; deploy with `--s3-bucket BUCKET`, "
+                "or build with `--format json --compact` (the smallest form)",
             )
         )
     for name, props in _resources(template, *API_TYPES):

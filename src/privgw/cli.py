@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output-dir", type=Path, default=Path("templates"))
     build.add_argument("--format", choices=FORMATS, default="yaml")
     build.add_argument(
+        "--compact", action="store_true", help="JSON without whitespace (smallest template)"
+    )
+    build.add_argument(
         "--flavour",
         choices=[*FLAVOURS, "all"],
         default="cfn",
@@ -115,6 +118,8 @@ def output_name(config_path: Path, flavour: Flavour, fmt: Format) -> str:
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt: Format = args.format
+    if args.compact and fmt != "json":
+        raise OutputError("--compact applies to --format json only")
     flavours: tuple[Flavour, ...] = FLAVOURS if args.flavour == "all" else (args.flavour,)
     targets: dict[tuple[Path, Flavour], Path] = {}
     for config_path in args.configs:
@@ -131,7 +136,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             cfg = load_config(config_path)
             for flavour in flavours:
                 template = build_template(cfg, flavour, args.output_dir)
-                texts.append((targets[config_path, flavour], render(template, fmt)))
+                text = render(template, fmt, compact=args.compact)
+                texts.append((targets[config_path, flavour], text))
         except ConfigError as exc:
             errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
     if errors:

@@ -12,9 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from cfn_flip import load, to_yaml  # troposphere's own dependency; keeps !Ref/!Sub short
+from cfn_flip import load  # troposphere's own dependency: reads short-form YAML back
 from troposphere import Template
 
+from privgw import yamlout
 from privgw.errors import OutputError, TemplateReadError
 
 Format = Literal["json", "yaml"]
@@ -25,14 +26,20 @@ def template_dict(template: Template | dict[str, Any]) -> dict[str, Any]:
     return template if isinstance(template, dict) else template.to_dict()
 
 
-def render(template: Template | dict[str, Any], fmt: Format = "yaml") -> str:
-    """Template text: JSON with indent 2 and sorted keys, or YAML with short-form intrinsics."""
-    text = json.dumps(template_dict(template), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render(template: Template | dict[str, Any], fmt: Format = "yaml", compact: bool = False) -> str:
+    """Template text: JSON with indent 2 and sorted keys, or YAML with short-form intrinsics.
+
+    ``compact`` JSON drops all optional whitespace: the smallest text CloudFormation accepts,
+    for templates near the 51,200-byte inline limit of ``aws cloudformation deploy``.
+    """
+    data = template_dict(template)
+    if fmt == "json" and compact:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if fmt == "json":
         return text
     if fmt == "yaml":
-        result: str = to_yaml(text)
-        return result
+        return yamlout.dump(json.loads(text))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
