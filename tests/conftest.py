@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, load_config, render
-from privgw.build.template import FLAVOURS
-from privgw.render import FORMATS, Format
+from privgw.rendering import FLAVOURS, FORMATS, Format
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

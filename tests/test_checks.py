@@ -37,7 +37,7 @@ def test_privgw_output_passes_preflight(name: str) -> None:
 
 
 def test_examples_pass_preflight() -> None:
-    from privgw.render import parse_template  # noqa: PLC0415
+    from privgw.rendering import parse_template  # noqa: PLC0415
 
     for _, _, text in example_texts():
         assert preflight(text, parse_template(text)) == []

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from privgw import build_template, load_config, render
-from privgw.build.template import FLAVOURS, Flavour
 from privgw.cli import output_name
 from privgw.config import config_schema
+from privgw.rendering import FLAVOURS, Flavour
 from tests.conftest import EXAMPLES, ROOT
 
 HINT = "run `make templates` and commit the result"

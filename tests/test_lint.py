@@ -9,7 +9,7 @@ import pytest
 from privgw import Config, build_template, lint_text, render
 from privgw.checks import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, size_findings
 from privgw.lint import run_cfn_lint
-from privgw.render import Format
+from privgw.rendering import Format
 from tests.conftest import BASE_CONFIG, DELETE, example_texts, with_changes
 
 EXAMPLE_TEXTS = list(example_texts())

@@ -15,7 +15,7 @@ import yaml
 
 from privgw import Config, build_template, render
 from privgw.cli import main
-from privgw.render import is_generated
+from privgw.rendering import is_generated
 from tests.conftest import BASE_CONFIG, with_changes
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from privgw import ConfigError, build_template, load_config, render
 from privgw.policy import API_RESOURCE
-from privgw.render import parse_template
+from privgw.rendering import parse_template
 from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
 
 Build = Callable[[dict[str, Any]], dict[str, Any]]

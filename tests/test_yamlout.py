@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privgw import build_template, load_config, render
-from privgw.build.template import FLAVOURS
-from privgw.render import parse_template
+from privgw.rendering import FLAVOURS, parse_template
 from privgw.yamlout import dump, scalar
 from tests.conftest import EXAMPLES
 

@@ -1,19 +1,33 @@
 """privgw: one typed config in, a lint-clean private API Gateway CloudFormation template out.
 
-from privgw import load_config, build_template, render
-template = build_template(load_config("examples/hello.yaml"))  # a troposphere.Template
-text = render(template, "yaml")
+    from privgw import load_config, build_template, render
+    template = build_template(load_config("examples/hello.yaml"))  # a troposphere.Template
+    text = render(template, "yaml")
+
+The public names are imported on first use (PEP 562), so ``privgw --version`` and the CLI's
+early start of cfn-lint do not wait for troposphere and pydantic to load.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from privgw.build import build_template
-from privgw.config import Config, load_config, validate_config
-from privgw.errors import ConfigError, PrivgwError, Problem
-from privgw.lint import Finding, lint_text
-from privgw.render import render, write_atomic
+_EXPORTS = {
+    "Config": "privgw.config",
+    "ConfigError": "privgw.errors",
+    "Finding": "privgw.findings",
+    "PrivgwError": "privgw.errors",
+    "Problem": "privgw.errors",
+    "build_template": "privgw.build.template",
+    "lint_text": "privgw.lint",
+    "load_config": "privgw.config",
+    "render": "privgw.rendering",
+    "validate_config": "privgw.config",
+    "write_atomic": "privgw.rendering",
+}
 
 __all__ = [
     "Config",
@@ -29,3 +43,25 @@ __all__ = [
     "validate_config",
     "write_atomic",
 ]
+
+if TYPE_CHECKING:
+    from privgw.build.template import build_template as build_template
+    from privgw.config import Config as Config
+    from privgw.config import load_config as load_config
+    from privgw.config import validate_config as validate_config
+    from privgw.errors import ConfigError as ConfigError
+    from privgw.errors import PrivgwError as PrivgwError
+    from privgw.errors import Problem as Problem
+    from privgw.findings import Finding as Finding
+    from privgw.lint import lint_text as lint_text
+    from privgw.rendering import render as render
+    from privgw.rendering import write_atomic as write_atomic
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'privgw' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

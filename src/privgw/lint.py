@@ -16,7 +16,7 @@ from typing import Any
 
 from privgw.checks import preflight
 from privgw.findings import Finding, Level
-from privgw.render import parse_template
+from privgw.rendering import parse_template
 
 __all__ = ["DEFAULT_REGIONS", "Finding", "lint_many", "lint_text", "run_cfn_lint"]
 
@@ -92,3 +92,58 @@ def lint_many(
 
 #: The smallest template cfn-lint accepts: linting it loads the rules and schemas before forking.
 _WARM_UP = '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}'
+
+
+class LintServer:
+    """cfn-lint warming up in a forked child while the parent is still building.
+
+    Importing cfn-lint and loading its rules takes most of a second, and building the
+    templates a fraction of one: started first, the child pays the import on the second core
+    while the parent builds, then lints what it is sent (forking its own workers for several
+    templates, so the import is still paid once). Without fork it falls back to linting
+    in-process.
+    """
+
+    def __init__(self, regions: tuple[str, ...], jobs: int | None) -> None:
+        self.regions, self.jobs = regions, jobs
+        self._process: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._conn, child_conn = context.Pipe()
+            self._process = context.Process(target=_serve, args=(child_conn, regions, jobs))
+            self._process.start()
+
+    def lint(self, texts: Sequence[str]) -> list[list[Finding]]:
+        if self._process is None:
+            return lint_many(texts, self.regions, self.jobs)
+        try:
+            self._conn.send(list(texts))
+            results: list[list[Finding]] = self._conn.recv()
+        except (EOFError, OSError):  # the child died: lint here instead, and say nothing
+            self.close()
+            return lint_many(texts, self.regions, self.jobs)
+        self.close()
+        return results
+
+    def close(self) -> None:
+        """Stop the child if it is still waiting (the build failed before anything was sent)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._conn.send(None)
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process = None
+
+    def __enter__(self) -> LintServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(conn: Any, regions: tuple[str, ...], jobs: int | None) -> None:
+    _cfn_lint_runner(tuple(regions))
+    texts = conn.recv()
+    if texts is not None:
+        conn.send(lint_many(texts, regions, jobs))

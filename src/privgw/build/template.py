@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from troposphere import AWSObject, Template
 
@@ -16,10 +15,7 @@ from privgw.config import (
     resource_paths,
 )
 from privgw.errors import ConfigError, Problem
-from privgw.render import GENERATOR
-
-Flavour = Literal["cfn", "sam"]
-FLAVOURS: tuple[Flavour, ...] = ("cfn", "sam")
+from privgw.rendering import FLAVOURS, GENERATOR, Flavour
 
 
 def build_template(

@@ -10,20 +10,28 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cfn_flip import load  # troposphere's own dependency: reads short-form YAML back
-from troposphere import Template
 
 from privgw import yamlout
 from privgw.errors import OutputError, TemplateReadError
 
+if TYPE_CHECKING:  # troposphere loads in 0.1 s; the lint path never needs it
+    from troposphere import Template
+
 Format = Literal["json", "yaml"]
 FORMATS: tuple[Format, ...] = ("json", "yaml")
+#: Plain CloudFormation, or AWS SAM (``Transform: AWS::Serverless-2016-10-31``).
+Flavour = Literal["cfn", "sam"]
+FLAVOURS: tuple[Flavour, ...] = ("cfn", "sam")
 
 
 def template_dict(template: Template | dict[str, Any]) -> dict[str, Any]:
-    return template if isinstance(template, dict) else template.to_dict()
+    if isinstance(template, dict):
+        return template
+    result: dict[str, Any] = template.to_dict()
+    return result
 
 
 def render(template: Template | dict[str, Any], fmt: Format = "yaml", compact: bool = False) -> str:
