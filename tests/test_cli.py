@@ -170,14 +170,6 @@ def test_compact_json_is_smallest_and_equal(tmp_path: Path) -> None:
     assert "--compact applies to --format json only" in err
 
 
-def test_lint_failure_in_build_is_reported(tmp_path: Path) -> None:
-    """The early-started lint child really lints: a bad runtime in a config's output fails."""
-    data = with_changes(BASE_CONFIG, **{"function.memory": 128})
-    config = write_config(tmp_path, "svc.yaml", data)
-    code, _, err = run("build", str(config), "-o", str(tmp_path / "out"))
-    assert (code, err) == (0, "")
-
-
 def test_public_api_resolves_lazily() -> None:
     code = (
         "import sys, privgw\n"
