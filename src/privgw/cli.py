@@ -82,6 +82,19 @@ def _parser() -> argparse.ArgumentParser:
             help="lint N templates at once (default: one per CPU core)",
         )
 
+    deploy = sub.add_parser(
+        "deploy", help="create or update a stack from a template, showing progress and outputs"
+    )
+    deploy.add_argument("template", type=Path, metavar="TEMPLATE")
+    deploy.add_argument("--stack-name", required=True)
+    deploy.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
+    deploy.add_argument(
+        "--capabilities", nargs="*", default=["CAPABILITY_IAM"], metavar="CAPABILITY"
+    )
+    deploy.add_argument("--region", help="AWS region (default: from your AWS configuration)")
+    deploy.add_argument("--endpoint-url", help="CloudFormation endpoint, e.g. a local one")
+    deploy.add_argument("--s3-bucket", help="upload the template here first (needed > 51,200 B)")
+
     schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
     schema.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
     for command in (build, schema):
@@ -210,7 +223,26 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "lint": cmd_lint, "schema": cmd_schema}
+def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.deploy import deploy, parse_overrides  # noqa: PLC0415 - boto3 only here
+
+    result = deploy(
+        args.template,
+        args.stack_name,
+        parameters=parse_overrides(args.parameter_overrides),
+        capabilities=args.capabilities,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        s3_bucket=args.s3_bucket,
+        out=out,
+    )
+    if not result.ok:
+        print(f"privgw: deploy failed: {result.failure}", file=err)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "lint": cmd_lint, "deploy": cmd_deploy, "schema": cmd_schema}
 
 
 def main(

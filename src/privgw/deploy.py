@@ -1,0 +1,269 @@
+"""`privgw deploy`: what `aws cloudformation deploy` does, plus what users miss in it.
+
+Change set, execute, wait, as the aws CLI does; but the stack events stream as progress while
+CloudFormation works (an interface endpoint takes minutes), a failure is explained from the
+events (the first resource that failed, and why), and the outputs (every invoke URL and a
+ready curl line) are printed at the end. ``endpoint_url`` points it at any CloudFormation
+endpoint, such as the local one the tests start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from privgw.checks import INLINE_TEMPLATE_LIMIT
+from privgw.errors import PrivgwError
+
+NO_CHANGES = "didn't contain changes"
+TERMINAL_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
+TERMINAL_FAILED = {
+    "CREATE_FAILED",
+    "ROLLBACK_COMPLETE",
+    "ROLLBACK_FAILED",
+    "UPDATE_ROLLBACK_COMPLETE",
+    "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_FAILED",
+    "DELETE_FAILED",
+}
+
+
+class DeployError(PrivgwError):
+    """The deploy could not start or talk to CloudFormation (exit 2)."""
+
+
+@dataclass
+class DeployResult:
+    """How a deploy ended: status, outputs, and the failure explanation if any."""
+
+    stack_name: str
+    status: str
+    changed: bool
+    outputs: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def _client(service: str, region: str | None, endpoint_url: str | None) -> Any:
+    import boto3  # noqa: PLC0415 - only `privgw deploy` needs the AWS SDK
+
+    session = boto3.session.Session(region_name=region)
+    return session.client(service, endpoint_url=endpoint_url)
+
+
+def _aws_errors() -> tuple[type[Exception], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    return (BotoCoreError, ClientError)
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    """``Key=Value`` strings, as `aws cloudformation deploy --parameter-overrides` takes them."""
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise DeployError(f"parameter override {pair!r} is not Key=Value")
+        result[key] = value
+    return result
+
+
+def _event_line(event: Mapping[str, Any]) -> str:
+    stamp = event.get("Timestamp")
+    when = stamp.strftime("%H:%M:%S") if isinstance(stamp, datetime) else "--:--:--"
+    reason = event.get("ResourceStatusReason") or ""
+    return (
+        f"  {when}  {event.get('ResourceStatus', ''):<24} {event.get('ResourceType', ''):<36} "
+        f"{event.get('LogicalResourceId', '')}" + (f"  ({reason})" if reason else "")
+    )
+
+
+def explain_failure(events: Sequence[Mapping[str, Any]], stack_name: str) -> str:
+    """The first resource that failed (oldest event first) and CloudFormation's reason."""
+    for event in sorted(events, key=lambda e: e.get("Timestamp") or datetime.min):
+        status = str(event.get("ResourceStatus", ""))
+        if status.endswith("_FAILED") and event.get("LogicalResourceId") != stack_name:
+            return (
+                f"{event.get('LogicalResourceId')} ({event.get('ResourceType')}) failed: "
+                f"{event.get('ResourceStatusReason') or 'no reason given'}"
+            )
+    for event in events:
+        if str(event.get("ResourceStatus", "")).endswith(("_FAILED", "ROLLBACK_COMPLETE")):
+            return f"stack {stack_name}: {event.get('ResourceStatusReason') or 'failed'}"
+    return f"stack {stack_name} did not complete"
+
+
+def deploy(
+    template_path: Path,
+    stack_name: str,
+    *,
+    parameters: Mapping[str, str] | None = None,
+    capabilities: Sequence[str] = ("CAPABILITY_IAM",),
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    s3_bucket: str | None = None,
+    out: TextIO,
+    poll_seconds: float = 2.0,
+    timeout_seconds: float = 3600.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeployResult:
+    """Create or update ``stack_name`` from ``template_path`` and wait for the result."""
+    try:
+        body = template_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeployError(f"cannot read {template_path}: {exc}") from None
+    caps = list(dict.fromkeys(capabilities))
+    if "Transform" in body and "CAPABILITY_AUTO_EXPAND" not in caps:
+        caps.append("CAPABILITY_AUTO_EXPAND")
+    cfn = _client("cloudformation", region, endpoint_url)
+    errors = _aws_errors()
+    try:
+        template_args = _template_argument(body, stack_name, s3_bucket, region, endpoint_url)
+        exists = _stack_exists(cfn, stack_name)
+        name = f"privgw-{int(time.time())}"
+        change_set = cfn.create_change_set(
+            StackName=stack_name,
+            ChangeSetName=name,
+            ChangeSetType="UPDATE" if exists else "CREATE",
+            Capabilities=caps,
+            Parameters=[
+                {"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()
+            ],
+            **template_args,
+        )
+        print(f"Creating change set {name} for stack {stack_name} ...", file=out)
+        status = _wait_change_set(cfn, change_set["Id"], poll_seconds, timeout_seconds, sleep)
+        if status["Status"] == "FAILED":
+            reason = str(status.get("StatusReason", ""))
+            if NO_CHANGES in reason:
+                cfn.delete_change_set(ChangeSetName=change_set["Id"])
+                print(f"No changes to deploy: stack {stack_name} is up to date.", file=out)
+                result = DeployResult(stack_name, "UNCHANGED", False, _outputs(cfn, stack_name))
+                _print_outputs(result, out)
+                return result
+            raise DeployError(f"change set for {stack_name} failed: {reason}")
+        seen = {e["EventId"] for e in _events(cfn, stack_name)}
+        cfn.execute_change_set(ChangeSetName=change_set["Id"])
+        print(f"Executing change set; stack events for {stack_name}:", file=out)
+        final = _follow(
+            cfn,
+            stack_name,
+            seen=seen,
+            out=out,
+            poll=poll_seconds,
+            timeout=timeout_seconds,
+            sleep=sleep,
+        )
+        if final not in TERMINAL_OK:
+            failure = explain_failure(_events(cfn, stack_name), stack_name)
+            print(f"Stack {stack_name} failed ({final}): {failure}", file=out)
+            return DeployResult(stack_name, final, True, failure=failure)
+        result = DeployResult(stack_name, final, True, _outputs(cfn, stack_name))
+        print(f"Stack {stack_name}: {final}", file=out)
+        _print_outputs(result, out)
+        return result
+    except errors as exc:
+        raise DeployError(f"CloudFormation refused the request: {exc}") from None
+
+
+def _template_argument(
+    body: str, stack_name: str, bucket: str | None, region: str | None, endpoint_url: str | None
+) -> dict[str, str]:
+    size = len(body.encode("utf-8"))
+    if size <= INLINE_TEMPLATE_LIMIT and bucket is None:
+        return {"TemplateBody": body}
+    if bucket is None:
+        raise DeployError(
+            f"template is {size:,} bytes, over the {INLINE_TEMPLATE_LIMIT:,} CloudFormation "
+            "accepts inline: pass --s3-bucket BUCKET (privgw uploads it there), or build with "
+            "--format json --compact"
+        )
+    key = f"privgw/{stack_name}/{hashlib.sha256(body.encode()).hexdigest()[:16]}.template"
+    s3 = _client("s3", region, endpoint_url)
+    s3.put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"))
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
+    return {"TemplateURL": str(url).split("?")[0]}
+
+
+def _stack_exists(cfn: Any, stack_name: str) -> bool:
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    try:
+        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return False
+        raise
+    status = stacks[0]["StackStatus"] if stacks else "REVIEW_IN_PROGRESS"
+    if status == "ROLLBACK_COMPLETE":
+        raise DeployError(
+            f"stack {stack_name} is ROLLBACK_COMPLETE (its creation failed) and cannot be "
+            f"updated: delete it first (aws cloudformation delete-stack --stack-name "
+            f"{stack_name})"
+        )
+    return status != "REVIEW_IN_PROGRESS"
+
+
+def _wait_change_set(
+    cfn: Any, change_set_id: str, poll: float, timeout: float, sleep: Callable[[float], None]
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        status: dict[str, Any] = cfn.describe_change_set(ChangeSetName=change_set_id)
+        if status["Status"] in ("CREATE_COMPLETE", "FAILED"):
+            return status
+        if time.monotonic() > deadline:
+            raise DeployError("timed out waiting for the change set")
+        sleep(poll)
+
+
+def _events(cfn: Any, stack_name: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = cfn.describe_stack_events(StackName=stack_name)["StackEvents"]
+    return events
+
+
+def _follow(
+    cfn: Any,
+    stack_name: str,
+    *,
+    seen: set[str],
+    out: TextIO,
+    poll: float,
+    timeout: float,
+    sleep: Callable[[float], None],
+) -> str:
+    """Print new stack events as they come; return the stack's terminal status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        fresh = [e for e in reversed(_events(cfn, stack_name)) if e["EventId"] not in seen]
+        for event in fresh:
+            seen.add(event["EventId"])
+            print(_event_line(event), file=out, flush=True)
+        status = str(cfn.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"])
+        if status in TERMINAL_OK or status in TERMINAL_FAILED:
+            return status
+        if time.monotonic() > deadline:
+            raise DeployError(f"timed out waiting for stack {stack_name} ({status})")
+        sleep(poll)
+
+
+def _outputs(cfn: Any, stack_name: str) -> dict[str, str]:
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs") or []}
+
+
+def _print_outputs(result: DeployResult, out: TextIO) -> None:
+    if not result.outputs:
+        return
+    print("Outputs:", file=out)
+    width = max(len(k) for k in result.outputs)
+    for key in sorted(result.outputs):
+        print(f"  {key:<{width}}  {result.outputs[key]}", file=out)
