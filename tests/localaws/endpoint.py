@@ -54,7 +54,10 @@ class LocalAws:
             passthrough = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
             return cls(configured, {**base_env, **passthrough}, is_moto=False)
         port = free_loopback_port()
-        env = {**base_env, **DUMMY_CREDENTIALS}
+        url = f"http://127.0.0.1:{port}"
+        # AWS_ENDPOINT_URL sends *every* service the CLI and boto3 touch (S3 uploads of
+        # `aws cloudformation package` included) to the loopback endpoint, never elsewhere.
+        env = {**base_env, **DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL": url}
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.localaws.server", "--port", str(port)],
             cwd=ROOT,
@@ -73,7 +76,8 @@ class LocalAws:
         if not line.startswith("ready "):
             process.kill()
             raise RuntimeError("the local AWS endpoint did not start")
-        return cls(line.split()[1], env, process)
+        assert line.split()[1] == url
+        return cls(url, env, process)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -82,6 +86,18 @@ class LocalAws:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for this endpoint (faster than the CLI for setup and read-back)."""
+        import boto3
+
+        session = boto3.session.Session(
+            aws_access_key_id=self.env.get("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=self.env.get("AWS_SECRET_ACCESS_KEY"),
+            aws_session_token=self.env.get("AWS_SESSION_TOKEN"),
+            region_name=REGION,
+        )
+        return session.client(service, endpoint_url=self.url)
 
     def aws(self, *args: str, check: bool = True) -> Any:
         """Run the real aws CLI against this endpoint; JSON output parsed (None if empty)."""
@@ -114,38 +130,38 @@ class Network:
     subnet_ids: list[str]
     cidr: str
     shared_endpoint_ids: list[str]
+    caller_group_id: str
     bucket: str
 
 
 def create_network(local: LocalAws, cidr: str = "10.42.0.0/16") -> Network:
     """A VPC with DNS support and hostnames, two subnets, two existing execute-api endpoints
-    (private DNS off, like a second endpoint in a VPC) and an artifact bucket."""
-    vpc = local.aws("ec2", "create-vpc", "--cidr-block", cidr)["Vpc"]["VpcId"]
-    for attribute in ("--enable-dns-support", "--enable-dns-hostnames"):
-        local.aws("ec2", "modify-vpc-attribute", "--vpc-id", vpc, attribute, '{"Value": true}')
+    (private DNS off, like a second endpoint in a VPC), a caller security group and an
+    artifact bucket."""
+    ec2 = local.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     base = cidr.split(".")
     subnets = [
-        local.aws(
-            "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"{base[0]}.{base[1]}.{i}.0/24"
-        )["Subnet"]["SubnetId"]
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.{i}.0/24")["Subnet"][
+            "SubnetId"
+        ]
         for i in (1, 2)
     ]
     shared = [
-        local.aws(
-            "ec2",
-            "create-vpc-endpoint",
-            "--vpc-id",
-            vpc,
-            "--vpc-endpoint-type",
-            "Interface",
-            "--service-name",
-            f"com.amazonaws.{REGION}.execute-api",
-            "--subnet-ids",
-            subnets[0],
-            "--no-private-dns-enabled",
+        ec2.create_vpc_endpoint(
+            VpcId=vpc,
+            VpcEndpointType="Interface",
+            ServiceName=f"com.amazonaws.{REGION}.execute-api",
+            SubnetIds=subnets[:1],
+            PrivateDnsEnabled=False,
         )["VpcEndpoint"]["VpcEndpointId"]
         for _ in range(2)
     ]
+    group = ec2.create_security_group(
+        VpcId=vpc, GroupName=f"callers-{vpc[-6:]}", Description="API callers"
+    )["GroupId"]
     bucket = f"privgw-artifacts-{vpc[-8:]}"
-    local.aws("s3api", "create-bucket", "--bucket", bucket)
-    return Network(vpc, subnets, cidr, shared, bucket)
+    local.client("s3").create_bucket(Bucket=bucket)
+    return Network(vpc, subnets, cidr, shared, group, bucket)

@@ -36,9 +36,11 @@ _INSTALLERS: list[Callable[[], None]] = []
 @_patch(
     "rest-api-properties",
     "AWS::ApiGateway::RestApi: moto's CloudFormation layer drops Policy and keeps "
-    "EndpointConfiguration in CloudFormation casing, so get-rest-api shows neither; the patch "
-    "passes both (API casing) to moto's own create_rest_api, and an OpenAPI Body (SAM) to its "
-    "put_rest_api (overwrite mode, with x-amazon-apigateway-any-method as ANY).",
+    "EndpointConfiguration in CloudFormation casing, so get-rest-api shows neither, and it "
+    "cannot update a RestApi at all (a changed policy left the stack without its API); the "
+    "patch passes both (API casing) to moto's own create_rest_api, an OpenAPI Body (SAM) to "
+    "its put_rest_api (overwrite mode, x-amazon-apigateway-any-method as ANY), and updates "
+    "policy and endpoint configuration in place on stack updates, as AWS does.",
 )
 def _rest_api() -> None:
     models: Any = importlib.import_module("moto.apigateway.models")
@@ -79,7 +81,32 @@ def _rest_api() -> None:
             backend.put_rest_api(api.id, doc, fail_on_warnings=False, mode="overwrite")
         return api
 
+    def update(
+        cls: Any,
+        /,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        """Policy, EndpointConfiguration, Name and Description update in place, as in AWS."""
+        props = cloudformation_json["Properties"]
+        config = props.get("EndpointConfiguration")
+        if config:
+            original_resource.endpoint_configuration = {"types": config.get("Types", [])}
+            if config.get("VpcEndpointIds"):
+                original_resource.endpoint_configuration["vpcEndpointIds"] = config[
+                    "VpcEndpointIds"
+                ]
+        if props.get("Policy") is not None:
+            original_resource.policy = json.dumps(props["Policy"])
+        original_resource.name = props.get("Name", original_resource.name)
+        original_resource.description = props.get("Description", "")
+        return original_resource
+
     models.RestAPI.create_from_cloudformation_json = classmethod(create)
+    models.RestAPI.update_from_cloudformation_json = classmethod(update)
 
 
 @_patch(
@@ -362,6 +389,58 @@ def _resource_type(change_set: Any, logical_id: str | None) -> str:
     if logical_id in resources:
         return str(resources[logical_id].get("Type", ""))
     return "AWS::CloudFormation::Stack"
+
+
+@_patch(
+    "security-group-inline-rules",
+    "Inline SecurityGroupIngress rules lose CidrIpv6 and Description in moto's CloudFormation "
+    "layer (it passes only CidrIp); the patch passes each rule's IPv4/IPv6 range with its "
+    "description to moto's own authorize_security_group_ingress.",
+)
+def _security_group_rules() -> None:
+    groups: Any = importlib.import_module("moto.ec2.models.security_groups")
+    ec2: Any = importlib.import_module("moto.ec2.models")
+    original = groups.SecurityGroup.create_from_cloudformation_json.__func__
+
+    def create(
+        cls: Any,
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        props = dict(cloudformation_json["Properties"])
+        rules = props.pop("SecurityGroupIngress", [])
+        group = original(
+            cls,
+            resource_name,
+            {**cloudformation_json, "Properties": props},
+            account_id,
+            region_name,
+            **kwargs,
+        )
+        backend = ec2.ec2_backends[account_id][region_name]
+        for rule in rules:
+            ranges = [
+                {key: rule[key], "Description": rule.get("Description", "")}
+                for key in ("CidrIp", "CidrIpv6")
+                if rule.get(key)
+            ]
+            source = rule.get("SourceSecurityGroupId")
+            backend.authorize_security_group_ingress(
+                group_name_or_id=group.id,
+                ip_protocol=rule["IpProtocol"],
+                from_port=rule["FromPort"],
+                to_port=rule["ToPort"],
+                ip_ranges=ranges,
+                source_groups=[{"GroupId": source}] if source else [],
+                vpc_id=props.get("VpcId"),
+            )
+        return group
+
+    groups.SecurityGroup.create_from_cloudformation_json = classmethod(create)
 
 
 @_patch(

@@ -1,0 +1,366 @@
+"""Deploy every example for real: the aws CLI against a local CloudFormation endpoint.
+
+The endpoint is moto's server on a free 127.0.0.1 port, patched where moto 5.2.5 falls short
+of AWS (tests/localaws/moto_compat.py), started and stopped here. Set PRIVGW_AWS_ENDPOINT_URL
+(and AWS credentials) to run the same tests against another endpoint.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from privgw import Config, build_template, render, validate_config
+from privgw.cli import main
+from privgw.rendering import Flavour
+from tests.conftest import EXAMPLES, ROOT
+from tests.localaws.endpoint import REGION, LocalAws, Network, create_network
+from tests.test_sam import sam_transform
+
+FUNCTIONS = ROOT / "examples" / "functions"
+
+
+@pytest.fixture(scope="session")
+def local_aws() -> Iterator[LocalAws]:
+    local = LocalAws.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture(autouse=True)
+def _samtranslator_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+def example_data(example: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(example.read_text(encoding="utf-8"))
+    return data
+
+
+def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, Any]:
+    """The example's config with the ids of things that exist on this endpoint."""
+    data = copy.deepcopy(data)
+    if "network" in data:
+        data["network"]["vpc_id"] = net.vpc_id
+        data["network"]["subnet_ids"] = net.subnet_ids[: len(data["network"]["subnet_ids"])]
+        if data["network"].get("source_security_group_ids"):
+            data["network"]["source_security_group_ids"] = [net.caller_group_id]
+    existing = data.get("endpoint", {}).get("existing_ids")
+    if existing:
+        data["endpoint"]["existing_ids"] = net.shared_endpoint_ids[: len(existing)]
+    code = data["function"]["code"]
+    if "s3_bucket" in code:
+        package = _zip(FUNCTIONS / "inventory")
+        local.aws(
+            "s3api",
+            "put-object",
+            "--bucket",
+            net.bucket,
+            "--key",
+            code["s3_key"],
+            "--body",
+            str(package),
+        )
+        code["s3_bucket"] = net.bucket
+    return data
+
+
+def _zip(folder: Path) -> Path:
+    target = folder.parent.parent.parent / "build" / f"{folder.name}.zip"
+    target = Path(str(target).replace(str(ROOT), str(ROOT / ".pytest_cache")))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w") as archive:
+        for file in sorted(folder.rglob("*.py")):
+            archive.write(file, file.relative_to(folder).as_posix())
+    return target
+
+
+def deployable(
+    data: dict[str, Any], flavour: Flavour, net: Network, local: LocalAws, tmp: Path
+) -> Path:
+    """A template file ready for `aws cloudformation deploy`, as a user would get it: built,
+    packaged if its code is a local folder, and (SAM) transformed by samtranslator locally."""
+    shutil.copytree(FUNCTIONS, tmp / "functions", dirs_exist_ok=True)
+    config = tmp / "config.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    from privgw.config import load_config  # noqa: PLC0415
+
+    cfg = load_config(config)
+    template = tmp / f"template.{flavour}.yaml"
+    template.write_text(render(build_template(cfg, flavour, tmp), "yaml"), encoding="utf-8")
+    if cfg.function.code.path is not None:
+        packaged = tmp / f"packaged.{flavour}.yaml"
+        local.aws(
+            "cloudformation",
+            "package",
+            "--template-file",
+            str(template),
+            "--s3-bucket",
+            net.bucket,
+            "--output-template-file",
+            str(packaged),
+            check=False,
+        ).check_returncode()
+        template = packaged
+    if flavour == "sam":
+        from privgw.rendering import parse_template  # noqa: PLC0415
+
+        transformed = sam_transform(parse_template(template.read_text(encoding="utf-8")))
+        template = tmp / "transformed.json"
+        template.write_text(json.dumps(transformed), encoding="utf-8")
+    return template
+
+
+def aws_deploy(local: LocalAws, template: Path, stack: str) -> Any:
+    return local.aws(
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        str(template),
+        "--stack-name",
+        stack,
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--no-fail-on-empty-changeset",
+        check=False,
+    )
+
+
+def outputs_of(local: LocalAws, stack: str) -> dict[str, str]:
+    (described,) = local.aws("cloudformation", "describe-stacks", "--stack-name", stack)["Stacks"]
+    assert described["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE"), described
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs") or []}
+
+
+def physical_id(local: LocalAws, stack: str, logical: str) -> str:
+    resources = local.aws("cloudformation", "list-stack-resources", "--stack-name", stack)
+    for resource in resources["StackResourceSummaries"]:
+        if resource["LogicalResourceId"] == logical:
+            return str(resource["PhysicalResourceId"])
+    raise AssertionError(f"{logical} not in stack {stack}")
+
+
+def check_deployed(local: LocalAws, stack: str, cfg: Config, flavour: Flavour) -> None:
+    """Read the deployed stack back and compare with what the config asked for."""
+    outputs = outputs_of(local, stack)
+    api_id = outputs["RestApiId"]
+    endpoint_ids = outputs["VpcEndpointIds"].split(",")
+    api = local.aws("apigateway", "get-rest-api", "--rest-api-id", api_id)
+    assert api["endpointConfiguration"]["types"] == ["PRIVATE"]
+    assert sorted(api["endpointConfiguration"]["vpcEndpointIds"]) == sorted(endpoint_ids)
+    policy = json.loads(api["policy"].replace('\\"', '"').strip('"'))
+    (deny,) = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert sorted(deny["Condition"]["StringNotEquals"]["aws:SourceVpce"]) == sorted(endpoint_ids)
+    if cfg.endpoint.create:
+        created = endpoint_ids[0]
+        (endpoint,) = local.aws("ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", created)[
+            "VpcEndpoints"
+        ]
+        assert endpoint["ServiceName"] == f"com.amazonaws.{REGION}.execute-api"
+        assert endpoint["VpcEndpointType"] == "Interface"
+        assert endpoint["PrivateDnsEnabled"] is cfg.endpoint.private_dns
+        assert endpoint["SubnetIds"] == cfg.network_required.subnet_ids
+        dns_name = endpoint["DnsEntries"][0]["DnsName"]
+        assert outputs["EndpointDnsName"] == dns_name
+        assert outputs["CurlWithHeader"] == (
+            f"curl -sS https://{dns_name}/{cfg.stage.name}/"
+            + outputs["CurlWithHeader"].split(f"/{cfg.stage.name}/", 1)[1]
+        )
+        assert outputs["CurlWithHeader"].endswith(f"-H 'x-apigw-api-id: {api_id}'")
+        group_id = physical_id(local, stack, "EndpointSecurityGroup")
+        (group,) = local.aws("ec2", "describe-security-groups", "--group-ids", group_id)[
+            "SecurityGroups"
+        ]
+        assert endpoint["Groups"][0]["GroupId"] == group_id
+        ingress = group["IpPermissions"]
+        assert {(r["IpProtocol"], r["FromPort"], r["ToPort"]) for r in ingress} == {
+            ("tcp", 443, 443)
+        }
+        sources = {x["CidrIp"] for r in ingress for x in r.get("IpRanges", [])}
+        sources |= {x["CidrIpv6"] for r in ingress for x in r.get("Ipv6Ranges", [])}
+        sources |= {x["GroupId"] for r in ingress for x in r.get("UserIdGroupPairs", [])}
+        net = cfg.network_required
+        assert sources == {*net.allowed_cidrs, *net.source_security_group_ids}
+    function = local.aws(
+        "lambda", "get-function-configuration", "--function-name", outputs["FunctionName"]
+    )
+    assert (function["Runtime"], function["Handler"]) == (
+        cfg.function.runtime,
+        cfg.function.handler,
+    )
+    statements = json.loads(
+        local.aws("lambda", "get-policy", "--function-name", outputs["FunctionName"])["Policy"]
+    )["Statement"]
+    assert len(statements) == (1 if flavour == "cfn" else len(cfg.routes))
+    for statement in statements:
+        assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+        assert f":{api_id}/" in statement["Condition"]["ArnLike"]["AWS:SourceArn"]
+    stages = local.aws("apigateway", "get-stages", "--rest-api-id", api_id)["item"]
+    (stage,) = [s for s in stages if s["stageName"] == cfg.stage.name]
+    deployments = local.aws("apigateway", "get-deployments", "--rest-api-id", api_id)["items"]
+    assert stage["deploymentId"] in {d["id"] for d in deployments}
+    resources = local.aws("apigateway", "get-resources", "--rest-api-id", api_id)["items"]
+    served = {(m, r["path"]) for r in resources for m in r.get("resourceMethods") or {}}
+    assert served == {(r.method, r.path) for r in cfg.routes}
+    stage_url = f"{cfg.stage.name}/"
+    for index, vpce in enumerate(endpoint_ids, start=1):
+        key = "AliasUrl" if len(endpoint_ids) == 1 else f"AliasUrl{index}"
+        assert outputs[key] == (
+            f"https://{api_id}-{vpce}.execute-api.{REGION}.amazonaws.com/{stage_url}"
+        )
+    if "PrivateDnsUrl" in outputs:
+        assert outputs["PrivateDnsUrl"] == (
+            f"https://{api_id}.execute-api.{REGION}.amazonaws.com/{stage_url}"
+        )
+
+
+@pytest.mark.parametrize("flavour", ["cfn", "sam"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_deploys(
+    local_aws: LocalAws, example: Path, flavour: Flavour, tmp_path: Path
+) -> None:
+    net = create_network(local_aws)
+    data = localise(example_data(example), net, local_aws)
+    template = deployable(data, flavour, net, local_aws, tmp_path)
+    stack = f"{example.stem}-{flavour}"
+    result = aws_deploy(local_aws, template, stack)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Successfully created/updated stack" in result.stdout
+    check_deployed(local_aws, stack, validate_config(data), flavour)
+
+
+def test_updates_reach_the_stage_and_no_change_is_no_change(
+    local_aws: LocalAws, tmp_path: Path
+) -> None:
+    net = create_network(local_aws)
+    data = localise(example_data(EXAMPLES[0]), net, local_aws)
+    stack = "update-flow"
+    assert (
+        aws_deploy(local_aws, deployable(data, "cfn", net, local_aws, tmp_path), stack).returncode
+        == 0
+    )
+    api_id = outputs_of(local_aws, stack)["RestApiId"]
+
+    def stage_deployment() -> str:
+        (stage,) = local_aws.aws("apigateway", "get-stages", "--rest-api-id", api_id)["item"]
+        return str(stage["deploymentId"])
+
+    first = stage_deployment()
+    unchanged = aws_deploy(local_aws, deployable(data, "cfn", net, local_aws, tmp_path), stack)
+    assert unchanged.returncode == 0
+    assert "No changes to deploy" in unchanged.stdout
+    assert stage_deployment() == first
+
+    data["routes"] = [*data["routes"], "POST /hello"]
+    routed = aws_deploy(local_aws, deployable(data, "cfn", net, local_aws, tmp_path), stack)
+    assert routed.returncode == 0, routed.stderr
+    second = stage_deployment()
+    assert second != first
+    check_deployed(local_aws, stack, validate_config(data), "cfn")
+
+    data.setdefault("endpoint", {})["existing_ids"] = net.shared_endpoint_ids[:1]
+    widened = aws_deploy(local_aws, deployable(data, "cfn", net, local_aws, tmp_path), stack)
+    assert widened.returncode == 0, widened.stderr
+    assert stage_deployment() not in (first, second)
+    check_deployed(local_aws, stack, validate_config(data), "cfn")
+
+
+def _stack_failure(local: LocalAws, stack: str) -> str:
+    events = local.aws("cloudformation", "describe-stack-events", "--stack-name", stack)
+    return "\n".join(
+        f"{e['LogicalResourceId']} {e['ResourceStatus']} {e.get('ResourceStatusReason')}"
+        for e in events["StackEvents"]
+    )
+
+
+def test_private_api_without_policy_fails_the_deploy(local_aws: LocalAws, tmp_path: Path) -> None:
+    """Proof the deploy test can fail, on the mistake AWS itself refuses."""
+    net = create_network(local_aws)
+    data = localise(example_data(EXAMPLES[0]), net, local_aws)
+    template = build_template(validate_config(data)).to_dict()
+    del template["Resources"]["RestApi"]["Properties"]["Policy"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    result = aws_deploy(local_aws, path, "broken-no-policy")
+    assert result.returncode != 0
+    assert "Failed to create/update the stack" in result.stderr + result.stdout
+    failure = _stack_failure(local_aws, "broken-no-policy")
+    assert "Private REST API doesn't have a resource policy attached to it" in failure
+
+
+def test_missing_subnet_fails_the_deploy(local_aws: LocalAws, tmp_path: Path) -> None:
+    net = create_network(local_aws)
+    data = localise(example_data(EXAMPLES[0]), net, local_aws)
+    data["network"]["subnet_ids"] = ["subnet-0123456789abcdef0"]
+    path = tmp_path / "missing-subnet.yaml"
+    path.write_text(render(build_template(validate_config(data)), "yaml"), encoding="utf-8")
+    result = aws_deploy(local_aws, path, "broken-subnet")
+    assert result.returncode != 0
+    failure = _stack_failure(local_aws, "broken-subnet")
+    assert "Endpoint CREATE_FAILED" in failure
+    assert "subnet-0123456789abcdef0" in failure
+
+
+def privgw_deploy(local: LocalAws, template: Path, stack: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        [
+            "deploy",
+            str(template),
+            "--stack-name",
+            stack,
+            "--endpoint-url",
+            local.url,
+            "--region",
+            REGION,
+        ],
+        out,
+        err,
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_privgw_deploy_shows_progress_outputs_and_failures(
+    local_aws: LocalAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in local_aws.env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    net = create_network(local_aws)
+    data = localise(example_data(EXAMPLES[0]), net, local_aws)
+    template = deployable(data, "cfn", net, local_aws, tmp_path)
+
+    code, out, err = privgw_deploy(local_aws, template, "privgw-deploy")
+    assert (code, err) == (0, "")
+    assert "CREATE_COMPLETE" in out
+    # moto records stack-level events only; against AWS every resource's events stream here
+    assert "CREATE_IN_PROGRESS" in out
+    assert "AWS::CloudFormation::Stack" in out, "stack events are shown as progress"
+    outputs = outputs_of(local_aws, "privgw-deploy")
+    assert "Outputs:" in out
+    assert outputs["AliasUrl"] in out
+    assert outputs["CurlWithHeader"] in out
+
+    code, out, _ = privgw_deploy(local_aws, template, "privgw-deploy")
+    assert code == 0
+    assert "No changes to deploy" in out
+
+    broken = build_template(validate_config(data)).to_dict()
+    del broken["Resources"]["RestApi"]["Properties"]["Policy"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    code, out, err = privgw_deploy(local_aws, path, "privgw-deploy-broken")
+    assert code == 1
+    assert "failed: Private REST API doesn't have a resource policy attached to it" in err
+    assert "ROLLBACK_COMPLETE" in out
