@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
-.PHONY: all venv templates test lint bench format constraints clean
+.PHONY: all venv templates test lint bench deploy-local format constraints clean
 
 all: templates test
 
@@ -45,6 +45,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format $(PY_PATHS)
 	$(BIN)/ruff check --fix $(PY_PATHS)
+
+## Deploy every example to a local CloudFormation endpoint (patched moto) with privgw deploy.
+deploy-local: $(STAMP)
+	$(BIN)/python -m tests.localaws.demo
 
 ## Benchmarks: timings and scaling, printed and written to bench/results.md.
 bench: $(STAMP)

@@ -7,26 +7,20 @@ of AWS (tests/localaws/moto_compat.py), started and stopped here. Set PRIVGW_AWS
 
 from __future__ import annotations
 
-import copy
 import io
 import json
-import shutil
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from privgw import Config, build_template, render, validate_config
 from privgw.cli import main
 from privgw.rendering import Flavour
-from tests.conftest import EXAMPLES, ROOT
-from tests.localaws.endpoint import REGION, LocalAws, Network, create_network
-from tests.test_sam import sam_transform
-
-FUNCTIONS = ROOT / "examples" / "functions"
+from tests.conftest import EXAMPLES
+from tests.localaws.endpoint import REGION, LocalAws, create_network
+from tests.localaws.stacks import deployable, example_data, localise
 
 
 @pytest.fixture(scope="session")
@@ -41,85 +35,6 @@ def local_aws() -> Iterator[LocalAws]:
 @pytest.fixture(autouse=True)
 def _samtranslator_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-
-
-def example_data(example: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(example.read_text(encoding="utf-8"))
-    return data
-
-
-def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, Any]:
-    """The example's config with the ids of things that exist on this endpoint."""
-    data = copy.deepcopy(data)
-    if "network" in data:
-        data["network"]["vpc_id"] = net.vpc_id
-        data["network"]["subnet_ids"] = net.subnet_ids[: len(data["network"]["subnet_ids"])]
-        if data["network"].get("source_security_group_ids"):
-            data["network"]["source_security_group_ids"] = [net.caller_group_id]
-    existing = data.get("endpoint", {}).get("existing_ids")
-    if existing:
-        data["endpoint"]["existing_ids"] = net.shared_endpoint_ids[: len(existing)]
-    code = data["function"]["code"]
-    if "s3_bucket" in code:
-        package = _zip(FUNCTIONS / "inventory")
-        local.aws(
-            "s3api",
-            "put-object",
-            "--bucket",
-            net.bucket,
-            "--key",
-            code["s3_key"],
-            "--body",
-            str(package),
-        )
-        code["s3_bucket"] = net.bucket
-    return data
-
-
-def _zip(folder: Path) -> Path:
-    target = folder.parent.parent.parent / "build" / f"{folder.name}.zip"
-    target = Path(str(target).replace(str(ROOT), str(ROOT / ".pytest_cache")))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w") as archive:
-        for file in sorted(folder.rglob("*.py")):
-            archive.write(file, file.relative_to(folder).as_posix())
-    return target
-
-
-def deployable(
-    data: dict[str, Any], flavour: Flavour, net: Network, local: LocalAws, tmp: Path
-) -> Path:
-    """A template file ready for `aws cloudformation deploy`, as a user would get it: built,
-    packaged if its code is a local folder, and (SAM) transformed by samtranslator locally."""
-    shutil.copytree(FUNCTIONS, tmp / "functions", dirs_exist_ok=True)
-    config = tmp / "config.yaml"
-    config.write_text(yaml.safe_dump(data), encoding="utf-8")
-    from privgw.config import load_config  # noqa: PLC0415
-
-    cfg = load_config(config)
-    template = tmp / f"template.{flavour}.yaml"
-    template.write_text(render(build_template(cfg, flavour, tmp), "yaml"), encoding="utf-8")
-    if cfg.function.code.path is not None:
-        packaged = tmp / f"packaged.{flavour}.yaml"
-        local.aws(
-            "cloudformation",
-            "package",
-            "--template-file",
-            str(template),
-            "--s3-bucket",
-            net.bucket,
-            "--output-template-file",
-            str(packaged),
-            check=False,
-        ).check_returncode()
-        template = packaged
-    if flavour == "sam":
-        from privgw.rendering import parse_template  # noqa: PLC0415
-
-        transformed = sam_transform(parse_template(template.read_text(encoding="utf-8")))
-        template = tmp / "transformed.json"
-        template.write_text(json.dumps(transformed), encoding="utf-8")
-    return template
 
 
 def aws_deploy(local: LocalAws, template: Path, stack: str) -> Any:

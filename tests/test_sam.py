@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from privgw import Config, build_template, lint_text, load_config, render
 from privgw.build.template import build_template as build
 from privgw.config import HTTP_METHODS
 from tests.conftest import BASE_CONFIG, ROOT, one_of, resources_of, with_changes
+from tests.localaws.stacks import sam_transform
 
 SAM_METHOD_KEYS = {m.lower(): m for m in HTTP_METHODS[1:]} | {
     "x-amazon-apigateway-any-method": "ANY"
@@ -26,32 +26,6 @@ def _offline_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-class _NoManagedPolicies:
-    """privgw's SAM function uses its own role, so no managed policy is ever looked up."""
-
-    def load(self) -> dict[str, str]:
-        raise AssertionError("SAM tried to resolve managed policies")
-
-
-def packaged(template: dict[str, Any]) -> dict[str, Any]:
-    """What `sam package` / `aws cloudformation package` leave: local code replaced by S3."""
-    result = copy.deepcopy(template)
-    for resource in result["Resources"].values():
-        props = resource.get("Properties", {})
-        uri = props.get("CodeUri")
-        if isinstance(uri, str) and not uri.startswith("s3://"):
-            props["CodeUri"] = f"s3://packaged-artifacts/{abs(hash(uri))}.zip"
-    return result
-
-
-def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
-    """SAM's own transform, run locally, on the template as packaging leaves it."""
-    from samtranslator.translator.transform import transform  # noqa: PLC0415 - test-only dep
-
-    result: dict[str, Any] = transform(packaged(template), {}, _NoManagedPolicies())
-    return result
 
 
 def both(cfg: Config) -> tuple[dict[str, Any], dict[str, Any]]:

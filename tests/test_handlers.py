@@ -1,0 +1,148 @@
+"""Each example's Lambda handler, invoked in-process with realistic API Gateway proxy events."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from privgw import Config, load_config
+from tests.conftest import ROOT
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+EXAMPLES = ROOT / "examples"
+
+
+def proxy_event(  # noqa: PLR0917 - reads like the request it builds
+    cfg: Config,
+    method: str,
+    resource: str,
+    path: str,
+    params: dict[str, str] | None = None,
+    body: str | None = None,
+) -> dict[str, Any]:
+    """What API Gateway sends a Lambda proxy integration for a call through an endpoint."""
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Host": "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"},
+        "queryStringParameters": None,
+        "pathParameters": params,
+        "stageVariables": None,
+        "body": body,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/{cfg.stage.name}{path}",
+            "stage": cfg.stage.name,
+            "apiId": "a1b2c3d4e5",
+            "identity": {"sourceIp": "10.0.1.25", "vpceId": "vpce-0c0c0c0c0c0c0c0c0"},
+        },
+    }
+
+
+def python_handler(cfg: Config, module_dir: Path | None = None) -> Handler:
+    module_name, function = cfg.function.handler.rsplit(".", 1)
+    if cfg.function.code.inline is not None:
+        module = ModuleType("index")
+        exec(compile(cfg.function.code.inline, "index.py", "exec"), module.__dict__)
+    else:
+        assert module_dir is not None
+        file = module_dir / (module_name.replace(".", "/") + ".py")
+        spec = importlib.util.spec_from_file_location(module_name, file)
+        assert spec
+        assert spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    handler: Handler = getattr(module, function)
+    return handler
+
+
+def call(handler: Handler, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    response = handler(event, None)
+    assert response["headers"]["Content-Type"] == "application/json"
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_hello_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = load_config(EXAMPLES / "hello.yaml")
+    for key, value in cfg.function.environment.items():  # as Lambda sets them
+        monkeypatch.setenv(key, value)
+    handler = python_handler(cfg)
+    status, body = call(handler, proxy_event(cfg, "GET", "/hello", "/hello"))
+    assert status == 200
+    assert body["message"] == "Hello from a private API"
+    assert body["stage"] == "v1"
+    assert body["vpce"] == "vpce-0c0c0c0c0c0c0c0c0"
+
+
+def test_local_code_handler() -> None:
+    cfg = load_config(EXAMPLES / "local-code.yaml")
+    assert cfg.function.code.path is not None
+    handler = python_handler(cfg, EXAMPLES / cfg.function.code.path)
+    assert call(handler, proxy_event(cfg, "GET", "/reports", "/reports")) == (
+        200,
+        {"reports": ["daily", "weekly"]},
+    )
+    event = proxy_event(cfg, "GET", "/reports/{name}", "/reports/daily", {"name": "daily"})
+    assert call(handler, event)[1]["title"] == "Daily orders"
+    event = proxy_event(cfg, "GET", "/reports/{name}", "/reports/x", {"name": "x"})
+    assert call(handler, event)[0] == 404
+
+
+def test_s3_packaged_handler() -> None:
+    cfg = load_config(EXAMPLES / "shared-endpoint.yaml")
+    handler = python_handler(cfg, EXAMPLES / "functions" / "inventory")
+    assert call(handler, proxy_event(cfg, "GET", "/items", "/items")) == (
+        200,
+        {"items": ["sku-1", "sku-2"]},
+    )
+    event = proxy_event(
+        cfg, "PUT", "/items/{sku}", "/items/sku-1", {"sku": "sku-1"}, body='{"count": 3}'
+    )
+    assert call(handler, event) == (200, {"sku": "sku-1", "count": 3})
+    event = proxy_event(cfg, "PUT", "/items/{sku}", "/items/sku-1", {"sku": "sku-1"}, body="x")
+    assert call(handler, event)[0] == 400
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_node_handler_of_the_peered_example(tmp_path: Path) -> None:
+    cfg = load_config(EXAMPLES / "peered.yaml")
+    assert cfg.function.code.inline is not None
+    (tmp_path / "index.js").write_text(cfg.function.code.inline, encoding="utf-8")
+    events = [
+        proxy_event(cfg, "GET", "/orders", "/orders"),
+        proxy_event(cfg, "POST", "/orders", "/orders", body="{}"),
+        proxy_event(cfg, "DELETE", "/orders/{id}", "/orders/42", {"id": "42"}),
+        proxy_event(cfg, "GET", "/admin/{proxy+}", "/admin/x/y", {"proxy": "x/y"}),
+    ]
+    script = (
+        "const h = require('./index.js').handler;"
+        f"Promise.all({json.dumps(events)}.map(h)).then(r => console.log(JSON.stringify(r)));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+    )
+    responses = json.loads(result.stdout)
+    assert [(r["statusCode"], json.loads(r["body"])) for r in responses] == [
+        (200, {"orders": []}),
+        (201, {"created": True}),
+        (200, {"id": "42", "method": "DELETE"}),
+        (404, {"message": "no such route", "path": "/admin/x/y"}),
+    ]
+    assert all(r["headers"]["Content-Type"] == "application/json" for r in responses)
+
+
+def test_every_example_has_a_handler_test() -> None:
+    tested = {"hello", "local-code", "shared-endpoint", "peered"}
+    assert {p.stem for p in EXAMPLES.glob("*.yaml")} <= tested, sys.modules[__name__].__doc__

@@ -1,0 +1,63 @@
+"""The local endpoint's moto patches: documented, version-pinned, and each one exercised.
+
+Every patch is exercised end to end by tests/test_deploy.py (COVERED_BY names the assertion
+that fails without it); the pieces with logic of their own are unit-tested here.
+"""
+
+from __future__ import annotations
+
+import moto
+import pytest
+
+from tests.conftest import ROOT
+from tests.localaws import moto_compat
+
+COVERED_BY = {
+    "rest-api-properties": "check_deployed: get-rest-api endpointConfiguration/policy; "
+    "SAM examples' served routes; the allow-list update",
+    "private-api-needs-policy": "test_private_api_without_policy_fails_the_deploy",
+    "stage-resource": "check_deployed: get-stages",
+    "deployment-ref": "check_deployed: the stage's deploymentId is a deployment",
+    "endpoint-dns-entries": "check_deployed: EndpointDnsName and CurlWithHeader outputs",
+    "change-set-order-outputs-failures": "every deploy (outputs), the broken-template tests",
+    "security-group-inline-rules": "check_deployed: peered example's IPv6 ingress",
+    "endpoint-subnets-exist": "test_missing_subnet_fails_the_deploy",
+}
+
+
+def test_every_patch_is_covered_and_documented() -> None:
+    names = [name for name, _ in moto_compat.PATCHES]
+    assert sorted(names) == sorted(COVERED_BY)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"moto {moto_compat.MOTO_VERSION}" in readme
+    for name, reason in moto_compat.PATCHES:
+        assert f"`{name}`" in readme, name
+        assert reason in readme, name
+
+
+def test_pinned_to_the_moto_version_it_was_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert moto.__version__ == moto_compat.MOTO_VERSION
+    monkeypatch.setattr(moto, "__version__", "9.9.9")
+    with pytest.raises(RuntimeError, match=r"written for moto 5\.2\.5, not 9\.9\.9"):
+        moto_compat.apply()
+
+
+def test_dependency_order_follows_refs_getatts_subs_and_depends_on() -> None:
+    resources = {
+        "Stage": {"Properties": {"DeploymentId": {"Ref": "Deployment"}}},
+        "Deployment": {"DependsOn": ["Method"], "Properties": {"RestApiId": {"Ref": "Api"}}},
+        "Method": {"Properties": {"Uri": {"Fn::Sub": "x/${Function.Arn}/y"}}},
+        "Function": {"Properties": {"Role": {"Fn::GetAtt": ["Role", "Arn"]}}},
+        "Role": {"Properties": {}},
+        "Api": {"Properties": {}},
+    }
+    order = moto_compat._dependency_order(resources)
+    assert set(order) == set(resources)
+    for before, after in [
+        ("Role", "Function"),
+        ("Function", "Method"),
+        ("Method", "Deployment"),
+        ("Api", "Deployment"),
+        ("Deployment", "Stage"),
+    ]:
+        assert order.index(before) < order.index(after), (before, after)
