@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from privgw.config import HTTP_METHODS, Config
@@ -10,10 +11,25 @@ from privgw.evaluate import ApiArn, Request, evaluate, resolve
 CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
 OTHER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
 OTHER_ACCOUNT_ENDPOINT = "vpce-0e0e0e0e0e0e0e0e0"
+OTHER_VPC = "vpc-0d0d0d0d0d0d0d0d0"
+STRANGER = "arn:aws:iam::999988887777:role/stranger"
 
 
 def allowed_endpoints(cfg: Config) -> list[str]:
     return ([CREATED_ENDPOINT] if cfg.endpoint.create else []) + list(cfg.endpoint.existing_ids)
+
+
+def _inside_ip(cfg: Config) -> str:
+    if not cfg.access.source_cidrs:
+        return "10.255.1.1"
+    return str(next(ipaddress.ip_network(cfg.access.source_cidrs[0]).hosts(), "10.0.0.1"))
+
+
+def _caller(cfg: Config) -> str:
+    if not cfg.access.iam_principals:
+        return "anonymous"
+    first = cfg.access.iam_principals[0]
+    return f"arn:aws:iam::{first}:role/caller" if first.isdigit() else first
 
 
 def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
@@ -25,25 +41,64 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
         if r["Type"] == "AWS::ApiGateway::RestApi"
     ]
     policy = resolve(props["Policy"], {"Endpoint": CREATED_ENDPOINT})
-    failures = []
-    outsiders: list[tuple[str, dict[str, str]]] = [
-        ("another endpoint", {"aws:SourceVpce": OTHER_ENDPOINT}),
+    ip = _inside_ip(cfg)
+    me = _caller(cfg)
+    insiders: list[tuple[str, str, dict[str, str]]] = [
+        (
+            f"endpoint {e}",
+            me,
+            {"aws:SourceVpce": e, "aws:SourceVpc": OTHER_VPC, "aws:VpcSourceIp": ip},
+        )
+        for e in allowed_endpoints(cfg)
+    ] + [
+        (
+            f"VPC {v}",
+            me,
+            {"aws:SourceVpce": OTHER_ENDPOINT, "aws:SourceVpc": v, "aws:VpcSourceIp": ip},
+        )
+        for v in cfg.access.vpc_ids
+    ]
+    outsiders: list[tuple[str, str, dict[str, str], str]] = [
+        (
+            "another endpoint",
+            me,
+            {"aws:SourceVpce": OTHER_ENDPOINT, "aws:SourceVpc": OTHER_VPC, "aws:VpcSourceIp": ip},
+            "explicit-deny",
+        ),
         (
             "another account's endpoint",
-            {"aws:SourceVpce": OTHER_ACCOUNT_ENDPOINT, "aws:SourceAccount": "999988887777"},
+            me,
+            {
+                "aws:SourceVpce": OTHER_ACCOUNT_ENDPOINT,
+                "aws:SourceVpc": OTHER_VPC,
+                "aws:VpcSourceIp": ip,
+                "aws:SourceAccount": "999988887777",
+            },
+            "explicit-deny",
         ),
-        ("no endpoint", {}),
+        ("no endpoint", me, {}, "explicit-deny"),
     ]
-    insiders = [(f"endpoint {e}", {"aws:SourceVpce": e}) for e in allowed_endpoints(cfg)]
+    if insiders and cfg.access.source_cidrs:
+        _, who, context = insiders[0]
+        outsiders.append(
+            (
+                "an address outside source_cidrs",
+                who,
+                {**context, "aws:VpcSourceIp": "192.0.2.10"},
+                "explicit-deny",
+            )
+        )
+    if insiders and cfg.access.iam_principals:
+        outsiders.append(("a principal not allowed", STRANGER, insiders[0][2], "implicit-deny"))
+    failures = []
     for route in cfg.routes:
         methods = HTTP_METHODS[1:] if route.method == "ANY" else (route.method,)
         for method in methods:
             arn = api.method(cfg.stage.name, method, route.path)
-            for who, context, want in [
-                *((w, c, "allow") for w, c in insiders),
-                *((w, c, "explicit-deny") for w, c in outsiders),
-            ]:
-                got = evaluate(policy, Request("execute-api:Invoke", arn, context=context), api)
+            cases = [(w, p, c, "allow") for w, p, c in insiders] + outsiders
+            for who, principal, context, want in cases:
+                request = Request("execute-api:Invoke", arn, principal, context)
+                got = evaluate(policy, request, api)
                 if got != want:
                     failures.append(f"{method} {route.path} via {who}: {got}, expected {want}")
     return failures

@@ -144,5 +144,18 @@ def test_node_handler_of_the_peered_example(tmp_path: Path) -> None:
 
 
 def test_every_example_has_a_handler_test() -> None:
-    tested = {"hello", "local-code", "shared-endpoint", "peered"}
+    tested = {"hello", "local-code", "shared-endpoint", "peered", "many-callers"}
     assert {p.stem for p in EXAMPLES.glob("*.yaml")} <= tested, sys.modules[__name__].__doc__
+
+
+def test_many_callers_handler() -> None:
+    cfg = load_config(EXAMPLES / "many-callers.yaml")
+    handler = python_handler(cfg)
+    event = proxy_event(cfg, "POST", "/payments", "/payments", body="{}")
+    event["requestContext"]["identity"]["userArn"] = "arn:aws:iam::111122223333:role/x"
+    assert call(handler, event) == (
+        201,
+        {"accepted": True, "caller": "arn:aws:iam::111122223333:role/x"},
+    )
+    event = proxy_event(cfg, "GET", "/payments/{id}", "/payments/p-1", {"id": "p-1"})
+    assert call(handler, event) == (200, {"id": "p-1", "state": "settled"})

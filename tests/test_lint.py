@@ -66,6 +66,21 @@ VARIANTS: dict[str, dict[str, Any]] = {
         ]
         + ["ANY /", "ANY /{proxy+}", "GET /v2/things"],
     ),
+    "vpc-only-callers": with_changes(
+        BASE_CONFIG,
+        network=DELETE,
+        endpoint={"create": False},
+        access={"vpc_ids": ["vpc-0a0a0a0a0a0a0a0a0"]},
+    ),
+    "iam-cidrs-vpcs": with_changes(
+        BASE_CONFIG,
+        **{"endpoint.existing_ids": ["vpce-01234567"]},
+        access={
+            "vpc_ids": ["vpc-01234567"],
+            "source_cidrs": ["10.0.0.0/8"],
+            "iam_principals": ["arn:aws:iam::444455556666:role/caller", "111122223333"],
+        },
+    ),
     "two-hundred-routes": with_changes(
         BASE_CONFIG, routes=[f"GET /r{i // 10}/s{i}" for i in range(200)]
     ),
@@ -128,3 +143,14 @@ def test_lint_ignores_local_cfnlintrc(tmp_path: Any, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HOME", str(tmp_path))
     text = render(build_template(Config(**BASE_CONFIG)), "json").replace("python3.13", "python3.8")
     assert "W2531" in {f.rule for f in run_cfn_lint(text)}
+
+
+VARIANTS["function-in-vpc"] = with_changes(
+    BASE_CONFIG,
+    **{
+        "function.vpc": {
+            "subnet_ids": ["subnet-0123456789abcdef3"],
+            "security_group_ids": ["sg-0123456789abcdef1"],
+        }
+    },
+)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from privgw import Config, build_template, load_config
-from tests.conftest import BASE_CONFIG, with_changes
+from tests.conftest import BASE_CONFIG, DELETE, with_changes
 from tests.proof import proof_failures
 
 
@@ -45,3 +48,63 @@ def test_policy_missing_an_allowed_endpoint_fails_the_proof() -> None:
     assert proof_failures(cfg, template) == [
         "GET /hello via endpoint vpce-01234567: explicit-deny, expected allow"
     ]
+
+
+ACCESS_VARIANTS: dict[str, dict[str, Any]] = {
+    "vpc-only": {
+        "endpoint": {"create": False},
+        "network": DELETE,
+        "access": {"vpc_ids": ["vpc-0a0a0a0a0a0a0a0a0"]},
+    },
+    "endpoints-or-vpcs": {
+        "endpoint.existing_ids": ["vpce-01234567"],
+        "access": {"vpc_ids": ["vpc-0a0a0a0a0a0a0a0a0", "vpc-01234567"]},
+    },
+    "source-cidrs": {"access": {"source_cidrs": ["10.1.0.0/16", "fd00::/56"]}},
+    "iam": {
+        "access": {
+            "iam_principals": ["111122223333", "arn:aws:iam::444455556666:role/orders-client"]
+        }
+    },
+    "everything": {
+        "endpoint.existing_ids": ["vpce-01234567"],
+        "access": {
+            "vpc_ids": ["vpc-01234567"],
+            "source_cidrs": ["10.0.0.0/8"],
+            "iam_principals": ["arn:aws:iam::444455556666:role/c"],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS_VARIANTS))
+def test_access_variants_are_private(name: str) -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS[name]))
+    assert proof_failures(cfg, build_template(cfg).to_dict()) == []
+
+
+def test_vpc_and_endpoint_keys_share_one_deny_so_either_admits() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS["endpoints-or-vpcs"]))
+    statements = build_template(cfg).to_dict()["Resources"]["RestApi"]["Properties"]["Policy"][
+        "Statement"
+    ]
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert set(deny["Condition"]["StringNotEquals"]) == {"aws:SourceVpce", "aws:SourceVpc"}
+
+
+def test_iam_principals_replace_everyone_and_methods_sign() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS["iam"]))
+    template = build_template(cfg).to_dict()
+    allow = template["Resources"]["RestApi"]["Properties"]["Policy"]["Statement"][0]
+    assert allow["Principal"] == {"AWS": list(cfg.access.iam_principals)}
+    method = template["Resources"]["MethodHelloGet"]
+    assert method["Properties"]["AuthorizationType"] == "AWS_IAM"
+    assert "Metadata" not in method, "no CKV_AWS_59 suppression when methods are authorized"
+
+
+def test_dropping_the_cidr_deny_fails_the_proof() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS["source-cidrs"]))
+    template = build_template(cfg).to_dict()
+    del template["Resources"]["RestApi"]["Properties"]["Policy"]["Statement"][2]
+    failures = proof_failures(cfg, template)
+    assert any("outside source_cidrs" in f for f in failures)

@@ -217,3 +217,19 @@ def test_missing_local_code_is_a_config_error(tmp_path: Path) -> None:
 def test_committed_sam_templates_use_the_transform() -> None:
     for path in sorted((ROOT / "templates").glob("*.sam.yaml")):
         assert "Transform: AWS::Serverless-2016-10-31" in path.read_text(encoding="utf-8")
+
+
+def test_iam_authorization_is_equivalent_in_sam() -> None:
+    data = with_changes(
+        BASE_CONFIG, access={"iam_principals": ["arn:aws:iam::444455556666:role/caller"]}
+    )
+    plain, sam = both(Config(**data))
+    assert one_of(plain, "AWS::ApiGateway::Method")["Properties"]["AuthorizationType"] == "AWS_IAM"
+    body = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]["Body"]
+    (operation,) = body["paths"]["/hello"].values()
+    assert operation["security"] == [{"AWS_IAM": []}]
+    assert "credentials" not in operation["x-amazon-apigateway-integration"]
+    assert _statements(body["x-amazon-apigateway-policy"]) == _statements(
+        one_of(plain, "AWS::ApiGateway::RestApi")["Properties"]["Policy"]
+    )
+    assert [f for f in lint_text(render(sam, "json")) if f.fails] == []

@@ -24,24 +24,39 @@ def example_template(example: Path) -> dict[str, Any]:
     return result
 
 
-def test_api_is_private_with_deny_by_default_policy(example_template: dict[str, Any]) -> None:
+def test_api_is_private_with_deny_by_default_policy(
+    example_template: dict[str, Any], example: Path
+) -> None:
+    cfg = load_config(example)
     api = one_of(example_template, "AWS::ApiGateway::RestApi")["Properties"]
-    endpoints = api["EndpointConfiguration"]["VpcEndpointIds"]
+    endpoints = api["EndpointConfiguration"].get("VpcEndpointIds", [])
     assert api["EndpointConfiguration"]["Types"] == ["PRIVATE"]
     assert "IpAddressType" not in api["EndpointConfiguration"]
-    allow, deny = api["Policy"]["Statement"]
+    allow, deny, *cidr_deny = api["Policy"]["Statement"]
+    principals = cfg.access.iam_principals
     assert allow == {
         "Sid": "AllowInvoke",
         "Effect": "Allow",
-        "Principal": "*",
+        "Principal": {"AWS": list(principals)} if principals else "*",
         "Action": ["execute-api:Invoke"],
         "Resource": [API_RESOURCE],
     }
-    assert deny["Effect"] == "Deny"
-    assert deny["Principal"] == "*"
-    assert deny["Action"] == ["execute-api:Invoke"]
-    assert deny["Resource"] == [API_RESOURCE]
-    assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": endpoints}}
+    for statement in (deny, *cidr_deny):
+        assert statement["Effect"] == "Deny"
+        assert statement["Principal"] == "*"
+        assert statement["Action"] == ["execute-api:Invoke"]
+        assert statement["Resource"] == [API_RESOURCE]
+    keys = {"aws:SourceVpce": endpoints} if endpoints else {}
+    if cfg.access.vpc_ids:
+        keys["aws:SourceVpc"] = list(cfg.access.vpc_ids)
+    assert deny["Condition"] == {"StringNotEquals": keys}
+    if cfg.access.source_cidrs:
+        (only,) = cidr_deny
+        assert only["Condition"] == {
+            "NotIpAddress": {"aws:VpcSourceIp": list(cfg.access.source_cidrs)}
+        }
+    else:
+        assert cidr_deny == []
     assert "aws:SourceIp" not in json.dumps(api["Policy"])
 
 
@@ -75,7 +90,7 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
     assert egress["CidrIp"] == "255.255.255.255/32", "no usable egress"
 
 
-def test_function_role_is_least_privilege(example_template: dict[str, Any]) -> None:
+def test_function_role_is_least_privilege(example_template: dict[str, Any], example: Path) -> None:
     role = one_of(example_template, "AWS::IAM::Role")["Properties"]
     trust = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust == [
@@ -87,10 +102,17 @@ def test_function_role_is_least_privilege(example_template: dict[str, Any]) -> N
     ]
     assert "ManagedPolicyArns" not in role
     (policy,) = role["Policies"]
-    (statement,) = policy["PolicyDocument"]["Statement"]
+    statement, *vpc = policy["PolicyDocument"]["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert statement["Resource"] == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
+    cfg = load_config(example)
+    if cfg.function.vpc is None:
+        assert vpc == []
+    else:
+        (network,) = vpc
+        assert all(a.startswith("ec2:") for a in network["Action"])
+        assert "ec2:CreateNetworkInterface" in network["Action"]
     fn = one_of(example_template, "AWS::Lambda::Function")["Properties"]
     assert fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}
     assert fn["LoggingConfig"] == {"LogGroup": {"Ref": "FunctionLogGroup"}}
@@ -130,7 +152,7 @@ def test_routes_become_resources_and_proxy_methods(
         assert integration["IntegrationHttpMethod"] == "POST"
         assert "${Function.Arn}" in integration["Uri"]["Fn::Sub"]
         assert integration["TimeoutInMillis"] == cfg.function.timeout * 1000
-        assert props["AuthorizationType"] == "NONE"
+        assert props["AuthorizationType"] == ("AWS_IAM" if cfg.access.iam_principals else "NONE")
         served.add((props["HttpMethod"], path_of(props["ResourceId"]) or "/"))
     assert served == {(r.method, r.path) for r in cfg.routes}
 
@@ -196,8 +218,13 @@ def test_outputs_give_every_invoke_form(example_template: dict[str, Any], exampl
         }
 
 
-def test_no_account_region_or_partition_literals(example_template: dict[str, Any]) -> None:
+def test_no_account_region_or_partition_literals(
+    example_template: dict[str, Any], example: Path
+) -> None:
+    """Nothing account- or region-specific but what the user wrote (e.g. IAM principals)."""
     text = json.dumps(example_template)
+    for principal in load_config(example).access.iam_principals:
+        text = text.replace(principal, "")
     assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
     assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b", text), "hard-coded region"
     assert "arn:aws:" not in text, "hard-coded partition"

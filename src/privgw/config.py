@@ -307,15 +307,6 @@ class Endpoint(StrictModel):
     @model_validator(mode="after")
     def _has_endpoint(self) -> Self:
         problems = []
-        if not self.create and not self.existing_ids:
-            problems.append(
-                Problem(
-                    "existing_ids",
-                    "no endpoint could call the API",
-                    "[] with create: false",
-                    "create: true, or one or more vpce- ids",
-                )
-            )
         if not self.create and "private_dns" in self.model_fields_set:
             problems.append(
                 Problem(
@@ -408,6 +399,17 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+class FunctionVpc(StrictModel):
+    """Run the function inside a VPC (to reach private databases or services there)."""
+
+    subnet_ids: Annotated[list[SubnetId], AfterValidator(_unique)] = Field(
+        min_length=1, max_length=16, description="Subnets for the function's network interfaces."
+    )
+    security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique)] = Field(
+        min_length=1, max_length=5, description="Security groups of the function's interfaces."
+    )
+
+
 class Function(StrictModel):
     """The one Lambda function every route reaches."""
 
@@ -440,6 +442,10 @@ class Function(StrictModel):
     kms_key_arn: KmsKeyArn | None = Field(
         default=None,
         description="Customer managed KMS key for the environment variables at rest.",
+    )
+    vpc: FunctionVpc | None = Field(
+        default=None,
+        description="Place the function in a VPC; its role gets the network-interface rights.",
     )
 
     @property
@@ -552,6 +558,46 @@ class Stage(StrictModel):
     throttling_burst_limit: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
+PrincipalArn = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
+            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
+            "IAM principal",
+            "an account id, or an arn:<partition>:iam::<account>:root / role/<name> / "
+            "user/<name> ARN",
+        )
+    ),
+]
+
+
+class Access(StrictModel):
+    """Who may call, beyond the endpoint allow-list (AWS-FACTS §2)."""
+
+    vpc_ids: Annotated[list[VpcId], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=50,
+        description=(
+            "Calls through *any* execute-api endpoint in these VPCs are admitted too "
+            "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
+        ),
+    )
+    source_cidrs: Annotated[list[Cidr], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Also require the caller's private IP in one of these (aws:VpcSourceIp).",
+    )
+    iam_principals: Annotated[list[PrincipalArn], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=50,
+        description=(
+            "Turn on AWS_IAM authorization: callers must sign requests (SigV4), and only these "
+            "accounts/roles/users are allowed by the resource policy."
+        ),
+    )
+
+
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     problems = []
     for key, value in tags.items():
@@ -596,6 +642,7 @@ class Config(StrictModel):
     )
     endpoint: Endpoint = Field(default_factory=Endpoint)
     function: Function
+    access: Access = Field(default_factory=Access)
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,
@@ -675,6 +722,21 @@ class Config(StrictModel):
         if problems:
             raise _fail_many(problems)
         return routes
+
+    @model_validator(mode="after")
+    def _someone_can_call(self) -> Self:
+        if not self.endpoint.create and not self.endpoint.existing_ids and not self.access.vpc_ids:
+            raise _fail_many(
+                [
+                    Problem(
+                        "endpoint.existing_ids",
+                        "no endpoint could call the API",
+                        "[] with create: false and no access.vpc_ids",
+                        "endpoint.create: true, or vpce- ids here, or VPC ids in access.vpc_ids",
+                    )
+                ]
+            )
+        return self
 
     @model_validator(mode="after")
     def _network_matches_endpoint(self) -> Self:

@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from awacs import execute_api, logs, sns, sqs
+from awacs import ec2, execute_api, logs, sns, sqs
 from awacs.aws import (
     Allow,
     Condition,
     Deny,
     Everybody,
+    NotIpAddress,
     PolicyDocument,
     Principal,
+    SourceVpc,
     SourceVpce,
     Statement,
     StringNotEquals,
+    VpcSourceIp,
 )
 from awacs.sts import AssumeRole
 from troposphere import encode_to_dict
@@ -28,36 +31,60 @@ from troposphere import encode_to_dict
 API_RESOURCE = "execute-api:/*"
 ALLOW_SID = "AllowInvoke"
 DENY_SID = "DenyUnlessThroughAllowedEndpoints"
+DENY_CIDR_SID = "DenyOutsideAllowedSourceCidrs"
 
 
-def api_resource_policy(endpoint_ids: Sequence[Any]) -> PolicyDocument:
-    """Deny-by-default: invoke is allowed, then explicitly denied unless via a listed endpoint.
+def api_resource_policy(
+    endpoint_ids: Sequence[Any],
+    vpc_ids: Sequence[str] = (),
+    source_cidrs: Sequence[str] = (),
+    principals: Sequence[str] = (),
+) -> PolicyDocument:
+    """Deny-by-default: invoke is allowed, then explicitly denied unless via an allowed path.
 
     ``endpoint_ids`` may mix literal ``vpce-`` ids and template references. The explicit Deny is
     what makes the API private: without it any VPC endpoint in any account could call it.
+    Endpoint ids and VPC ids share one StringNotEquals block, whose keys IAM ANDs: the Deny
+    applies only when the call's endpoint is not allowed *and* its VPC is not allowed, so
+    either admits it. Caller CIDRs are a separate Deny (always required when given).
+    ``principals`` (AWS_IAM authorization) replace ``*`` in the Allow.
     """
-    if not endpoint_ids:
-        raise ValueError("a private API needs at least one VPC endpoint in its policy")
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
+    keys: dict[str, list[Any]] = {}
+    if endpoint_ids:
+        keys[SourceVpce] = list(endpoint_ids)
+    if vpc_ids:
+        keys[SourceVpc] = list(vpc_ids)
+    if not keys:
+        raise ValueError("a private API needs at least one VPC endpoint or VPC in its policy")
+    statements = [
+        Statement(
+            Sid=ALLOW_SID,
+            Effect=Allow,
+            Principal=Principal("AWS", list(principals)) if principals else Principal(Everybody),
+            Action=[execute_api.Invoke],
+            Resource=[API_RESOURCE],
+        ),
+        Statement(
+            Sid=DENY_SID,
+            Effect=Deny,
+            Principal=Principal(Everybody),
+            Action=[execute_api.Invoke],
+            Resource=[API_RESOURCE],
+            Condition=Condition(StringNotEquals(keys)),
+        ),
+    ]
+    if source_cidrs:
+        statements.append(
             Statement(
-                Sid=ALLOW_SID,
-                Effect=Allow,
-                Principal=Principal(Everybody),
-                Action=[execute_api.Invoke],
-                Resource=[API_RESOURCE],
-            ),
-            Statement(
-                Sid=DENY_SID,
+                Sid=DENY_CIDR_SID,
                 Effect=Deny,
                 Principal=Principal(Everybody),
                 Action=[execute_api.Invoke],
                 Resource=[API_RESOURCE],
-                Condition=Condition(StringNotEquals({SourceVpce: list(endpoint_ids)})),
-            ),
-        ],
-    )
+                Condition=Condition(NotIpAddress({VpcSourceIp: list(source_cidrs)})),
+            )
+        )
+    return PolicyDocument(Version="2012-10-17", Statement=statements)
 
 
 def service_trust_policy(service: str) -> PolicyDocument:
@@ -74,7 +101,22 @@ def service_trust_policy(service: str) -> PolicyDocument:
     )
 
 
-def function_role_policy(log_group_arn: Any, dead_letter_arn: str | None = None) -> PolicyDocument:
+#: What Lambda needs to attach a function to a VPC (AWSLambdaVPCAccessExecutionRole's
+#: actions). EC2 does not support resource-level scoping for Describe*, and Lambda creates the
+#: interfaces in subnets it chooses at run time, so the resource is "*".
+VPC_ACCESS_ACTIONS = (
+    ec2.CreateNetworkInterface,
+    ec2.DescribeNetworkInterfaces,
+    ec2.DescribeSubnets,
+    ec2.DeleteNetworkInterface,
+    ec2.AssignPrivateIpAddresses,
+    ec2.UnassignPrivateIpAddresses,
+)
+
+
+def function_role_policy(
+    log_group_arn: Any, dead_letter_arn: str | None = None, in_vpc: bool = False
+) -> PolicyDocument:
     """Least privilege for the function: write its own log group (and its DLQ), nothing else.
 
     No ``logs:CreateLogGroup``: the log group is created (with retention) by the template.
@@ -95,6 +137,15 @@ def function_role_policy(log_group_arn: Any, dead_letter_arn: str | None = None)
                 Effect=Allow,
                 Action=[action],
                 Resource=[dead_letter_arn],
+            )
+        )
+    if in_vpc:
+        statements.append(
+            Statement(
+                Sid="ManageVpcNetworkInterfaces",
+                Effect=Allow,
+                Action=list(VPC_ACCESS_ACTIONS),
+                Resource=["*"],
             )
         )
     return PolicyDocument(Version="2012-10-17", Statement=statements)

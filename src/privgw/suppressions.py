@@ -78,6 +78,14 @@ LOG_GROUP_WITH_SERVICE_KEY = Suppression(
     "log_kms_key_arn to use a customer managed key.",
 )
 
+ROLE_VPC_ACCESS = Suppression(
+    "CKV_AWS_111",
+    "AWS::IAM::Role",
+    "Only with function.vpc: attaching a function to a VPC needs the network-interface actions "
+    "of AWS's AWSLambdaVPCAccessExecutionRole on Resource '*' (Lambda picks the interfaces at "
+    "run time and validates the role against unscoped calls when it creates the function).",
+)
+
 ALL = (
     METHOD_WITHOUT_AUTHORIZER,
     STAGE_WITHOUT_CACHE,
@@ -88,6 +96,7 @@ ALL = (
     FUNCTION_OUTSIDE_VPC,
     FUNCTION_ENV_WITH_AWS_KEY,
     LOG_GROUP_WITH_SERVICE_KEY,
+    ROLE_VPC_ACCESS,
 )
 
 

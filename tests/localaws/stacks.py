@@ -59,6 +59,13 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
         data["network"]["subnet_ids"] = net.subnet_ids[: len(data["network"]["subnet_ids"])]
         if data["network"].get("source_security_group_ids"):
             data["network"]["source_security_group_ids"] = [net.caller_group_id]
+    if data.get("access", {}).get("vpc_ids"):
+        data["access"]["vpc_ids"] = [net.vpc_id]
+    if data["function"].get("vpc"):
+        data["function"]["vpc"] = {
+            "subnet_ids": net.subnet_ids,
+            "security_group_ids": [net.caller_group_id],
+        }
     existing = data.get("endpoint", {}).get("existing_ids")
     if existing:
         data["endpoint"]["existing_ids"] = net.shared_endpoint_ids[: len(existing)]

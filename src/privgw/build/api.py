@@ -25,7 +25,7 @@ from troposphere.logs import LogGroup
 
 from privgw import naming, policy, suppressions
 from privgw.build.common import execute_api_arn, log_group, tags_for
-from privgw.build.network import endpoint_ids
+from privgw.build.network import endpoint_ids, endpoint_list
 from privgw.config import Config, Route, resource_paths
 
 #: One JSON line per request; vpceId shows which endpoint a call came through.
@@ -58,15 +58,33 @@ def api_description(cfg: Config) -> str:
     return cfg.description or f"Private API {cfg.name}, reachable only via VPC endpoints"
 
 
+def resource_policy(cfg: Config) -> dict[str, Any]:
+    """The API's resource policy, the same document in both flavours."""
+    return policy.as_dict(
+        policy.api_resource_policy(
+            endpoint_ids(cfg),
+            vpc_ids=cfg.access.vpc_ids,
+            source_cidrs=cfg.access.source_cidrs,
+            principals=cfg.access.iam_principals,
+        )
+    )
+
+
+def authorization_type(cfg: Config) -> str:
+    """AWS_IAM when the config names allowed principals (callers must sign), else NONE."""
+    return "AWS_IAM" if cfg.access.iam_principals else "NONE"
+
+
 def rest_api(cfg: Config) -> RestApi:
     """PRIVATE, reachable through the listed endpoints, with the deny-by-default policy."""
     ids = endpoint_ids(cfg)
+    config = EndpointConfiguration(Types=["PRIVATE"], **endpoint_list("VpcEndpointIds", ids))
     return RestApi(
         naming.API,
         Name=cfg.name,
         Description=api_description(cfg),
-        EndpointConfiguration=EndpointConfiguration(Types=["PRIVATE"], VpcEndpointIds=ids),
-        Policy=policy.as_dict(policy.api_resource_policy(ids)),
+        EndpointConfiguration=config,
+        Policy=resource_policy(cfg),
         Tags=tags_for(cfg),
     )
 
@@ -103,8 +121,10 @@ def proxy_method(cfg: Config, route: Route) -> Method:
         RestApiId=Ref(naming.API),
         ResourceId=_resource_ref(route.segments),
         HttpMethod=route.method,
-        AuthorizationType="NONE",
-        **suppressions.metadata(suppressions.METHOD_WITHOUT_AUTHORIZER),
+        AuthorizationType=authorization_type(cfg),
+        **suppressions.metadata(
+            None if cfg.access.iam_principals else suppressions.METHOD_WITHOUT_AUTHORIZER
+        ),
         Integration=Integration(
             Type="AWS_PROXY",
             IntegrationHttpMethod="POST",

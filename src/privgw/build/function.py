@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref
-from troposphere.awslambda import Code, DeadLetterConfig, Environment, Function, LoggingConfig
+from troposphere.awslambda import (
+    Code,
+    DeadLetterConfig,
+    Environment,
+    Function,
+    LoggingConfig,
+    VPCConfig,
+)
 from troposphere.iam import Policy, Role
 
 from privgw import naming, policy, suppressions
@@ -30,11 +37,14 @@ def function_role(cfg: Config) -> Role:
             Policy(
                 PolicyName="write-own-log-group",
                 PolicyDocument=policy.function_role_policy(
-                    GetAtt(naming.FUNCTION_LOG_GROUP, "Arn"), cfg.function.dead_letter_arn
+                    GetAtt(naming.FUNCTION_LOG_GROUP, "Arn"),
+                    cfg.function.dead_letter_arn,
+                    in_vpc=cfg.function.vpc is not None,
                 ),
             )
         ],
         Tags=tags_for(cfg),
+        **suppressions.metadata(suppressions.ROLE_VPC_ACCESS if cfg.function.vpc else None),
     )
 
 
@@ -90,11 +100,15 @@ def shared_function_properties(
         props["KmsKeyArn"] = fn.kms_key_arn
     if fn.reserved_concurrency is not None:
         props["ReservedConcurrentExecutions"] = fn.reserved_concurrency
+    if fn.vpc is not None:
+        props["VpcConfig"] = VPCConfig(
+            SubnetIds=list(fn.vpc.subnet_ids), SecurityGroupIds=list(fn.vpc.security_group_ids)
+        )
     props.update(
         suppressions.metadata(
             None if fn.reserved_concurrency else suppressions.FUNCTION_WITHOUT_RESERVED_CONCURRENCY,
             None if fn.dead_letter_arn else suppressions.FUNCTION_WITHOUT_DLQ,
-            suppressions.FUNCTION_OUTSIDE_VPC,
+            None if fn.vpc else suppressions.FUNCTION_OUTSIDE_VPC,
             None
             if fn.kms_key_arn or not fn.environment
             else suppressions.FUNCTION_ENV_WITH_AWS_KEY,

@@ -84,3 +84,8 @@ def endpoint_ids(cfg: Config) -> list[Any]:
 def created_endpoint_dns_name() -> Select:
     """The regional DNS name of the created endpoint (first DnsEntries item, after the zone id)."""
     return Select(1, Split(":", Select(0, GetAtt(naming.ENDPOINT, "DnsEntries"))))
+
+
+def endpoint_list(key: str, ids: list[Any]) -> dict[str, Any]:
+    """The ``VpcEndpointIds`` keyword, left out when only VPCs (not endpoints) are allowed."""
+    return {key: ids} if ids else {}

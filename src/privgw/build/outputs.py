@@ -32,17 +32,21 @@ def _curl(url_prefix: str, cfg: Config, header: bool) -> str:
 
 def api_outputs(cfg: Config) -> list[Output]:
     stage = cfg.stage.name
+    ids = endpoint_ids(cfg)
     outputs = [
         Output("RestApiId", Description="Id of the private REST API", Value=Ref(naming.API)),
         Output("StageName", Description="Stage callers use", Value=stage),
-        Output(
-            "VpcEndpointIds",
-            Description="Endpoints allowed to call the API (comma-separated)",
-            Value=Join(",", endpoint_ids(cfg)),
-        ),
         Output("FunctionName", Description="The Lambda function", Value=Ref(naming.FUNCTION)),
     ]
-    if (cfg.endpoint.create and cfg.endpoint.private_dns) or cfg.endpoint.existing_ids:
+    if ids:
+        outputs.append(
+            Output(
+                "VpcEndpointIds",
+                Description="Endpoints allowed to call the API (comma-separated)",
+                Value=Join(",", ids),
+            )
+        )
+    if private_dns_url_may_work(cfg):
         caveat = (
             ""
             if cfg.endpoint.create and cfg.endpoint.private_dns
@@ -74,6 +78,8 @@ def api_outputs(cfg: Config) -> list[Output]:
             )
         )
     alias_host = "${RestApi}-${VpceId}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    if not ids:
+        return outputs
     outputs.append(
         Output(
             "CurlWithAlias",
@@ -84,6 +90,13 @@ def api_outputs(cfg: Config) -> list[Output]:
         )
     )
     return outputs
+
+
+def private_dns_url_may_work(cfg: Config) -> bool:
+    """Whether {api}.execute-api.{region} can resolve for some caller: the created endpoint
+    has private DNS, or callers use endpoints privgw does not manage (they may have it)."""
+    created_with_dns = cfg.endpoint.create and cfg.endpoint.private_dns
+    return created_with_dns or bool(cfg.endpoint.existing_ids) or bool(cfg.access.vpc_ids)
 
 
 def _alias_outputs(cfg: Config) -> list[Output]:

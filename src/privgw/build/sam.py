@@ -24,11 +24,11 @@ from troposphere.serverless import (
 from troposphere.serverless import Function as ServerlessFunction
 from troposphere.validators import integer
 
-from privgw import naming, policy
-from privgw.build.api import api_description, stage_settings
+from privgw import naming
+from privgw.build.api import api_description, resource_policy, stage_settings
 from privgw.build.common import tag_map
 from privgw.build.function import code_location, shared_function_properties
-from privgw.build.network import endpoint_ids
+from privgw.build.network import endpoint_ids, endpoint_list
 from privgw.config import Config, Route
 
 #: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
@@ -48,15 +48,21 @@ class ProxyApiEvent(ApiEvent):
 def serverless_api(cfg: Config) -> Api:
     """PRIVATE Api whose resource policy is privgw's own statements, verbatim."""
     ids = endpoint_ids(cfg)
-    statements = policy.as_dict(policy.api_resource_policy(ids))["Statement"]
+    statements = resource_policy(cfg)["Statement"]
+    auth: dict[str, Any] = {}
+    if cfg.access.iam_principals:
+        # SigV4 callers; the integration still invokes through the Lambda permission
+        auth = {"DefaultAuthorizer": "AWS_IAM", "InvokeRole": "NONE"}
     return Api(
         naming.API,
         Name=cfg.name,
         Description=api_description(cfg),
         StageName=cfg.stage.name,
         OpenApiVersion=OPENAPI_VERSION,
-        EndpointConfiguration=EndpointConfiguration(Type="PRIVATE", VPCEndpointIds=ids),
-        Auth=Auth(ResourcePolicy=ResourcePolicyStatement(CustomStatements=statements)),
+        EndpointConfiguration=EndpointConfiguration(
+            Type="PRIVATE", **endpoint_list("VPCEndpointIds", ids)
+        ),
+        Auth=Auth(ResourcePolicy=ResourcePolicyStatement(CustomStatements=statements), **auth),
         Tags=tag_map(cfg),
         **stage_settings(cfg),
     )
