@@ -29,7 +29,7 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 
 ## Build every example in both flavours into templates/ (linted), and schema/privgw.schema.json.
 templates: $(STAMP)
-	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all
+	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all --quiet
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).

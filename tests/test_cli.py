@@ -179,3 +179,26 @@ def test_public_api_resolves_lazily() -> None:
         "assert callable(render) and callable(privgw.render)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, "calls to *public* APIs from that VPC fail (403)"),
+        ({"endpoint.private_dns": False}, "so there is no PrivateDnsUrl output"),
+        (
+            {"endpoint.private_dns": False, "endpoint.existing_ids": ["vpce-01234567"]},
+            "so PrivateDnsUrl works only from VPCs whose own endpoint has private DNS on",
+        ),
+    ],
+)
+def test_build_notes_explain_which_urls_resolve(
+    tmp_path: Path, changes: dict[str, Any], expected: str
+) -> None:
+    config = write_config(tmp_path, "svc.yaml", with_changes(BASE_CONFIG, **changes))
+    code, out, err = run("build", str(config), "-o", str(tmp_path / "out"), "--no-lint")
+    assert (code, err) == (0, "")
+    assert f"note: {config}: " in out
+    assert expected in out
+    quiet = run("build", str(config), "-o", str(tmp_path / "out"), "--no-lint", "-q")[1]
+    assert "note:" not in quiet

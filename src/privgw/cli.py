@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
     )
+    build.add_argument("-q", "--quiet", action="store_true", help="no notes about invoke URLs")
     build.add_argument(
         "--region",
         action="append",
@@ -132,6 +133,7 @@ def output_name(config_path: Path, flavour: Flavour, fmt: Format) -> str:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.notes = out
     fmt: Format = args.format
     if args.compact and fmt != "json":
         raise OutputError("--compact applies to --format json only")
@@ -172,11 +174,13 @@ def _build_texts(
     fmt: Format,
 ) -> list[tuple[Path, str]]:
     """Every template's text, or one error listing every bad config (nothing is written)."""
+    from privgw.build.outputs import url_notes  # noqa: PLC0415
     from privgw.build.template import build_template  # noqa: PLC0415 - see the note above
     from privgw.config import load_config  # noqa: PLC0415
 
     texts: list[tuple[Path, str]] = []
     errors: list[str] = []
+    notes: list[str] = []
     for config_path in args.configs:
         try:
             cfg = load_config(config_path)
@@ -184,10 +188,13 @@ def _build_texts(
                 template = build_template(cfg, flavour, args.output_dir)
                 text = render(template, fmt, compact=args.compact)
                 texts.append((targets[config_path, flavour], text))
+            notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
         except ConfigError as exc:
             errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
     if errors:
         raise ConfigFilesError("\n".join(errors))
+    for note in [] if args.quiet else notes:
+        print(note, file=args.notes)
     return texts
 
 

@@ -123,3 +123,33 @@ def _alias_outputs(cfg: Config) -> list[Output]:
 
 def stage_path(cfg: Config) -> str:
     return f"{cfg.stage.name}/"
+
+
+def url_notes(cfg: Config) -> list[str]:
+    """What a user must know about the invoke URLs of this config (printed by the build)."""
+    notes = []
+    if cfg.endpoint.create and cfg.endpoint.private_dns:
+        notes.append(
+            "private DNS is on: inside the VPC, every API's default execute-api name now "
+            "resolves to this endpoint, so calls to *public* APIs from that VPC fail (403); "
+            "set endpoint.private_dns: false and use AliasUrl if that VPC calls public APIs"
+        )
+    dns_url = private_dns_url_may_work(cfg)
+    if cfg.endpoint.create and not cfg.endpoint.private_dns:
+        notes.append(
+            "private DNS is off on the created endpoint: {api}.execute-api.{region}."
+            "amazonaws.com does not resolve to it, "
+            + (
+                "so PrivateDnsUrl works only from VPCs whose own endpoint has private DNS on; "
+                if dns_url
+                else "so there is no PrivateDnsUrl output; "
+            )
+            + "through this endpoint call AliasUrl, or its DNS name with an x-apigw-api-id "
+            "header (CurlWithHeader)"
+        )
+    elif dns_url and not cfg.endpoint.create:
+        notes.append(
+            "PrivateDnsUrl resolves only in VPCs whose execute-api endpoint has private DNS "
+            "on; from anywhere else use an AliasUrl output"
+        )
+    return notes
