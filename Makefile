@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
+TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
 .PHONY: all venv templates test lint bench deploy-local format constraints clean
@@ -30,6 +31,8 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 ## Build every example in both flavours into templates/ (linted), and schema/privgw.schema.json.
 templates: $(STAMP)
 	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all --quiet
+	$(BIN)/privgw build $(TOPOLOGIES) --output-dir templates/topologies --format yaml \
+		--flavour all --quiet
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).

@@ -15,8 +15,21 @@ OTHER_VPC = "vpc-0d0d0d0d0d0d0d0d0"
 STRANGER = "arn:aws:iam::999988887777:role/stranger"
 
 
+PARAMETER_ENDPOINT = "vpce-0a0a0a0a0a0a0a0a0"
+
+
+def imported(prefix: str) -> str:
+    """A stand-in id for the endpoint an endpoint stack exports under ``prefix``."""
+    return "vpce-1" + format(abs(hash(prefix)) % 16**16, "016x")
+
+
 def allowed_endpoints(cfg: Config) -> list[str]:
-    return ([CREATED_ENDPOINT] if cfg.endpoint.create else []) + list(cfg.endpoint.existing_ids)
+    return (
+        ([CREATED_ENDPOINT] if cfg.endpoint.create else [])
+        + list(cfg.endpoint.existing_ids)
+        + [imported(p) for p in cfg.endpoint.imports]
+        + ([PARAMETER_ENDPOINT] if cfg.endpoint.parameter else [])
+    )
 
 
 def _inside_ip(cfg: Config) -> str:
@@ -40,7 +53,9 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
         for r in template["Resources"].values()
         if r["Type"] == "AWS::ApiGateway::RestApi"
     ]
-    policy = resolve(props["Policy"], {"Endpoint": CREATED_ENDPOINT})
+    refs = {"Endpoint": CREATED_ENDPOINT, "VpcEndpointId": PARAMETER_ENDPOINT}
+    refs |= {f"Import:{p}-VpcEndpointId": imported(p) for p in cfg.endpoint.imports}
+    policy = resolve(props["Policy"], refs)
     ip = _inside_ip(cfg)
     me = _caller(cfg)
     insiders: list[tuple[str, str, dict[str, str]]] = [

@@ -14,6 +14,7 @@ from privgw import Config, build_template, render
 from privgw.suppressions import ALL
 from tests.conftest import BASE_CONFIG, ROOT, example_texts, with_changes
 from tests.test_lint import VARIANTS
+from tests.test_topologies import topology_texts
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 SCANNED_VARIANTS = {
@@ -69,6 +70,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     directory = tmp_path_factory.mktemp("scan")
     for name, fmt, text in example_texts():
         (directory / f"example-{name}.{fmt}").write_text(text, encoding="utf-8")
+    for name, text in topology_texts():
+        (directory / f"topology-{name}.yaml").write_text(text, encoding="utf-8")
     for name, data in SCANNED_VARIANTS.items():
         text = render(build_template(Config(**data)), "yaml")
         (directory / f"variant-{name}.yaml").write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ import pytest
 from privgw import Config, build_template, render, validate_config
 from privgw.cli import main
 from privgw.rendering import Flavour
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import REGION, LocalAws, create_network
 from tests.localaws.stacks import deployable, example_data, localise
 
@@ -287,3 +287,54 @@ def test_privgw_deploy_shows_progress_outputs_and_failures(
     assert code == 1
     assert "failed: Private REST API doesn't have a resource policy attached to it" in err
     assert "ROLLBACK_COMPLETE" in out
+
+
+def test_shared_endpoint_topology_deploys_endpoint_stack_first(
+    local_aws: LocalAws, tmp_path: Path
+) -> None:
+    """One endpoint stack, then two API stacks that import its endpoint (one also takes a
+    parameter), deployed with `aws cloudformation deploy --parameter-overrides`."""
+    from privgw.build.template import build_endpoint_stack  # noqa: PLC0415
+    from privgw.config import EndpointStack, load_any  # noqa: PLC0415
+
+    net = create_network(local_aws, "10.77.0.0/16")
+    topologies = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))
+    configs = {p.stem: load_any(p) for p in topologies}
+    (endpoint_name,) = [k for k, c in configs.items() if isinstance(c, EndpointStack)]
+    endpoint_data = example_data(ROOT / "examples" / "topologies" / f"{endpoint_name}.yaml")
+    endpoint_data["network"].update(vpc_id=net.vpc_id, subnet_ids=net.subnet_ids)
+    endpoint_cfg = EndpointStack.model_validate(endpoint_data)
+    path = tmp_path / "endpoint.yaml"
+    path.write_text(render(build_endpoint_stack(endpoint_cfg), "yaml"), encoding="utf-8")
+    result = aws_deploy(local_aws, path, endpoint_name)
+    assert result.returncode == 0, result.stderr
+    exported = outputs_of(local_aws, endpoint_name)["VpcEndpointId"]
+    exports = local_aws.aws("cloudformation", "list-exports")["Exports"]
+    assert {"Name": f"{endpoint_cfg.exports}-VpcEndpointId", "Value": exported} in [
+        {"Name": e["Name"], "Value": e["Value"]} for e in exports
+    ]
+    for name, cfg in configs.items():
+        if isinstance(cfg, EndpointStack):
+            continue
+        template = tmp_path / f"{name}.yaml"
+        template.write_text(render(build_template(cfg), "yaml"), encoding="utf-8")
+        command = [
+            "cloudformation",
+            "deploy",
+            "--template-file",
+            str(template),
+            "--stack-name",
+            name,
+            "--capabilities",
+            "CAPABILITY_IAM",
+        ]
+        expected = {exported}
+        if cfg.endpoint.parameter:
+            command += ["--parameter-overrides", f"VpcEndpointId={net.shared_endpoint_ids[0]}"]
+            expected.add(net.shared_endpoint_ids[0])
+        deployed = local_aws.aws(*command, check=False)
+        assert deployed.returncode == 0, deployed.stderr + deployed.stdout
+        api_id = outputs_of(local_aws, name)["RestApiId"]
+        api = local_aws.aws("apigateway", "get-rest-api", "--rest-api-id", api_id)
+        assert set(api["endpointConfiguration"]["vpcEndpointIds"]) == expected
+        assert exported in api["policy"]

@@ -175,15 +175,22 @@ def _build_texts(
 ) -> list[tuple[Path, str]]:
     """Every template's text, or one error listing every bad config (nothing is written)."""
     from privgw.build.outputs import url_notes  # noqa: PLC0415
-    from privgw.build.template import build_template  # noqa: PLC0415 - see the note above
-    from privgw.config import load_config  # noqa: PLC0415
+    from privgw.build.template import (  # noqa: PLC0415 - see the note above
+        build_endpoint_stack,
+        build_template,
+    )
+    from privgw.config import EndpointStack, load_any  # noqa: PLC0415
 
     texts: list[tuple[Path, str]] = []
     errors: list[str] = []
     notes: list[str] = []
     for config_path in args.configs:
         try:
-            cfg = load_config(config_path)
+            cfg = load_any(config_path)
+            if isinstance(cfg, EndpointStack):  # no SAM resources: one template serves both
+                text = render(build_endpoint_stack(cfg), fmt, compact=args.compact)
+                texts.append((args.output_dir / output_name(config_path, "cfn", fmt), text))
+                continue
             for flavour in flavours:
                 template = build_template(cfg, flavour, args.output_dir)
                 text = render(template, fmt, compact=args.compact)

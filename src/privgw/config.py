@@ -303,6 +303,23 @@ class Endpoint(StrictModel):
         max_length=20,
         description="Existing execute-api endpoints (any VPC or account) that may call the API.",
     )
+    imports: Annotated[list[Name], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=20,
+        description=(
+            "Endpoint stacks (their export_prefix) whose endpoint may call the API: "
+            "Fn::ImportValue of <prefix>-VpcEndpointId. Deploy those stacks first."
+        ),
+    )
+    parameter: bool = Field(
+        default=False,
+        description="Take one more endpoint id as the template parameter VpcEndpointId.",
+    )
+
+    @property
+    def any_given(self) -> bool:
+        """Whether any endpoint at all is allowed (created, existing, imported or a parameter)."""
+        return self.create or bool(self.existing_ids or self.imports) or self.parameter
 
     @model_validator(mode="after")
     def _has_endpoint(self) -> Self:
@@ -632,6 +649,7 @@ class Config(StrictModel):
         """Folder of the config file it was loaded from (local code paths are relative to it)."""
         return self._source_dir
 
+    kind: Literal["api"] = Field(default="api", description="An API stack (the default).")
     name: Name = Field(description="Names the API and tags every resource.")
     description: str = Field(default="", max_length=1024)
     tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
@@ -725,14 +743,15 @@ class Config(StrictModel):
 
     @model_validator(mode="after")
     def _someone_can_call(self) -> Self:
-        if not self.endpoint.create and not self.endpoint.existing_ids and not self.access.vpc_ids:
+        if not self.endpoint.any_given and not self.access.vpc_ids:
             raise _fail_many(
                 [
                     Problem(
                         "endpoint.existing_ids",
                         "no endpoint could call the API",
-                        "[] with create: false and no access.vpc_ids",
-                        "endpoint.create: true, or vpce- ids here, or VPC ids in access.vpc_ids",
+                        "[] with create: false and no imports, parameter or access.vpc_ids",
+                        "endpoint.create: true, vpce- ids here, endpoint.imports, "
+                        "endpoint.parameter, or VPC ids in access.vpc_ids",
                     )
                 ]
             )
@@ -769,6 +788,57 @@ class Config(StrictModel):
         """The network of a created endpoint (validated to exist whenever create is true)."""
         assert self.network is not None, "validated: create implies network"
         return self.network
+
+
+class EndpointStack(StrictModel):
+    """A stack with only the execute-api endpoint and its security group, exported for the
+    API stacks of many teams (``endpoint.imports`` in their configs)."""
+
+    kind: Literal["endpoint"] = Field(description="An endpoint stack.")
+    name: Name = Field(description="Names the endpoint and tags its resources.")
+    description: str = Field(default="", max_length=1024)
+    tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
+        default_factory=dict, max_length=MAX_TAGS - 1
+    )
+    network: Network
+    private_dns: bool = Field(
+        default=True,
+        description="Private DNS on the endpoint (one per VPC; public APIs' names then resolve "
+        "to it inside the VPC).",
+    )
+    export_prefix: Name | None = Field(
+        default=None,
+        description="Exports are <prefix>-VpcEndpointId, -EndpointDnsName, -SecurityGroupId "
+        "(default: name). Export names are unique per account and region.",
+    )
+
+    @property
+    def exports(self) -> str:
+        return self.export_prefix or self.name
+
+    @property
+    def network_required(self) -> Network:
+        return self.network
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """The endpoint as the shared builders see it: created, with this stack's DNS choice."""
+        return Endpoint(private_dns=self.private_dns)
+
+
+#: Either kind of stack config; the endpoint builders accept both.
+AnyConfig = Config | EndpointStack
+
+
+def load_any(path: str | Path) -> Config | EndpointStack:
+    """An API config or an endpoint-stack config, by its ``kind``."""
+    data, source, source_dir = _read_config(Path(path))
+    if isinstance(data, Mapping) and data.get("kind") == "endpoint":
+        try:
+            return EndpointStack.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(problems_from(exc, EndpointStack), source) from None
+    return _finish(validate_config(data, source), source, source_dir)
 
 
 def config_schema() -> dict[str, Any]:
@@ -920,9 +990,8 @@ def validate_config(data: Any, source: str | None = None) -> Config:
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
 
-def load_config(path: str | Path) -> Config:
-    """Read a YAML, JSON or TOML config file and validate it (ConfigError on any problem)."""
-    file = Path(path)
+def _read_config(file: Path) -> tuple[Any, str, Path]:
+    """Parsed data of a config file, its name for messages, and its folder."""
     source = str(file)
     fmt = _FORMATS.get(file.suffix.lower())
     if fmt is None:
@@ -943,15 +1012,18 @@ def load_config(path: str | Path) -> Config:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
-    cfg = validate_config(parse_config_text(text, fmt, source), source)
-    cfg._source_dir = file.resolve().parent
+    return parse_config_text(text, fmt, source), source, file.resolve().parent
+
+
+def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
+    cfg._source_dir = source_dir
     code_path = cfg.function.code.path
-    if code_path is not None and not (cfg._source_dir / code_path).exists():
+    if code_path is not None and not (source_dir / code_path).exists():
         raise ConfigError(
             [
                 Problem(
                     "function.code.path",
-                    f"does not exist (looked for {cfg._source_dir / code_path})",
+                    f"does not exist (looked for {source_dir / code_path})",
                     repr(code_path),
                     "a folder or .zip relative to the config file",
                 )
@@ -959,3 +1031,9 @@ def load_config(path: str | Path) -> Config:
             source,
         )
     return cfg
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
+    data, source, source_dir = _read_config(Path(path))
+    return _finish(validate_config(data, source), source, source_dir)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 ENDPOINT = "Endpoint"
+ENDPOINT_PARAMETER = "VpcEndpointId"
 ENDPOINT_SECURITY_GROUP = "EndpointSecurityGroup"
 FUNCTION = "Function"
 FUNCTION_ROLE = "FunctionRole"

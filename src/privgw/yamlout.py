@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,6 +47,8 @@ _RESERVED = frozenset(
     }
 )  # fmt: skip
 _INDENT = "  "
+_PLAIN_START = re.compile(r"[A-Za-z_]")
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 
 
 def _printable(ch: str) -> bool:
@@ -71,20 +74,19 @@ def _plain_ok(text: str) -> bool:
     float can), hold no ``: `` or `` #``, not end in a space or ``:``, be printable on one line,
     and not be one of YAML 1.1's boolean/null words.
     """
-    return (
-        bool(text)
-        and text[0].isascii()
-        and (text[0].isalpha() or text[0] == "_")
-        and text[-1] not in " :"
-        and ": " not in text
-        and " #" not in text
-        and text not in _RESERVED
-        and all(ch != "\t" and _printable(ch) for ch in text)
+    if not _PLAIN_START.match(text) or text[-1] in " :" or text in _RESERVED:
+        return False
+    if ": " in text or " #" in text:
+        return False
+    return (text.isascii() and _PRINTABLE_ASCII.fullmatch(text) is not None) or all(
+        ch != "\t" and _printable(ch) for ch in text
     )
 
 
 def quoted(text: str) -> str:
     """A double-quoted YAML scalar; anything unprintable is escaped by code point."""
+    if text.isascii() and _PRINTABLE_ASCII.fullmatch(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = ['"']
     for ch in text:
         if ch in _ESCAPES:

@@ -250,10 +250,12 @@ def _dns_entries() -> None:
 @_patch(
     "change-set-order-outputs-failures",
     "On the change-set path (every `aws cloudformation deploy`) moto creates new resources in "
-    "template order, ignoring DependsOn and references, never computes Outputs, and turns a "
-    "failing resource into an HTTP error instead of a failed stack. The patch creates added "
-    "resources in dependency order, rebuilds the outputs after execution, and records a "
-    "failure as CREATE_FAILED/ROLLBACK_COMPLETE with the resource's reason, as AWS does.",
+    "template order, ignoring DependsOn and references, never computes Outputs or Exports, "
+    "cannot resolve Fn::ImportValue, and turns a failing resource into an HTTP error instead "
+    "of a failed stack. The patch creates added resources in dependency order, gives the stack "
+    "the account's exports and publishes its own, rebuilds the outputs after execution, and "
+    "records a failure as CREATE_FAILED/ROLLBACK_COMPLETE with the resource's reason, as AWS "
+    "does.",
 )
 def _change_sets() -> None:
     models: Any = importlib.import_module("moto.cloudformation.models")
@@ -276,6 +278,8 @@ def _change_sets() -> None:
         change_set = self.describe_change_set(change_set_name)
         stack = self.stacks[change_set.stack_id]
         kind = change_set.change_set_type
+        stack.cross_stack_resources = self.exports  # Fn::ImportValue sees other stacks' exports
+        stack.resource_map.cross_stack_resources = self.exports
         stack._add_stack_event(f"{kind}_IN_PROGRESS", resource_status_reason="User Initiated")
         try:
             change_set.apply()
@@ -305,6 +309,8 @@ def _change_sets() -> None:
         stack.template = change_set.template
         stack._parse_template()
         stack.output_map = stack._create_output_map()
+        for export in stack.exports:
+            self.exports[export.name] = export
 
     models.CloudFormationBackend.execute_change_set = execute_change_set
 

@@ -8,10 +8,10 @@ from troposphere import Sub, Tags
 from troposphere.logs import LogGroup
 
 from privgw import suppressions
-from privgw.config import Config
+from privgw.config import AnyConfig, Config
 
 
-def tag_map(cfg: Config, **extra: str) -> dict[str, str]:
+def tag_map(cfg: AnyConfig, **extra: str) -> dict[str, str]:
     """A resource's tags as a mapping: the user's over privgw's, sorted for stable output.
 
     ``privgw:api`` lets a console or cost report find everything belonging to one API.
@@ -20,7 +20,7 @@ def tag_map(cfg: Config, **extra: str) -> dict[str, str]:
     return {key: merged[key] for key in sorted(merged)}
 
 
-def tags_for(cfg: Config, **extra: str) -> Tags:
+def tags_for(cfg: AnyConfig, **extra: str) -> Tags:
     """The same tags as the list of Key/Value pairs plain CloudFormation resources take."""
     return Tags(tag_map(cfg, **extra))
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Ref, Select, Split, Sub
+from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
 from privgw import naming
 from privgw.build.common import tags_for
-from privgw.config import Config
+from privgw.config import AnyConfig, Config
 
 HTTPS = 443
 
@@ -24,7 +24,7 @@ NO_EGRESS = SecurityGroupRule(
 )
 
 
-def endpoint_security_group(cfg: Config) -> SecurityGroup:
+def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
     """One described HTTPS rule per allowed CIDR and source group; no egress."""
     network = cfg.network_required
     rules = []
@@ -59,7 +59,7 @@ def endpoint_security_group(cfg: Config) -> SecurityGroup:
     )
 
 
-def vpc_endpoint(cfg: Config) -> VPCEndpoint:
+def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
     """The interface endpoint for execute-api in this stack's region."""
     network = cfg.network_required
     return VPCEndpoint(
@@ -78,7 +78,26 @@ def endpoint_ids(cfg: Config) -> list[Any]:
     """Every endpoint allowed to call the API: the created one first, then existing ids."""
     ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
     ids.extend(cfg.endpoint.existing_ids)
+    ids.extend(ImportValue(imported_endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
+    if cfg.endpoint.parameter:
+        ids.append(Ref(naming.ENDPOINT_PARAMETER))
     return ids
+
+
+def imported_endpoint_export(prefix: str) -> str:
+    """The export an endpoint stack publishes its endpoint id under."""
+    return f"{prefix}-VpcEndpointId"
+
+
+def endpoint_parameter() -> Parameter:
+    """The VpcEndpointId template parameter (``endpoint.parameter``)."""
+    return Parameter(
+        naming.ENDPOINT_PARAMETER,
+        Type="String",
+        AllowedPattern="^vpce-([0-9a-f]{8}|[0-9a-f]{17})$",
+        ConstraintDescription="an execute-api interface endpoint id, vpce-...",
+        Description="An execute-api interface endpoint that may call the API",
+    )
 
 
 def created_endpoint_dns_name() -> Select:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import Join, Output, Ref, Sub
+from troposphere import Export, Join, Output, Ref, Sub
 
 from privgw import naming
 from privgw.build.network import created_endpoint_dns_name, endpoint_ids
-from privgw.config import Config, Route
+from privgw.config import Config, EndpointStack, Route
 
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 
@@ -99,13 +99,50 @@ def private_dns_url_may_work(cfg: Config) -> bool:
     return created_with_dns or bool(cfg.endpoint.existing_ids) or bool(cfg.access.vpc_ids)
 
 
+def endpoint_label(vpce: Any) -> str:
+    """Words for an allowed endpoint in an output's description."""
+    if isinstance(vpce, str):
+        return vpce
+    data = vpce.to_dict()
+    if "Fn::ImportValue" in data:
+        return f"the endpoint exported as {data['Fn::ImportValue']}"
+    if data.get("Ref") == naming.ENDPOINT_PARAMETER:
+        return f"the endpoint given as parameter {naming.ENDPOINT_PARAMETER}"
+    return "the created endpoint"
+
+
+def endpoint_stack_outputs(cfg: EndpointStack) -> list[Output]:
+    """What an endpoint stack exports for the API stacks that import it."""
+    prefix = cfg.exports
+    return [
+        Output(
+            "VpcEndpointId",
+            Description="The shared execute-api endpoint (import it in API stacks)",
+            Value=Ref(naming.ENDPOINT),
+            Export=Export(f"{prefix}-VpcEndpointId"),
+        ),
+        Output(
+            "EndpointDnsName",
+            Description="The endpoint's own DNS name; call APIs with an x-apigw-api-id header",
+            Value=created_endpoint_dns_name(),
+            Export=Export(f"{prefix}-EndpointDnsName"),
+        ),
+        Output(
+            "SecurityGroupId",
+            Description="Security group of the endpoint (add caller rules here)",
+            Value=Ref(naming.ENDPOINT_SECURITY_GROUP),
+            Export=Export(f"{prefix}-SecurityGroupId"),
+        ),
+    ]
+
+
 def _alias_outputs(cfg: Config) -> list[Output]:
     """One `{api}-{vpce}` alias URL per endpoint; the alias needs no header and no private DNS."""
     ids: list[Any] = endpoint_ids(cfg)
     outputs = []
     for index, vpce in enumerate(ids, start=1):
         key = "AliasUrl" if len(ids) == 1 else f"AliasUrl{index}"
-        label = vpce if isinstance(vpce, str) else "the created endpoint"
+        label = endpoint_label(vpce)
         outputs.append(
             Output(
                 key,

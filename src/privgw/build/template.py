@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from troposphere import AWSObject, Template
 
-from privgw import __version__
+from privgw import __version__, suppressions
 from privgw.build import api, function, network, outputs, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
     MAX_TEMPLATE_RESOURCES,
     Config,
+    EndpointStack,
     resource_paths,
 )
 from privgw.errors import ConfigError, Problem
@@ -59,10 +61,30 @@ def build_template(
     template.set_version("2010-09-09")
     if flavour == "sam":
         template.set_transform(sam.SAM_TRANSFORM)
-    template.set_metadata({GENERATOR: {"generator": GENERATOR, "version": __version__}})
+    metadata: dict[str, Any] = {GENERATOR: {"generator": GENERATOR, "version": __version__}}
+    if cfg.endpoint.imports:
+        metadata.update(suppressions.metadata(suppressions.OUTPUTS_FROM_IMPORTS)["Metadata"])
+    template.set_metadata(metadata)
+    if cfg.endpoint.parameter:
+        template.add_parameter(network.endpoint_parameter())
     for part in sorted(parts, key=lambda p: str(p.title)):
         template.add_resource(part)
     for output in stack_outputs:
+        template.add_output(output)
+    return template
+
+
+def build_endpoint_stack(cfg: EndpointStack) -> Template:
+    """An endpoint stack: the shared endpoint and its security group, exported for API stacks."""
+    template = Template(
+        Description=cfg.description
+        or f"privgw: shared execute-api endpoint {cfg.name} for private APIs"
+    )
+    template.set_version("2010-09-09")
+    template.set_metadata({GENERATOR: {"generator": GENERATOR, "version": __version__}})
+    template.add_resource(network.endpoint_security_group(cfg))
+    template.add_resource(network.vpc_endpoint(cfg))
+    for output in outputs.endpoint_stack_outputs(cfg):
         template.add_output(output)
     return template
 
