@@ -667,6 +667,13 @@ class Config(StrictModel):
         description="Default: ANY / and ANY /{proxy+}.",
     )
     stage: Stage = Field(default_factory=Stage)
+    reusable: bool = Field(
+        default=False,
+        description=(
+            "Make VPC, subnets, caller CIDRs and stage name template Parameters (defaults from "
+            "this config), so one template deploys to several environments."
+        ),
+    )
     log_kms_key_arn: KmsKeyArn | None = Field(
         default=None,
         description=(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -41,6 +42,8 @@ def packaged(template: dict[str, Any]) -> dict[str, Any]:
 def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
     """SAM's own transform, run locally, on the template as packaging leaves it."""
     from samtranslator.translator.transform import transform
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # samtranslator asks boto3
 
     result: dict[str, Any] = transform(packaged(template), {}, _NoManagedPolicies())
     return result

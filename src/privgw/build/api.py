@@ -24,6 +24,7 @@ from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
 from privgw import naming, policy, suppressions
+from privgw.build import parameters
 from privgw.build.common import execute_api_arn, log_group, tags_for
 from privgw.build.network import endpoint_ids, endpoint_list
 from privgw.config import Config, Route, resource_paths
@@ -209,8 +210,10 @@ def stage(cfg: Config, deployment_id: str) -> Stage:
     """The stage callers use, with tracing and JSON access logs unless turned off."""
     return Stage(
         naming.STAGE,
-        StageName=cfg.stage.name,
-        Description=f"Stage {cfg.stage.name} of {cfg.name}",
+        StageName=parameters.stage_name(cfg),
+        Description=f"Stage of {cfg.name}"
+        if cfg.reusable
+        else f"Stage {cfg.stage.name} of {cfg.name}",
         RestApiId=Ref(naming.API),
         DeploymentId=Ref(deployment_id),
         Tags=tags_for(cfg),

@@ -8,6 +8,7 @@ from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
 from privgw import naming
+from privgw.build import parameters
 from privgw.build.common import tags_for
 from privgw.config import AnyConfig, Config
 
@@ -28,15 +29,16 @@ def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
     """One described HTTPS rule per allowed CIDR and source group; no egress."""
     network = cfg.network_required
     rules = []
-    for cidr in network.allowed_cidrs:
+    for index, cidr in enumerate(network.allowed_cidrs, start=1):
         key = "CidrIpv6" if ":" in cidr else "CidrIp"
+        source = "caller CIDR " + str(index) if parameters.is_reusable(cfg) else cidr
         rules.append(
             SecurityGroupRule(
                 IpProtocol="tcp",
                 FromPort=HTTPS,
                 ToPort=HTTPS,
-                Description=f"HTTPS to the {cfg.name} API endpoint from {cidr}",
-                **{key: cidr},
+                Description=f"HTTPS to the {cfg.name} API endpoint from {source}",
+                **{key: parameters.allowed_cidr(cfg, index, cidr)},
             )
         )
     for group in network.source_security_group_ids:
@@ -52,7 +54,7 @@ def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
     return SecurityGroup(
         naming.ENDPOINT_SECURITY_GROUP,
         GroupDescription=f"HTTPS from callers to the execute-api endpoint of {cfg.name}",
-        VpcId=network.vpc_id,
+        VpcId=parameters.vpc_id(cfg),
         SecurityGroupIngress=rules,
         SecurityGroupEgress=[NO_EGRESS],
         Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api-endpoint"),
@@ -61,13 +63,12 @@ def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
 
 def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
     """The interface endpoint for execute-api in this stack's region."""
-    network = cfg.network_required
     return VPCEndpoint(
         naming.ENDPOINT,
         VpcEndpointType="Interface",
         ServiceName=Sub("com.amazonaws.${AWS::Region}.execute-api"),
-        VpcId=network.vpc_id,
-        SubnetIds=list(network.subnet_ids),
+        VpcId=parameters.vpc_id(cfg),
+        SubnetIds=parameters.subnet_ids(cfg),
         SecurityGroupIds=[Ref(naming.ENDPOINT_SECURITY_GROUP)],
         PrivateDnsEnabled=cfg.endpoint.private_dns,
         Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api"),

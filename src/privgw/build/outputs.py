@@ -8,6 +8,7 @@ from typing import Any
 from troposphere import Export, Join, Output, Ref, Sub
 
 from privgw import naming
+from privgw.build import parameters
 from privgw.build.network import created_endpoint_dns_name, endpoint_ids
 from privgw.config import Config, EndpointStack, Route
 
@@ -27,15 +28,15 @@ def _curl(url_prefix: str, cfg: Config, header: bool) -> str:
     method, path = example_path(cfg)
     flag = "" if method == "GET" else f"-X {method} "
     head = " -H 'x-apigw-api-id: ${RestApi}'" if header else ""
-    return f"curl -sS {flag}{url_prefix}/{cfg.stage.name}/{path}{head}"
+    return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}"
 
 
 def api_outputs(cfg: Config) -> list[Output]:
-    stage = cfg.stage.name
+    stage = parameters.stage_in_sub(cfg)
     ids = endpoint_ids(cfg)
     outputs = [
         Output("RestApiId", Description="Id of the private REST API", Value=Ref(naming.API)),
-        Output("StageName", Description="Stage callers use", Value=stage),
+        Output("StageName", Description="Stage callers use", Value=parameters.stage_name(cfg)),
         Output("FunctionName", Description="The Lambda function", Value=Ref(naming.FUNCTION)),
     ]
     if ids:
@@ -159,7 +160,7 @@ def _alias_outputs(cfg: Config) -> list[Output]:
 
 
 def stage_path(cfg: Config) -> str:
-    return f"{cfg.stage.name}/"
+    return f"{parameters.stage_in_sub(cfg)}/"
 
 
 def url_notes(cfg: Config) -> list[str]:

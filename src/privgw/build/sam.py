@@ -25,6 +25,7 @@ from troposphere.serverless import Function as ServerlessFunction
 from troposphere.validators import integer
 
 from privgw import naming
+from privgw.build import parameters
 from privgw.build.api import api_description, resource_policy, stage_settings
 from privgw.build.common import tag_map
 from privgw.build.function import code_location, shared_function_properties
@@ -57,7 +58,7 @@ def serverless_api(cfg: Config) -> Api:
         naming.API,
         Name=cfg.name,
         Description=api_description(cfg),
-        StageName=cfg.stage.name,
+        StageName=parameters.stage_name(cfg),
         OpenApiVersion=OPENAPI_VERSION,
         EndpointConfiguration=EndpointConfiguration(
             Type="PRIVATE", **endpoint_list("VPCEndpointIds", ids)

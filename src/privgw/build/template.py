@@ -8,7 +8,7 @@ from typing import Any
 from troposphere import AWSObject, Template
 
 from privgw import __version__, suppressions
-from privgw.build import api, function, network, outputs, sam
+from privgw.build import api, function, network, outputs, parameters, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
     MAX_TEMPLATE_RESOURCES,
@@ -67,6 +67,8 @@ def build_template(
     template.set_metadata(metadata)
     if cfg.endpoint.parameter:
         template.add_parameter(network.endpoint_parameter())
+    for parameter in parameters.template_parameters(cfg):
+        template.add_parameter(parameter)
     for part in sorted(parts, key=lambda p: str(p.title)):
         template.add_resource(part)
     for output in stack_outputs:
