@@ -29,7 +29,9 @@ from privgw.lint import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "hello.yaml"
-PRIVGW = [sys.executable, "-m", "privgw.cli"]
+_SCRIPT = Path(sys.executable).with_name("privgw")
+#: The console script a user runs (falls back to the module when it is not installed).
+PRIVGW = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "privgw.cli"]
 ROUTE_COUNTS = (1, 10, 50, 100, 200)
 
 

@@ -144,7 +144,15 @@ def test_node_handler_of_the_peered_example(tmp_path: Path) -> None:
 
 
 def test_every_example_has_a_handler_test() -> None:
-    tested = {"hello", "local-code", "shared-endpoint", "peered", "many-callers"}
+    tested = {
+        "hello",
+        "local-code",
+        "shared-endpoint",
+        "peered",
+        "many-callers",
+        "custom-domain",
+        "reusable",
+    }
     assert {p.stem for p in EXAMPLES.glob("*.yaml")} <= tested, sys.modules[__name__].__doc__
 
 
@@ -159,3 +167,21 @@ def test_many_callers_handler() -> None:
     )
     event = proxy_event(cfg, "GET", "/payments/{id}", "/payments/p-1", {"id": "p-1"})
     assert call(handler, event) == (200, {"id": "p-1", "state": "settled"})
+
+
+def test_custom_domain_handler() -> None:
+    cfg = load_config(EXAMPLES / "custom-domain.yaml")
+    handler = python_handler(cfg)
+    assert call(handler, proxy_event(cfg, "GET", "/orders", "/orders")) == (
+        200,
+        {"orders": [], "path": "/orders"},
+    )
+
+
+def test_reusable_handler() -> None:
+    cfg = load_config(EXAMPLES / "reusable.yaml")
+    handler = python_handler(cfg)
+    assert call(handler, proxy_event(cfg, "GET", "/products", "/products")) == (
+        200,
+        {"products": [], "stage": "dev"},
+    )

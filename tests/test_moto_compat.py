@@ -22,6 +22,8 @@ COVERED_BY = {
     "change-set-order-outputs-failures": "every deploy (outputs), the broken-template tests",
     "security-group-inline-rules": "check_deployed: peered example's IPv6 ingress",
     "endpoint-subnets-exist": "test_missing_subnet_fails_the_deploy",
+    "list-parameter-defaults": "test_every_example_deploys[reusable-*] (defaults only)",
+    "private-custom-domains": "check_deployed: get-domain-name and get-base-path-mappings",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, lint_text, load_config, render
+from privgw.build import parameters
 from privgw.build.template import build_template as build
 from privgw.config import HTTP_METHODS
 from tests.conftest import BASE_CONFIG, ROOT, one_of, resources_of, with_changes
@@ -137,7 +138,10 @@ def test_same_function_role_stage_and_outputs(
     )
     (stage,) = resources_of(sam, "AWS::ApiGateway::Stage").values()
     plain_stage = one_of(plain, "AWS::ApiGateway::Stage")["Properties"]
-    assert stage["Properties"]["StageName"] == cfg.stage.name
+    expected_stage = parameters.stage_name(cfg)
+    assert stage["Properties"]["StageName"] == (
+        expected_stage.to_dict() if cfg.reusable else expected_stage
+    )
     for key in ("AccessLogSetting", "TracingEnabled", "MethodSettings"):
         assert stage["Properties"].get(key) == plain_stage.get(key), key
     assert sam["Outputs"] == plain["Outputs"]

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from privgw import ConfigError, build_template, load_config, render
+from privgw.build import parameters
+from privgw.build.outputs import private_dns_url_may_work
 from privgw.policy import API_RESOURCE
 from privgw.rendering import parse_template
 from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
@@ -22,6 +24,11 @@ Build = Callable[[dict[str, Any]], dict[str, Any]]
 def example_template(example: Path) -> dict[str, Any]:
     result: dict[str, Any] = build_template(load_config(example)).to_dict()
     return result
+
+
+def _plain(value: Any) -> Any:
+    """A troposphere helper (Ref) as the dict it renders to; plain values unchanged."""
+    return value.to_dict() if hasattr(value, "to_dict") else value
 
 
 def test_api_is_private_with_deny_by_default_policy(
@@ -72,7 +79,7 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
     assert props["VpcEndpointType"] == "Interface"
     assert props["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api"}
     assert props["PrivateDnsEnabled"] is cfg.endpoint.private_dns
-    assert props["SubnetIds"] == cfg.network_required.subnet_ids
+    assert props["SubnetIds"] == _plain(parameters.subnet_ids(cfg))
     assert props["SecurityGroupIds"] == [{"Ref": "EndpointSecurityGroup"}]
     sg = groups["EndpointSecurityGroup"]["Properties"]
     ingress = sg["SecurityGroupIngress"]
@@ -80,12 +87,13 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
         r.get("CidrIp") or r.get("CidrIpv6") or r.get("SourceSecurityGroupId") for r in ingress
     ]
     net = cfg.network_required
-    assert sources == [*net.allowed_cidrs, *net.source_security_group_ids]
+    cidrs = [parameters.allowed_cidr(cfg, i, c) for i, c in enumerate(net.allowed_cidrs, 1)]
+    assert sources == [*map(_plain, cidrs), *net.source_security_group_ids]
     for rule in ingress:
         assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 443, 443)
         assert rule["Description"]
     assert sources
-    assert not {"0.0.0.0/0", "::/0"} & set(sources)
+    assert not {"0.0.0.0/0", "::/0"} & {s for s in sources if isinstance(s, str)}
     (egress,) = sg["SecurityGroupEgress"]
     assert egress["CidrIp"] == "255.255.255.255/32", "no usable egress"
 
@@ -165,7 +173,7 @@ def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -
     assert sorted(dep["DependsOn"]) == sorted(methods)
     stage = one_of(example_template, "AWS::ApiGateway::Stage")["Properties"]
     assert stage["DeploymentId"] == {"Ref": dep_id}
-    assert stage["StageName"] == cfg.stage.name
+    assert stage["StageName"] == _plain(parameters.stage_name(cfg))
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["AccessLogGroup", "Arn"]}
     assert json.loads(stage["AccessLogSetting"]["Format"])["vpceId"] == "$context.identity.vpceId"
@@ -182,7 +190,7 @@ def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -
 def test_outputs_give_every_invoke_form(example_template: dict[str, Any], example: Path) -> None:
     cfg = load_config(example)
     outputs = example_template["Outputs"]
-    stage = cfg.stage.name
+    stage = parameters.stage_in_sub(cfg)
     assert outputs["RestApiId"]["Value"] == {"Ref": "RestApi"}
     aliases = {k: v for k, v in outputs.items() if k.startswith("AliasUrl")}
     n_endpoints = int(cfg.endpoint.create) + len(cfg.endpoint.existing_ids)
@@ -195,10 +203,13 @@ def test_outputs_give_every_invoke_form(example_template: dict[str, Any], exampl
             + "/"
         )
         assert variables["VpceId"]
-    private = outputs["PrivateDnsUrl"]["Value"]["Fn::Sub"]
-    assert (
-        private == f"https://${{RestApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{stage}/"
-    )
+    if private_dns_url_may_work(cfg):
+        private = outputs["PrivateDnsUrl"]["Value"]["Fn::Sub"]
+        assert private == (
+            f"https://${{RestApi}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{stage}/"
+        )
+    else:
+        assert "PrivateDnsUrl" not in outputs
     if cfg.endpoint.create:
         curl, variables = outputs["CurlWithHeader"]["Value"]["Fn::Sub"]
         assert curl.startswith("curl -sS ")
@@ -223,8 +234,11 @@ def test_no_account_region_or_partition_literals(
 ) -> None:
     """Nothing account- or region-specific but what the user wrote (e.g. IAM principals)."""
     text = json.dumps(example_template)
-    for principal in load_config(example).access.iam_principals:
-        text = text.replace(principal, "")
+    cfg = load_config(example)
+    written = list(cfg.access.iam_principals)
+    written += [cfg.custom_domain.certificate_arn] if cfg.custom_domain else []
+    for literal in written:
+        text = text.replace(literal, "")
     assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
     assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b", text), "hard-coded region"
     assert "arn:aws:" not in text, "hard-coded partition"
@@ -341,3 +355,32 @@ def test_largest_flat_api_fits_and_one_more_route_is_refused(build_dict: Build) 
     assert len(template["Resources"]) <= 500
     with pytest.raises(ConfigError, match=r"routes: need 50\d template resources"):
         build_dict(with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits + 1)]))
+
+
+def test_endpoint_policy_limits_what_the_endpoint_reaches(build_dict: Build) -> None:
+    plain = build_dict(BASE_CONFIG)
+    assert "PolicyDocument" not in plain["Resources"]["Endpoint"]["Properties"]
+    data = with_changes(
+        BASE_CONFIG,
+        **{"endpoint.policy": {"principals": ["arn:aws:iam::111122223333:role/caller"]}},
+    )
+    document = build_dict(data)["Resources"]["Endpoint"]["Properties"]["PolicyDocument"]
+    (statement,) = document["Statement"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::111122223333:role/caller"]}
+    assert statement["Action"] == ["execute-api:Invoke"]
+    assert statement["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*"}
+    ]
+    anywhere = with_changes(BASE_CONFIG, **{"endpoint.policy": {"account_apis_only": False}})
+    (statement,) = build_dict(anywhere)["Resources"]["Endpoint"]["Properties"]["PolicyDocument"][
+        "Statement"
+    ]
+    assert (statement["Principal"], statement["Resource"]) == ("*", ["*"])
+    with pytest.raises(ConfigError, match=r"endpoint\.policy: applies only to an endpoint"):
+        build_dict(
+            with_changes(
+                BASE_CONFIG,
+                network=DELETE,
+                endpoint={"create": False, "existing_ids": ["vpce-01234567"], "policy": {}},
+            )
+        )

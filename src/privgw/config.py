@@ -285,6 +285,37 @@ class Network(StrictModel):
         return self
 
 
+class EndpointPolicy(StrictModel):
+    """A VPC endpoint policy on a created endpoint: what may be called *through* it."""
+
+    account_apis_only: bool = Field(
+        default=True,
+        description="Only APIs of this stack's account and region may be invoked through it "
+        "(a guard against using the endpoint to reach other accounts' private APIs).",
+    )
+    principals: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Only these IAM principals (account ids or ARNs; signed requests) may use "
+        "it; empty: anyone in the VPC.",
+    )
+
+    @field_validator("principals")
+    @classmethod
+    def _principals(cls, values: list[str]) -> list[str]:
+        pattern = re.compile(
+            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
+            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}"
+        )
+        bad = [v for v in values if not pattern.fullmatch(v)]
+        if bad:
+            raise _fail(
+                "has invalid principals: " + ", ".join(bad),
+                "account ids or arn:<partition>:iam::<account>:root / role/<name> ARNs",
+            )
+        return _unique(values)
+
+
 class Endpoint(StrictModel):
     """Which execute-api interface endpoints may call the API (the policy's allow-list)."""
 
@@ -315,6 +346,9 @@ class Endpoint(StrictModel):
         default=False,
         description="Take one more endpoint id as the template parameter VpcEndpointId.",
     )
+    policy: EndpointPolicy | None = Field(
+        default=None, description="A VPC endpoint policy on the created endpoint."
+    )
 
     @property
     def any_given(self) -> bool:
@@ -324,6 +358,15 @@ class Endpoint(StrictModel):
     @model_validator(mode="after")
     def _has_endpoint(self) -> Self:
         problems = []
+        if not self.create and self.policy is not None:
+            problems.append(
+                Problem(
+                    "policy",
+                    "applies only to an endpoint privgw creates",
+                    None,
+                    "no policy when create is false (set it on the endpoint's own stack)",
+                )
+            )
         if not self.create and "private_dns" in self.model_fields_set:
             problems.append(
                 Problem(
@@ -615,6 +658,67 @@ class Access(StrictModel):
     )
 
 
+DomainName = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+            "domain name",
+            "a lower-case DNS name such as orders.internal.example.com",
+        )
+    ),
+]
+CertificateArn = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}",
+            "ACM certificate ARN",
+            "arn:<partition>:acm:<region>:<account>:certificate/<id>",
+        )
+    ),
+]
+HostedZoneId = Annotated[
+    str,
+    AfterValidator(_text(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
+]
+BasePath = Annotated[
+    str,
+    AfterValidator(
+        _text(r"[A-Za-z0-9._-]{0,128}", "base path", "empty, or letters, digits, . _ - (no /)")
+    ),
+]
+
+
+class PrivateHostedZone(StrictModel):
+    """Where the custom name resolves to the endpoint: a new private zone, or an existing one."""
+
+    create: bool = Field(
+        default=False,
+        description="Create a Route 53 private hosted zone for the name in network.vpc_id.",
+    )
+    id: HostedZoneId | None = Field(default=None, description="An existing private zone.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if self.create == (self.id is not None):
+            raise _fail_many(
+                [Problem("", "needs exactly one of create: true or id", None, "create or id")]
+            )
+        return self
+
+
+class CustomDomain(StrictModel):
+    """A private custom domain name (DomainNameV2) in front of the API."""
+
+    name: DomainName
+    certificate_arn: CertificateArn = Field(description="ACM certificate for the name.")
+    base_path: BasePath = Field(default="", description="Path under the domain; empty: root.")
+    hosted_zone: PrivateHostedZone | None = Field(
+        default=None, description="Also point the name at the created endpoint in Route 53."
+    )
+
+
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     problems = []
     for key, value in tags.items():
@@ -667,6 +771,10 @@ class Config(StrictModel):
         description="Default: ANY / and ANY /{proxy+}.",
     )
     stage: Stage = Field(default_factory=Stage)
+    custom_domain: CustomDomain | None = Field(
+        default=None,
+        description="A private custom domain name for the API (https://<name>/<base_path>).",
+    )
     reusable: bool = Field(
         default=False,
         description=(
@@ -765,6 +873,22 @@ class Config(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _domain_has_an_endpoint(self) -> Self:
+        domain = self.custom_domain
+        if domain and domain.hosted_zone and not self.endpoint.create:
+            raise _fail_many(
+                [
+                    Problem(
+                        "custom_domain.hosted_zone",
+                        "needs an endpoint privgw creates (the alias record points at it)",
+                        None,
+                        "endpoint.create: true, or no hosted_zone (manage DNS yourself)",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
     def _network_matches_endpoint(self) -> Self:
         if self.endpoint.create and self.network is None:
             raise _fail_many(
@@ -818,6 +942,9 @@ class EndpointStack(StrictModel):
         description="Exports are <prefix>-VpcEndpointId, -EndpointDnsName, -SecurityGroupId "
         "(default: name). Export names are unique per account and region.",
     )
+    policy: EndpointPolicy | None = Field(
+        default=None, description="A VPC endpoint policy on the endpoint."
+    )
 
     @property
     def exports(self) -> str:
@@ -830,7 +957,7 @@ class EndpointStack(StrictModel):
     @property
     def endpoint(self) -> Endpoint:
         """The endpoint as the shared builders see it: created, with this stack's DNS choice."""
-        return Endpoint(private_dns=self.private_dns)
+        return Endpoint(private_dns=self.private_dns, policy=self.policy)
 
 
 #: Either kind of stack config; the endpoint builders accept both.

@@ -25,7 +25,7 @@ from awacs.aws import (
     VpcSourceIp,
 )
 from awacs.sts import AssumeRole
-from troposphere import encode_to_dict
+from troposphere import Sub, encode_to_dict
 
 #: The whole API in resource-policy shorthand; API Gateway expands it on save.
 API_RESOURCE = "execute-api:/*"
@@ -85,6 +85,29 @@ def api_resource_policy(
             )
         )
     return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+def endpoint_policy(account_apis_only: bool, principals: Sequence[str]) -> PolicyDocument:
+    """What may be invoked through an execute-api endpoint, and by whom."""
+    resource = (
+        Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*")
+        if account_apis_only
+        else "*"
+    )
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Sid="InvokeThroughThisEndpoint",
+                Effect=Allow,
+                Principal=Principal("AWS", list(principals))
+                if principals
+                else Principal(Everybody),
+                Action=[execute_api.Invoke],
+                Resource=[resource],
+            )
+        ],
+    )
 
 
 def service_trust_policy(service: str) -> PolicyDocument:

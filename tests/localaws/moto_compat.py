@@ -450,6 +450,162 @@ def _security_group_rules() -> None:
 
 
 @_patch(
+    "private-custom-domains",
+    "moto's CloudFormation layer skips AWS::ApiGateway::DomainNameV2, BasePathMappingV2 and "
+    "DomainNameAccessAssociation (the stack completes without them). The patch creates the "
+    "domain (PRIVATE, with its policy) through moto's own create_domain_name, the mapping "
+    "through its create_base_path_mapping (which checks the API and stage exist), and refuses "
+    "an access association whose domain or VPC endpoint does not exist (moto has no call to "
+    "store one).",
+)
+def _custom_domains() -> None:
+    models: Any = importlib.import_module("moto.apigateway.models")
+    ec2: Any = importlib.import_module("moto.ec2.models")
+    common: Any = importlib.import_module("moto.core.common_models")
+    exceptions: Any = importlib.import_module("moto.cloudformation.exceptions")
+
+    def domain_of(arn: str) -> str:
+        return arn.split("/domainnames/", 1)[1].split("+", 1)[0]
+
+    class DomainV2(common.CloudFormationModel):  # type: ignore[misc]
+        def __init__(self, name: str, arn: str) -> None:
+            self.name, self.arn = name, arn
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGateway::DomainNameV2"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("DomainNameArn", "DomainNameId")
+
+        def get_cfn_attribute(self, attribute_name: str) -> Any:
+            if attribute_name == "DomainNameArn":
+                return self.arn
+            if attribute_name == "DomainNameId":
+                return self.arn.rsplit("+", 1)[1]
+            raise exceptions.UnformattedGetAttTemplateException()
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            props = cloudformation_json["Properties"]
+            backend = models.apigateway_backends[account_id][region_name]
+            config = props.get("EndpointConfiguration") or {}
+            domain = backend.create_domain_name(
+                domain_name=props["DomainName"],
+                certificate_name="",
+                tags={t["Key"]: t["Value"] for t in props.get("Tags", [])},
+                certificate_arn=props.get("CertificateArn"),
+                certificate_body="",
+                certificate_private_key="",
+                certificate_chain="",
+                regional_certificate_name="",
+                regional_certificate_arn="",
+                endpoint_configuration={"types": config.get("Types", [])},
+                security_policy=props.get("SecurityPolicy"),
+            )
+            domain.policy = json.dumps(props.get("Policy"))
+            arn = (
+                f"arn:aws:apigateway:{region_name}:{account_id}:/domainnames/"
+                f"{props['DomainName']}+{resource_name.lower()[:10]}"
+            )
+            return cls(props["DomainName"], arn)
+
+    class MappingV2(common.CloudFormationModel):  # type: ignore[misc]
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGateway::BasePathMappingV2"
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            props = cloudformation_json["Properties"]
+            backend = models.apigateway_backends[account_id][region_name]
+            return backend.create_base_path_mapping(
+                domain_of(props["DomainNameArn"]),
+                props["RestApiId"],
+                props.get("BasePath", ""),
+                props.get("Stage"),
+            )
+
+    class AccessAssociation(common.CloudFormationModel):  # type: ignore[misc]
+        def __init__(self, arn: str) -> None:
+            self.arn = arn
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGateway::DomainNameAccessAssociation"
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            props = cloudformation_json["Properties"]
+            models.apigateway_backends[account_id][region_name].get_domain_name(
+                domain_of(props["DomainNameArn"])
+            )
+            if props["AccessAssociationSourceType"] != "VPCE":
+                raise ValueError("AccessAssociationSourceType must be VPCE")
+            ec2.ec2_backends[account_id][region_name].describe_vpc_endpoints(
+                vpc_end_point_ids=[props["AccessAssociationSource"]]
+            )
+            return cls(f"{props['DomainNameArn']}/access/{props['AccessAssociationSource']}")
+
+    globals().update(DomainV2=DomainV2, MappingV2=MappingV2, AccessAssociation=AccessAssociation)
+
+
+@_patch(
+    "list-parameter-defaults",
+    "moto splits List<...>/CommaDelimitedList parameter values only when they are passed, not "
+    "when the Default applies, so a reusable template deployed with its defaults got a "
+    "string where a list belongs; the patch splits defaults too, as AWS does.",
+)
+def _list_defaults() -> None:
+    parsing: Any = importlib.import_module("moto.cloudformation.parsing")
+    original = parsing.ResourceMap.load_parameters
+
+    def load_parameters(self: Any) -> None:
+        original(self)
+        for name, slot in (self._template.get("Parameters") or {}).items():
+            kind = str(slot.get("Type", ""))
+            value = self.resolved_parameters.get(name)
+            if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(
+                value, str
+            ):
+                self.resolved_parameters[name] = value.split(",")
+                if name in self._parsed_resources:  # what Ref resolves from
+                    self._parsed_resources[name] = self.resolved_parameters[name]
+
+    parsing.ResourceMap.load_parameters = load_parameters
+
+
+@_patch(
     "endpoint-subnets-exist",
     "AWS fails an interface endpoint whose subnet does not exist (InvalidSubnetID.NotFound); "
     "moto creates it anyway. The patch looks each subnet up through moto's own get_subnet "

@@ -7,7 +7,7 @@ from typing import Any
 from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
-from privgw import naming
+from privgw import naming, policy
 from privgw.build import parameters
 from privgw.build.common import tags_for
 from privgw.config import AnyConfig, Config
@@ -72,6 +72,7 @@ def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
         SecurityGroupIds=[Ref(naming.ENDPOINT_SECURITY_GROUP)],
         PrivateDnsEnabled=cfg.endpoint.private_dns,
         Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api"),
+        **endpoint_policy_property(cfg),
     )
 
 
@@ -109,3 +110,12 @@ def created_endpoint_dns_name() -> Select:
 def endpoint_list(key: str, ids: list[Any]) -> dict[str, Any]:
     """The ``VpcEndpointIds`` keyword, left out when only VPCs (not endpoints) are allowed."""
     return {key: ids} if ids else {}
+
+
+def endpoint_policy_property(cfg: AnyConfig) -> dict[str, Any]:
+    """``PolicyDocument=`` for the endpoint when the config asks for an endpoint policy."""
+    chosen = cfg.endpoint.policy
+    if chosen is None:
+        return {}
+    document = policy.endpoint_policy(chosen.account_apis_only, chosen.principals)
+    return {"PolicyDocument": policy.as_dict(document)}

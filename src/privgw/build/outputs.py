@@ -9,6 +9,7 @@ from troposphere import Export, Join, Output, Ref, Sub
 
 from privgw import naming
 from privgw.build import parameters
+from privgw.build.domain import domain_url
 from privgw.build.network import created_endpoint_dns_name, endpoint_ids
 from privgw.config import Config, EndpointStack, Route
 
@@ -58,6 +59,15 @@ def api_outputs(cfg: Config) -> list[Output]:
                 "PrivateDnsUrl",
                 Description="Invoke URL from inside the VPC via private DNS" + caveat,
                 Value=Sub(f"https://{API_HOST}/{stage}/"),
+            )
+        )
+    url = domain_url(cfg)
+    if url is not None:
+        outputs.append(
+            Output(
+                "CustomDomainUrl",
+                Description="Invoke URL through the private custom domain name",
+                Value=url,
             )
         )
     alias_outputs = _alias_outputs(cfg)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from troposphere import AWSObject, Template
+from troposphere import AWSObject, Ref, Template
 
-from privgw import __version__, suppressions
-from privgw.build import api, function, network, outputs, parameters, sam
+from privgw import __version__, naming, suppressions
+from privgw.build import api, domain, function, network, outputs, parameters, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
     MAX_TEMPLATE_RESOURCES,
@@ -37,6 +37,8 @@ def build_template(
     parts += [function.function_log_group(cfg), function.function_role(cfg)]
     if flavour == "sam":
         parts += [sam.serverless_function(cfg, output_dir), sam.serverless_api(cfg)]
+        # SAM's own reference to the stage it generates from the Api
+        parts += domain.domain_resources(cfg, Ref(f"{naming.API}.Stage"), api.resource_policy(cfg))
     else:
         parts.append(function.lambda_function(cfg, output_dir))
         rest_api = api.rest_api(cfg)
@@ -45,6 +47,7 @@ def build_template(
         deployment = api.deployment(cfg, rest_api, resources, methods)
         parts += [rest_api, *resources, *methods, api.invoke_permission(), deployment]
         parts.append(api.stage(cfg, str(deployment.title)))
+        parts += domain.domain_resources(cfg, Ref(naming.STAGE), api.resource_policy(cfg))
     if cfg.stage.access_logging:
         parts.append(api.access_log_group(cfg))
     if cfg.api_gateway_account_role:
