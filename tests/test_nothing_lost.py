@@ -115,3 +115,32 @@ def test_killed_builds_leave_each_template_old_or_new_never_partial(tmp_path: Pa
             assert text in (old_text, expected_new[name]), f"{name} partial after {delay}s"
             outcomes.add("new" if text == expected_new[name] else "old")
     assert outcomes == {"old", "new"}, "the kills should land both before and after writing"
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
+def test_killed_build_leaves_no_lint_process_behind(tmp_path: Path) -> None:
+    """The early-started lint child exits when its parent is killed, instead of waiting."""
+    config = write_config(tmp_path, "orphan-check")
+    command = [sys.executable, "-m", "privgw.cli", "build", str(config), "-o", str(tmp_path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.25)  # the lint child is forked within the first ~0.1 s
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 20
+    while _processes_mentioning(str(config)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(str(config)) == []

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from privgw import __version__
 from privgw.checks import preflight
@@ -148,14 +148,14 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     linter = None if args.no_lint else LintServer(_regions(args.regions), args.jobs)
     try:
-        texts = _build_texts(args, flavours, targets, fmt)
+        texts, templates = _build_texts(args, flavours, targets, fmt)
         for target, _ in texts:
             check_overwrite(target, args.force)
         for target, text in texts:
             write_atomic(target, text)
             print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
         if linter is None:
-            results = [preflight(text, parse_template(text)) for _, text in texts]
+            results = [preflight(text, templates[target]) for target, text in texts]
         else:
             results = linter.lint([text for _, text in texts])
     finally:
@@ -172,8 +172,9 @@ def _build_texts(
     flavours: tuple[Flavour, ...],
     targets: dict[tuple[Path, Flavour], Path],
     fmt: Format,
-) -> list[tuple[Path, str]]:
-    """Every template's text, or one error listing every bad config (nothing is written)."""
+) -> tuple[list[tuple[Path, str]], dict[Path, dict[str, Any]]]:
+    """Every template's text (and data, for the checks), or one error listing every bad config
+    (nothing is written)."""
     from privgw.build.outputs import url_notes  # noqa: PLC0415
     from privgw.build.template import (  # noqa: PLC0415 - see the note above
         build_endpoint_stack,
@@ -182,27 +183,38 @@ def _build_texts(
     from privgw.config import EndpointStack, load_any  # noqa: PLC0415
 
     texts: list[tuple[Path, str]] = []
+    templates: dict[Path, dict[str, Any]] = {}
     errors: list[str] = []
     notes: list[str] = []
     for config_path in args.configs:
         try:
             cfg = load_any(config_path)
             if isinstance(cfg, EndpointStack):  # no SAM resources: one template serves both
-                text = render(build_endpoint_stack(cfg), fmt, compact=args.compact)
-                texts.append((args.output_dir / output_name(config_path, "cfn", fmt), text))
-                continue
-            for flavour in flavours:
-                template = build_template(cfg, flavour, args.output_dir)
-                text = render(template, fmt, compact=args.compact)
-                texts.append((targets[config_path, flavour], text))
-            notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
+                built = [
+                    (
+                        args.output_dir / output_name(config_path, "cfn", fmt),
+                        build_endpoint_stack(cfg).to_dict(),
+                    )
+                ]
+            else:
+                built = [
+                    (
+                        targets[config_path, flavour],
+                        build_template(cfg, flavour, args.output_dir).to_dict(),
+                    )
+                    for flavour in flavours
+                ]
+                notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
+            for target, data in built:
+                texts.append((target, render(data, fmt, compact=args.compact)))
+                templates[target] = data
         except ConfigError as exc:
             errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
     if errors:
         raise ConfigFilesError("\n".join(errors))
     for note in [] if args.quiet else notes:
         print(note, file=args.notes)
-    return texts
+    return texts, templates
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -110,8 +110,11 @@ class LintServer:
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._conn, child_conn = context.Pipe()
-            self._process = context.Process(target=_serve, args=(child_conn, regions, jobs))
+            self._process = context.Process(
+                target=_serve, args=(child_conn, self._conn, regions, jobs)
+            )
             self._process.start()
+            child_conn.close()  # the child's end lives on in the child only
 
     def lint(self, texts: Sequence[str]) -> list[list[Finding]]:
         if self._process is None:
@@ -142,8 +145,14 @@ class LintServer:
         self.close()
 
 
-def _serve(conn: Any, regions: tuple[str, ...], jobs: int | None) -> None:
+def _serve(conn: Any, parent_end: Any, regions: tuple[str, ...], jobs: int | None) -> None:
+    # Close the parent's end this fork inherited: then, if the parent dies (even by SIGKILL),
+    # recv() sees end-of-file and this child exits instead of waiting forever.
+    parent_end.close()
     _cfn_lint_runner(tuple(regions))
-    texts = conn.recv()
-    if texts is not None:
-        conn.send(lint_many(texts, regions, jobs))
+    try:
+        texts = conn.recv()
+        if texts is not None:
+            conn.send(lint_many(texts, regions, jobs))
+    except (EOFError, OSError):
+        return
