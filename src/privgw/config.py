@@ -285,6 +285,20 @@ class Network(StrictModel):
         return self
 
 
+PrincipalArn = Annotated[
+    str,
+    AfterValidator(
+        _text(
+            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
+            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
+            "IAM principal",
+            "an account id, or an arn:<partition>:iam::<account>:root / role/<name> / "
+            "user/<name> ARN",
+        )
+    ),
+]
+
+
 class EndpointPolicy(StrictModel):
     """A VPC endpoint policy on a created endpoint: what may be called *through* it."""
 
@@ -293,27 +307,12 @@ class EndpointPolicy(StrictModel):
         description="Only APIs of this stack's account and region may be invoked through it "
         "(a guard against using the endpoint to reach other accounts' private APIs).",
     )
-    principals: list[str] = Field(
+    principals: Annotated[list[PrincipalArn], AfterValidator(_unique)] = Field(
         default_factory=list,
         max_length=50,
         description="Only these IAM principals (account ids or ARNs; signed requests) may use "
         "it; empty: anyone in the VPC.",
     )
-
-    @field_validator("principals")
-    @classmethod
-    def _principals(cls, values: list[str]) -> list[str]:
-        pattern = re.compile(
-            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
-            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}"
-        )
-        bad = [v for v in values if not pattern.fullmatch(v)]
-        if bad:
-            raise _fail(
-                "has invalid principals: " + ", ".join(bad),
-                "account ids or arn:<partition>:iam::<account>:root / role/<name> ARNs",
-            )
-        return _unique(values)
 
 
 class Endpoint(StrictModel):
@@ -616,20 +615,6 @@ class Stage(StrictModel):
     tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
     throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
     throttling_burst_limit: int | None = Field(default=None, ge=0, le=1_000_000)
-
-
-PrincipalArn = Annotated[
-    str,
-    AfterValidator(
-        _text(
-            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
-            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
-            "IAM principal",
-            "an account id, or an arn:<partition>:iam::<account>:root / role/<name> / "
-            "user/<name> ARN",
-        )
-    ),
-]
 
 
 class Access(StrictModel):
