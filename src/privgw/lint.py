@@ -138,12 +138,6 @@ class LintServer:
                 self._process.terminate()
             self._process = None
 
-    def __enter__(self) -> LintServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 def _serve(conn: Any, parent_end: Any, regions: tuple[str, ...], jobs: int | None) -> None:
     # Close the parent's end this fork inherited: then, if the parent dies (even by SIGKILL),

@@ -26,7 +26,6 @@ ACCESS_LOG_GROUP = "AccessLogGroup"
 ACCOUNT = "ApiGatewayAccount"
 ACCOUNT_ROLE = "ApiGatewayCloudWatchRole"
 DEPLOYMENT_PREFIX = "Deployment"
-MAX_LOGICAL_ID = 255
 
 
 def _camel(segment: str) -> str:

@@ -64,27 +64,25 @@ def api_resource_policy(
             Action=[execute_api.Invoke],
             Resource=[API_RESOURCE],
         ),
-        Statement(
-            Sid=DENY_SID,
-            Effect=Deny,
-            Principal=Principal(Everybody),
-            Action=[execute_api.Invoke],
-            Resource=[API_RESOURCE],
-            Condition=Condition(StringNotEquals(keys)),
-        ),
+        _deny_invoke(DENY_SID, StringNotEquals(keys)),
     ]
     if source_cidrs:
         statements.append(
-            Statement(
-                Sid=DENY_CIDR_SID,
-                Effect=Deny,
-                Principal=Principal(Everybody),
-                Action=[execute_api.Invoke],
-                Resource=[API_RESOURCE],
-                Condition=Condition(NotIpAddress({VpcSourceIp: list(source_cidrs)})),
-            )
+            _deny_invoke(DENY_CIDR_SID, NotIpAddress({VpcSourceIp: list(source_cidrs)}))
         )
     return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+def _deny_invoke(sid: str, condition: Any) -> Statement:
+    """An explicit Deny of execute-api:Invoke on the whole API, for everyone, when matched."""
+    return Statement(
+        Sid=sid,
+        Effect=Deny,
+        Principal=Principal(Everybody),
+        Action=[execute_api.Invoke],
+        Resource=[API_RESOURCE],
+        Condition=Condition(condition),
+    )
 
 
 def endpoint_policy(account_apis_only: bool, principals: Sequence[str]) -> PolicyDocument:

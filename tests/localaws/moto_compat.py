@@ -32,6 +32,10 @@ def _patch(name: str, reason: str) -> Callable[[Callable[[], None]], Callable[[]
 
 _INSTALLERS: list[Callable[[], None]] = []
 
+# The CloudFormation models below repeat a little boilerplate (physical_resource_id,
+# cloudformation_type) on purpose: moto finds models through CloudFormationModel.__subclasses__(),
+# which lists direct subclasses only, so a shared intermediate base class would hide them.
+
 
 @_patch(
     "rest-api-properties",
