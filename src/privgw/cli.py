@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from privgw import __version__
-from privgw.checks import preflight
 from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
-from privgw.lint import DEFAULT_REGIONS, Finding, LintServer, lint_many
+from privgw.findings import Finding
+from privgw.gcpause import gc_paused
+from privgw.lint import DEFAULT_REGIONS, LintServer, lint_many
 from privgw.rendering import (
     FLAVOURS,
     FORMATS,
@@ -28,7 +29,8 @@ from privgw.rendering import (
 )
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
-# them only after it has started cfn-lint's warm-up in a child process, so both load at once.
+# them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
+# so both load at once. Keep this module's own imports light for the same reason.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -154,10 +156,14 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for target, text in texts:
             write_atomic(target, text)
             print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
-        if linter is None:
-            results = [preflight(text, templates[target]) for target, text in texts]
-        else:
-            results = linter.lint([text for _, text in texts])
+        if linter is not None:
+            linter.submit([text for _, text in texts])
+        from privgw.checks import preflight  # noqa: PLC0415 - see the note above
+
+        results = [preflight(text, templates[target]) for target, text in texts]
+        if linter is not None:
+            cfn_findings = linter.results()
+            results = [sorted([*own, *cfn]) for own, cfn in zip(results, cfn_findings, strict=True)]
     finally:
         if linter is not None:
             linter.close()
@@ -175,12 +181,13 @@ def _build_texts(
 ) -> tuple[list[tuple[Path, str]], dict[Path, dict[str, Any]]]:
     """Every template's text (and data, for the checks), or one error listing every bad config
     (nothing is written)."""
-    from privgw.build.outputs import url_notes  # noqa: PLC0415
-    from privgw.build.template import (  # noqa: PLC0415 - see the note above
-        build_endpoint_stack,
-        build_template,
-    )
-    from privgw.config import EndpointStack, load_any  # noqa: PLC0415
+    with gc_paused():
+        from privgw.build.outputs import url_notes  # noqa: PLC0415
+        from privgw.build.template import (  # noqa: PLC0415 - see the note above
+            build_endpoint_stack,
+            build_template,
+        )
+        from privgw.config import EndpointStack, load_any  # noqa: PLC0415
 
     texts: list[tuple[Path, str]] = []
     templates: dict[Path, dict[str, Any]] = {}

@@ -6,19 +6,28 @@ costs most of a second, which a build with ``--no-lint`` must not pay.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import multiprocessing
+import gc
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+import signal
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
-from privgw.checks import preflight
 from privgw.findings import Finding, Level
-from privgw.rendering import parse_template
+from privgw.gcpause import gc_paused
 
-__all__ = ["DEFAULT_REGIONS", "Finding", "lint_many", "lint_text", "run_cfn_lint"]
+__all__ = [
+    "DEFAULT_REGIONS",
+    "Finding",
+    "LintServer",
+    "cfn_lint_many",
+    "lint_many",
+    "lint_text",
+    "run_cfn_lint",
+]
 
 DEFAULT_REGIONS = ("us-east-1",)
 
@@ -34,13 +43,14 @@ def _cfn_lint_runner(regions: tuple[str, ...]) -> Any:
     Creating one loads every rule module (about 0.4 s); ``cfnlint.api.lint`` would do that on
     each call, so privgw keeps its own runner instead.
     """
-    from cfnlint.config import ConfigMixIn, ManualArgs  # noqa: PLC0415 - lazy, see module doc
-    from cfnlint.runner import Runner  # noqa: PLC0415
+    with gc_paused():
+        from cfnlint.config import ConfigMixIn, ManualArgs  # noqa: PLC0415 - see module doc
+        from cfnlint.runner import Runner  # noqa: PLC0415
 
-    rcfile = resources.files("privgw").joinpath("cfnlintrc.yaml")
-    with resources.as_file(rcfile) as rc_path:
-        config = ConfigMixIn(**ManualArgs(regions=list(regions), config_file=str(rc_path)))
-    return Runner(config)
+        rcfile = resources.files("privgw").joinpath("cfnlintrc.yaml")
+        with resources.as_file(rcfile) as rc_path:
+            config = ConfigMixIn(**ManualArgs(regions=list(regions), config_file=str(rc_path)))
+        return Runner(config)
 
 
 def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
@@ -64,6 +74,9 @@ def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[
 
 def lint_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
     """Every finding for one template's text: cfn-lint's and privgw's own."""
+    from privgw.checks import preflight  # noqa: PLC0415 - kept off the CLI's start-up path
+    from privgw.rendering import parse_template  # noqa: PLC0415
+
     template = parse_template(text)
     return sorted([*run_cfn_lint(text, regions), *preflight(text, template)])
 
@@ -72,22 +85,46 @@ def _lint_one(job: tuple[str, tuple[str, ...]]) -> list[Finding]:
     return lint_text(*job)
 
 
+def _cfn_lint_one(job: tuple[str, tuple[str, ...]]) -> list[Finding]:
+    return run_cfn_lint(*job)
+
+
 def lint_many(
     texts: Sequence[str], regions: tuple[str, ...] = DEFAULT_REGIONS, jobs: int | None = None
 ) -> list[list[Finding]]:
-    """Lint several templates, in parallel across cores when there is more than one.
+    """Every finding for several templates, in parallel across cores when there are several."""
+    return _in_parallel(_lint_one, texts, regions, jobs)
 
-    cfn-lint is imported and warmed up once here, then worker processes are forked from this
-    one, so no worker pays the import again (fork is the default start method on Linux; where it
-    is unavailable the lint runs serially rather than paying one import per worker).
+
+def cfn_lint_many(
+    texts: Sequence[str], regions: tuple[str, ...] = DEFAULT_REGIONS, jobs: int | None = None
+) -> list[list[Finding]]:
+    """cfn-lint's findings only, for callers that ran privgw's own checks on the data already."""
+    return _in_parallel(_cfn_lint_one, texts, regions, jobs)
+
+
+def _in_parallel(
+    lint: Callable[[tuple[str, tuple[str, ...]]], list[Finding]],
+    texts: Sequence[str],
+    regions: tuple[str, ...],
+    jobs: int | None,
+) -> list[list[Finding]]:
+    """Run ``lint`` on each text, in forked workers when there are several texts and cores.
+
+    cfn-lint is imported and warmed up once here, then the workers are forked from this
+    process, so no worker pays the import again (where fork is unavailable the lint runs
+    serially rather than paying one import per worker).
     """
     workers = min(len(texts), jobs or os.cpu_count() or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [lint_text(text, regions) for text in texts]
+    if workers <= 1 or not hasattr(os, "fork"):
+        return [lint((text, regions)) for text in texts]
+    import multiprocessing  # noqa: PLC0415 - only a multi-template lint needs a pool
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     run_cfn_lint(_WARM_UP, regions)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_lint_one, [(text, regions) for text in texts]))
+        return list(pool.map(lint, [(text, regions) for text in texts]))
 
 
 #: The smallest template cfn-lint accepts: linting it loads the rules and schemas before forking.
@@ -98,55 +135,95 @@ class LintServer:
     """cfn-lint warming up in a forked child while the parent is still building.
 
     Importing cfn-lint and loading its rules takes most of a second, and building the
-    templates a fraction of one: started first, the child pays the import on the second core
-    while the parent builds, then lints what it is sent (forking its own workers for several
-    templates, so the import is still paid once). Without fork it falls back to linting
-    in-process.
+    templates a fraction of one: forked first (before the parent imports troposphere and
+    pydantic), the child pays the import on the second core while the parent builds, then runs
+    cfn-lint on what it is sent (forking its own workers for several templates, so the import
+    is still paid once). The parent runs privgw's own checks meanwhile, on the data it built.
+    Plain ``os.fork`` and pipes, so starting it costs the parent no multiprocessing import;
+    without fork, cfn-lint runs in-process when the results are asked for.
     """
 
     def __init__(self, regions: tuple[str, ...], jobs: int | None) -> None:
         self.regions, self.jobs = regions, jobs
-        self._process: Any = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._conn, child_conn = context.Pipe()
-            self._process = context.Process(
-                target=_serve, args=(child_conn, self._conn, regions, jobs)
-            )
-            self._process.start()
-            child_conn.close()  # the child's end lives on in the child only
+        self._texts: list[str] = []
+        self._pid: int | None = None
+        self._send_fd = self._recv_fd = -1
+        if hasattr(os, "fork"):
+            child_recv, parent_send = os.pipe()
+            parent_recv, child_send = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage cannot see it, tests do
+                os.close(parent_send)  # else the child never sees end-of-file if the parent dies
+                os.close(parent_recv)
+                _serve_and_exit(child_recv, child_send, regions, jobs)
+            os.close(child_recv)
+            os.close(child_send)
+            self._pid, self._send_fd, self._recv_fd = pid, parent_send, parent_recv
 
-    def lint(self, texts: Sequence[str]) -> list[list[Finding]]:
-        if self._process is None:
-            return lint_many(texts, self.regions, self.jobs)
-        try:
-            self._conn.send(list(texts))
-            results: list[list[Finding]] = self._conn.recv()
-        except (EOFError, OSError):  # the child died: lint here instead, and say nothing
-            self.close()
-            return lint_many(texts, self.regions, self.jobs)
-        self.close()
-        return results
+    def submit(self, texts: Sequence[str]) -> None:
+        """Hand the texts over; the child lints them while the caller does other work."""
+        self._texts = list(texts)
+        if self._send_fd >= 0:
+            send_fd, self._send_fd = self._send_fd, -1
+            try:
+                with os.fdopen(send_fd, "wb") as send:
+                    pickle.dump(self._texts, send, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError:  # the child is gone: results() lints in-process instead
+                pass
+
+    def results(self) -> list[list[Finding]]:
+        """cfn-lint's findings for each submitted text, in order."""
+        found: list[list[Finding]] | None = None
+        if self._recv_fd >= 0:
+            recv_fd, self._recv_fd = self._recv_fd, -1
+            try:
+                with os.fdopen(recv_fd, "rb") as recv:
+                    found = pickle.load(recv)
+            except (EOFError, OSError, pickle.UnpicklingError):  # the child died
+                found = None
+        self._reap(kill=False)
+        if found is None or len(found) != len(self._texts):
+            found = [run_cfn_lint(text, self.regions) for text in self._texts]
+        return found
 
     def close(self) -> None:
-        """Stop the child if it is still waiting (the build failed before anything was sent)."""
-        if self._process is not None:
-            if self._process.is_alive():
-                self._conn.send(None)
-            self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process = None
+        """Stop the child if the results were never collected (say, the build failed)."""
+        self._reap(kill=True)
+
+    def _reap(self, kill: bool) -> None:
+        for fd in (self._send_fd, self._recv_fd):
+            if fd >= 0:
+                os.close(fd)
+        self._send_fd = self._recv_fd = -1
+        if self._pid is not None:
+            if kill:  # it holds nothing worth finishing: don't wait for its import to end
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
 
 
-def _serve(conn: Any, parent_end: Any, regions: tuple[str, ...], jobs: int | None) -> None:
-    # Close the parent's end this fork inherited: then, if the parent dies (even by SIGKILL),
-    # recv() sees end-of-file and this child exits instead of waiting forever.
-    parent_end.close()
-    _cfn_lint_runner(tuple(regions))
+def _serve_and_exit(
+    recv_fd: int, send_fd: int, regions: tuple[str, ...], jobs: int | None
+) -> NoReturn:  # pragma: no cover - runs in the forked child
+    """Load cfn-lint, lint what the parent sends, send the findings back, and exit.
+
+    ``os._exit`` always: the child must never return into the parent's code (a test runner's,
+    say) or flush buffers it inherited. End-of-file without data means the parent has no work
+    (or has died, even by SIGKILL), so the child exits instead of waiting forever.
+    """
+    code = 0
     try:
-        texts = conn.recv()
-        if texts is not None:
-            conn.send(lint_many(texts, regions, jobs))
-    except (EOFError, OSError):
-        return
+        _cfn_lint_runner(tuple(regions))
+        # What start-up loaded lives until exit: frozen, no collection ever walks it again.
+        gc.freeze()
+        with os.fdopen(recv_fd, "rb") as recv:
+            data = recv.read()
+        if data:
+            found = cfn_lint_many(pickle.loads(data), regions, jobs)
+            with os.fdopen(send_fd, "wb") as send:
+                pickle.dump(found, send, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # the parent lints in-process when nothing arrives
+        code = 1
+    finally:
+        os._exit(code)

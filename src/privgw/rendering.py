@@ -12,8 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from cfn_flip import load  # troposphere's own dependency: reads short-form YAML back
-
 from privgw import yamlout
 from privgw.errors import OutputError, TemplateReadError
 
@@ -105,6 +103,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 def parse_template(text: str) -> dict[str, Any]:
     """Template text (JSON, or YAML with short-form tags) back into a dict."""
+    # cfn_flip is troposphere's own dependency: imported here, it stays off the CLI's start-up.
+    from cfn_flip import load  # noqa: PLC0415
+
     try:
         data, _ = load(text)
     except Exception as exc:  # cfn_flip raises whatever its JSON/YAML parser raised
