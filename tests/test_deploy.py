@@ -235,6 +235,33 @@ def test_updates_reach_the_stage_and_no_change_is_no_change(
     check_deployed(local_aws, stack, validate_config(data), "cfn")
 
 
+def test_two_hundred_routes_deploy_through_s3(local_aws: LocalAws, tmp_path: Path) -> None:
+    """A template over the 51,200-byte inline limit deploys the way P1002 advises."""
+    net = create_network(local_aws)
+    data = localise(example_data(HELLO), net, local_aws)
+    data["routes"] = [f"GET /r{i // 10}/s{i}" for i in range(200)]
+    template = deployable(data, "cfn", net, local_aws, tmp_path)
+    assert template.stat().st_size > 51_200
+    inline = aws_deploy(local_aws, template, "two-hundred-routes")
+    assert inline.returncode != 0  # the aws CLI itself refuses it inline
+    assert "greater than 51,200 bytes must be deployed" in inline.stderr + inline.stdout
+    through_s3 = local_aws.aws(
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        str(template),
+        "--stack-name",
+        "two-hundred-routes",
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--s3-bucket",
+        net.bucket,
+        check=False,
+    )
+    assert through_s3.returncode == 0, through_s3.stderr + through_s3.stdout
+    check_deployed(local_aws, "two-hundred-routes", validate_config(data), "cfn")
+
+
 def _stack_failure(local: LocalAws, stack: str) -> str:
     events = local.aws("cloudformation", "describe-stack-events", "--stack-name", stack)
     return "\n".join(

@@ -24,6 +24,7 @@ COVERED_BY = {
     "endpoint-subnets-exist": "test_missing_subnet_fails_the_deploy",
     "list-parameter-defaults": "test_every_example_deploys[reusable-*] (defaults only)",
     "private-custom-domains": "check_deployed: get-domain-name and get-base-path-mappings",
+    "template-url-on-loopback": "test_two_hundred_routes_deploy_through_s3",
 }
 
 
