@@ -36,6 +36,7 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 
 ## Build every example in both flavours into templates/ (linted), and schema/privgw.schema.json.
 templates: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all --quiet
 	$(BIN)/privgw build $(TOPOLOGIES) --output-dir templates/topologies --format yaml \
 		--flavour all --quiet
@@ -59,10 +60,17 @@ format: $(STAMP)
 deploy-local: $(STAMP)
 	$(BIN)/python -m tests.localaws.demo
 
-## Benchmarks: timings and scaling, printed and written to bench/results.md.
+## Benchmarks: timings, scaling and the CDK/SAM baselines, printed, written to bench/results.md
+## and copied into the README's Benchmarks section.
 bench: $(STAMP)
 	$(BYTECODE)
+	@if command -v npm >/dev/null; then \
+		echo "installing the AWS CDK baseline into bench/cdk (pinned in its package.json)"; \
+		npm install --prefix bench/cdk --no-package-lock --no-audit --no-fund --silent \
+			|| echo "npm install failed: the CDK baseline will be skipped"; \
+	else echo "npm not found: the CDK baseline will be skipped"; fi
 	$(BIN)/python bench/run.py --output bench/results.md
+	$(BIN)/python bench/readme.py
 
 ## Re-pin requirements/constraints.txt after changing dependencies in setup.cfg.
 constraints:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.readme import README, RESULTS, updated
 from privgw import build_template, load_config, render
 from privgw.cli import output_name
 from privgw.config import config_schema
@@ -56,3 +57,12 @@ def test_examples_cover_the_three_scenarios() -> None:
     ), "the seed's single-VPC GET /hello"
     assert any(c.network and len(c.network.allowed_cidrs) > 1 for c in configs), "peered VPCs"
     assert any(not c.endpoint.create and c.endpoint.existing_ids for c in configs), "reuse"
+
+
+def test_readme_benchmarks_are_the_committed_results() -> None:
+    """The README's numbers are bench/results.md as `make bench` wrote it, not retyped."""
+    readme = README.read_text(encoding="utf-8")
+    assert updated(readme, RESULTS.read_text(encoding="utf-8")) == readme, (
+        "README's Benchmarks section differs from bench/results.md: run `make bench` "
+        "(or `python bench/readme.py`) and commit the result"
+    )
