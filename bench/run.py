@@ -202,6 +202,8 @@ SAM_ROUTE_COUNTS = (1, 10, 25, 50, 100, 200)
 CDK_DIR = ROOT / "bench" / "cdk"
 CDK = CDK_DIR / "node_modules" / ".bin" / "cdk"
 CDK_RESOURCE_LIMIT = 500
+#: How long `cdk synth` took on the machine the issue's absolute targets were set on.
+ISSUE_CDK_SYNTH = 2.8
 
 
 class _NoManagedPolicies:
@@ -384,9 +386,19 @@ def section_targets(results: dict[str, float]) -> list[str]:
                 ratio <= 1 / 3,
             )
         )
+    # The issue's absolute figures assume a machine where cdk synth takes 2.8 s; this VM's speed
+    # drifts between runs, so the same time scaled by that ratio is shown beside (never judged).
+    scale = ISSUE_CDK_SYNTH / results["cdk_synth"] if "cdk_synth" in results else None
+
+    def seconds(value: float, digits: int) -> str:
+        text = f"{value:.{digits}f} s"
+        if scale is not None:
+            text += f" ({value * scale:.{digits}f} s scaled to a {ISSUE_CDK_SYNTH} s cdk synth)"
+        return text
+
     rows += [
-        row("`privgw build` (build + write + lint) about 0.9 s", f"{full:.2f} s", full <= 0.9),
-        row("`privgw build --no-lint` under 0.3 s", f"{no_lint:.3f} s", no_lint < 0.3),
+        row("`privgw build` (build + write + lint) about 0.9 s", seconds(full, 2), full <= 0.9),
+        row("`privgw build --no-lint` under 0.3 s", seconds(no_lint, 3), no_lint < 0.3),
         row(
             "build + render in-process under 10 ms",
             f"{results['in_process'] * 1000:.1f} ms",
