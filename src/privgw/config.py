@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args
 
 import yaml
 from pydantic import (
@@ -229,6 +229,11 @@ def _unique(values: list[Any]) -> list[Any]:
     return values
 
 
+_Item = TypeVar("_Item")
+#: A list that names each value once (a repeated id or CIDR is always a copy-paste slip).
+UniqueList = Annotated[list[_Item], AfterValidator(_unique)]
+
+
 # --- models ---------------------------------------------------------------------------------
 
 
@@ -242,17 +247,17 @@ class Network(StrictModel):
     """Where a created endpoint lives and who may reach it on TCP 443."""
 
     vpc_id: VpcId = Field(description="VPC of the execute-api interface endpoint.")
-    subnet_ids: Annotated[list[SubnetId], AfterValidator(_unique)] = Field(
+    subnet_ids: UniqueList[SubnetId] = Field(
         min_length=1,
         max_length=16,
         description="Subnets for the endpoint's network interfaces (one per AZ you use).",
     )
-    allowed_cidrs: Annotated[list[Cidr], AfterValidator(_unique)] = Field(
+    allowed_cidrs: UniqueList[Cidr] = Field(
         default_factory=list,
         max_length=60,
         description="Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
     )
-    source_security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique)] = Field(
+    source_security_group_ids: UniqueList[SecurityGroupId] = Field(
         default_factory=list,
         max_length=60,
         description="Security groups whose members may call the endpoint.",
@@ -307,7 +312,7 @@ class EndpointPolicy(StrictModel):
         description="Only APIs of this stack's account and region may be invoked through it "
         "(a guard against using the endpoint to reach other accounts' private APIs).",
     )
-    principals: Annotated[list[PrincipalArn], AfterValidator(_unique)] = Field(
+    principals: UniqueList[PrincipalArn] = Field(
         default_factory=list,
         max_length=50,
         description="Only these IAM principals (account ids or ARNs; signed requests) may use "
@@ -328,12 +333,12 @@ class Endpoint(StrictModel):
             "name resolve to the endpoint inside that VPC; only one endpoint per VPC may have it."
         ),
     )
-    existing_ids: Annotated[list[VpcEndpointId], AfterValidator(_unique)] = Field(
+    existing_ids: UniqueList[VpcEndpointId] = Field(
         default_factory=list,
         max_length=20,
         description="Existing execute-api endpoints (any VPC or account) that may call the API.",
     )
-    imports: Annotated[list[Name], AfterValidator(_unique)] = Field(
+    imports: UniqueList[Name] = Field(
         default_factory=list,
         max_length=20,
         description=(
@@ -461,10 +466,10 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
 class FunctionVpc(StrictModel):
     """Run the function inside a VPC (to reach private databases or services there)."""
 
-    subnet_ids: Annotated[list[SubnetId], AfterValidator(_unique)] = Field(
+    subnet_ids: UniqueList[SubnetId] = Field(
         min_length=1, max_length=16, description="Subnets for the function's network interfaces."
     )
-    security_group_ids: Annotated[list[SecurityGroupId], AfterValidator(_unique)] = Field(
+    security_group_ids: UniqueList[SecurityGroupId] = Field(
         min_length=1, max_length=5, description="Security groups of the function's interfaces."
     )
 
@@ -620,7 +625,7 @@ class Stage(StrictModel):
 class Access(StrictModel):
     """Who may call, beyond the endpoint allow-list (AWS-FACTS §2)."""
 
-    vpc_ids: Annotated[list[VpcId], AfterValidator(_unique)] = Field(
+    vpc_ids: UniqueList[VpcId] = Field(
         default_factory=list,
         max_length=50,
         description=(
@@ -628,12 +633,12 @@ class Access(StrictModel):
             "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
         ),
     )
-    source_cidrs: Annotated[list[Cidr], AfterValidator(_unique)] = Field(
+    source_cidrs: UniqueList[Cidr] = Field(
         default_factory=list,
         max_length=50,
         description="Also require the caller's private IP in one of these (aws:VpcSourceIp).",
     )
-    iam_principals: Annotated[list[PrincipalArn], AfterValidator(_unique)] = Field(
+    iam_principals: UniqueList[PrincipalArn] = Field(
         default_factory=list,
         max_length=50,
         description=(
