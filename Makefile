@@ -69,8 +69,8 @@ bench: $(STAMP)
 		npm install --prefix bench/cdk --no-package-lock --no-audit --no-fund --silent \
 			|| echo "npm install failed: the CDK baseline will be skipped"; \
 	else echo "npm not found: the CDK baseline will be skipped"; fi
-	$(BIN)/python bench/run.py --output bench/results.md
-	$(BIN)/python bench/readme.py
+	$(BIN)/python -m bench.run --output bench/results.md
+	$(BIN)/python -m bench.readme
 
 ## Re-pin requirements/constraints.txt after changing dependencies in setup.cfg.
 constraints:

@@ -26,6 +26,7 @@ import yaml
 from privgw import ConfigError, build_template, load_config, render, validate_config
 from privgw.checks import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, preflight
 from privgw.lint import lint_text
+from tests.localaws.stacks import NoManagedPolicies
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "hello.yaml"
@@ -206,13 +207,6 @@ CDK_RESOURCE_LIMIT = 500
 ISSUE_CDK_SYNTH = 2.8
 
 
-class _NoManagedPolicies:
-    """The SAM app below names no managed policy by name, so none is ever looked up."""
-
-    def load(self) -> dict[str, str]:
-        return {}
-
-
 def sam_app(count: int) -> dict[str, Any]:
     """The seed's API the way SAM's documentation writes it: one Api event per route and
     ``Auth.ResourcePolicy`` for the endpoint allow-list (SAM writes that policy per path)."""
@@ -262,9 +256,9 @@ def section_sam(repeat: int, results: dict[str, float]) -> list[str]:
     for count in SAM_ROUTE_COUNTS:
         runs = repeat if count <= 50 else max(2, repeat // 3)
         samples = timed(
-            lambda count=count: transform(sam_app(count), {}, _NoManagedPolicies()), runs
+            lambda count=count: transform(sam_app(count), {}, NoManagedPolicies()), runs
         )
-        out = transform(sam_app(count), {}, _NoManagedPolicies())
+        out = transform(sam_app(count), {}, NoManagedPolicies())
         (api,) = [r for r in out["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
         policy = api["Properties"]["Body"]["x-amazon-apigateway-policy"]
         chars = len(json.dumps(policy, separators=(",", ":")))

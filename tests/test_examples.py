@@ -64,5 +64,5 @@ def test_readme_benchmarks_are_the_committed_results() -> None:
     readme = README.read_text(encoding="utf-8")
     assert updated(readme, RESULTS.read_text(encoding="utf-8")) == readme, (
         "README's Benchmarks section differs from bench/results.md: run `make bench` "
-        "(or `python bench/readme.py`) and commit the result"
+        "(or `python -m bench.readme`) and commit the result"
     )

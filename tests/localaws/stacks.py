@@ -21,8 +21,9 @@ from tests.localaws.endpoint import ROOT, LocalAws, Network
 FUNCTIONS = ROOT / "examples" / "functions"
 
 
-class _NoManagedPolicies:
-    """privgw's SAM function uses its own role, so no managed policy is ever looked up."""
+class NoManagedPolicies:
+    """samtranslator's policy loader for templates that name no managed policy (privgw's SAM
+    function uses its own role; the bench's SAM app none): a lookup is a bug, so it fails."""
 
     def load(self) -> dict[str, str]:
         raise AssertionError("SAM tried to resolve managed policies")
@@ -45,7 +46,7 @@ def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
 
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # samtranslator asks boto3
 
-    result: dict[str, Any] = transform(packaged(template), {}, _NoManagedPolicies())
+    result: dict[str, Any] = transform(packaged(template), {}, NoManagedPolicies())
     return result
 
 
