@@ -161,9 +161,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from privgw.checks import preflight  # noqa: PLC0415 - see the note above
 
         results = [preflight(text, templates[target]) for target, text in texts]
-        if linter is not None:
-            cfn_findings = linter.results()
-            results = [sorted([*own, *cfn]) for own, cfn in zip(results, cfn_findings, strict=True)]
+        if linter is not None:  # cfn-lint ran in the child meanwhile
+            results = [
+                sorted([*own, *cfn]) for own, cfn in zip(results, linter.results(), strict=True)
+            ]
     finally:
         if linter is not None:
             linter.close()
