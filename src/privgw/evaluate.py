@@ -2,13 +2,22 @@
 
 Used to *prove* (in the tests and in privgw's preflight) that a policy admits calls through
 the allowed endpoints and denies everything else. It implements the parts of IAM policy
-evaluation that resource policies of private APIs use: explicit Deny beats Allow, no Allow
-means an implicit deny; Action/NotAction and Resource/NotResource with ``*``/``?`` wildcards;
-Principal ``*`` or AWS account/ARN principals; and the condition operators StringEquals,
-StringNotEquals, StringLike, StringNotLike, ArnEquals/ArnLike (and their Not forms), IpAddress,
-NotIpAddress, Bool and Null, each with the ``IfExists`` suffix. Values inside one key are ORed,
-keys and operators inside one block are ANDed; a negated operator on a missing key matches,
-as in IAM. Anything else raises ``UnsupportedPolicy`` rather than guessing.
+evaluation that resource policies of private APIs use (IAM User Guide, "Policy evaluation
+logic" and "IAM JSON policy elements: Condition operators"): explicit Deny beats Allow, no
+Allow means an implicit deny; Action/NotAction and Resource/NotResource with ``*``/``?``
+wildcards; Principal and NotPrincipal with ``*``, AWS account/ARN principals (a role covers
+its sessions) and service principals; the condition operators StringEquals, StringNotEquals,
+StringEqualsIgnoreCase, StringLike, StringNotLike, ArnEquals/ArnLike (and their Not forms),
+IpAddress, NotIpAddress, Bool and Null, each with the ``IfExists`` suffix and the
+``ForAnyValue:``/``ForAllValues:`` set qualifiers. Condition key names are case-insensitive,
+JSON booleans compare as ``"true"``/``"false"``. Values inside one key are ORed, keys and
+operators inside one block are ANDed; a negated operator on a missing key matches, as in IAM.
+Anything else raises ``UnsupportedPolicy`` rather than guessing.
+
+``authorize`` adds API Gateway's own rule on top ("How API Gateway resource policies affect
+authorization workflow", table A): with IAM authorization, a caller of the API's own account
+is admitted when its IAM policy *or* the resource policy allows, a caller of another account
+only when both do; an explicit Deny in the resource policy refuses either.
 
 No maintained Python library evaluates resource policies with conditions this way (policy
 linters such as parliament check grammar, not decisions), so privgw carries this one, tested
@@ -32,14 +41,52 @@ class UnsupportedPolicy(PrivgwError):
     """The policy uses a feature this evaluator does not model; no decision is guessed."""
 
 
+ContextValue = str | bool | Sequence[str]
+
+
 @dataclass(frozen=True)
 class Request:
-    """One call to evaluate: who calls what, and the request context keys."""
+    """One call to evaluate: who calls what, and the request context keys.
+
+    For a signed call, ``aws:PrincipalArn`` and ``aws:PrincipalAccount`` are derived from
+    ``principal`` as IAM derives them (a role session's PrincipalArn is its role's ARN) unless
+    ``context`` gives them.
+    """
 
     action: str
     resource: str
     principal: str = "anonymous"
-    context: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+
+    def keys(self) -> dict[str, ContextValue]:
+        """The request context with key names lower-cased (IAM compares them so)."""
+        derived = principal_context(self.principal)
+        derived.update(self.context)
+        return {k.lower(): v for k, v in derived.items()}
+
+
+_SESSION = re.compile(r"arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/.+")
+_IAM_ARN = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):.+")
+
+
+def principal_context(principal: str) -> dict[str, ContextValue]:
+    """aws:PrincipalArn and aws:PrincipalAccount of an IAM caller (IAM User Guide, "AWS global
+    condition context keys"); nothing for anonymous or service callers."""
+    session = _SESSION.fullmatch(principal)
+    if session:
+        partition, account, role = session.groups()
+        arn = f"arn:{partition}:iam::{account}:role/{role}"
+        return {"aws:PrincipalArn": arn, "aws:PrincipalAccount": account}
+    iam = _IAM_ARN.fullmatch(principal)
+    if iam:
+        return {"aws:PrincipalArn": principal, "aws:PrincipalAccount": iam.group(2)}
+    return {}
+
+
+def principal_account(principal: str) -> str | None:
+    """The account of an IAM principal ARN, None for anonymous or service callers."""
+    value = principal_context(principal).get("aws:PrincipalAccount")
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -70,6 +117,13 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def _text(value: Any) -> str:
+    """A condition value as IAM compares it: JSON booleans are the strings true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _glob(pattern: str, value: str, case_sensitive: bool = True) -> bool:
     """IAM wildcards: ``*`` any run of characters (including ``/``), ``?`` one character."""
     regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
@@ -84,15 +138,24 @@ def _ip_in(value: str, cidr: str) -> bool:
         return False
 
 
+def _arn_match(pattern: str, value: str) -> bool:
+    """ArnEquals and ArnLike alike: each of the six colon-separated parts is compared on its
+    own, case-sensitively, with ``*``/``?`` wildcards (IAM User Guide, "ARN condition
+    operators")."""
+    wanted = pattern.split(":", 5)
+    got = value.split(":", 5)
+    return len(wanted) == len(got) == 6 and all(map(_glob, wanted, got))
+
+
 def _match_one(base: str, policy_value: str, request_value: str) -> bool:
     if base == "StringEquals":
         return request_value == policy_value
     if base == "StringEqualsIgnoreCase":
         return request_value.lower() == policy_value.lower()
-    if base in ("StringLike", "ArnLike"):
+    if base == "StringLike":
         return _glob(policy_value, request_value)
-    if base == "ArnEquals":
-        return request_value == policy_value
+    if base in ("ArnEquals", "ArnLike"):
+        return _arn_match(policy_value, request_value)
     if base == "IpAddress":
         return _ip_in(request_value, policy_value)
     if base == "Bool":
@@ -125,47 +188,64 @@ _SUPPORTED = frozenset(
 )
 
 
-def _condition_matches(operator: str, key: str, policy_values: Any, request: Request) -> bool:
-    if operator.startswith(("ForAnyValue:", "ForAllValues:")):
+def _condition_matches(
+    operator: str, key: str, policy_values: Any, context: Mapping[str, ContextValue]
+) -> bool:
+    qualifier, _, rest = operator.rpartition(":")
+    if qualifier not in ("", "ForAnyValue", "ForAllValues"):
         raise UnsupportedPolicy(f"set operator {operator} is not supported")
-    if_exists = operator.endswith("IfExists")
-    base = operator.removesuffix("IfExists")
-    if base not in _SUPPORTED:
+    if_exists = rest.endswith("IfExists")
+    base = rest.removesuffix("IfExists")
+    if base not in _SUPPORTED or (qualifier and base == "Null"):
         raise UnsupportedPolicy(f"condition operator {operator} is not supported")
-    present = key in request.context
+    present = key.lower() in context
     if base == "Null":
-        wanted_null = str(_as_list(policy_values)[0]).lower() == "true"
+        wanted_null = _text(_as_list(policy_values)[0]).lower() == "true"
         return wanted_null != present
     if not present:
-        return if_exists or base in _NEGATED
-    request_values = [str(v) for v in _as_list(request.context[key])]
-    values = [str(v) for v in _as_list(policy_values)]
+        # IAM: a missing key satisfies ForAllValues (the empty set) and a negated operator;
+        # ...IfExists makes any operator match.
+        return qualifier == "ForAllValues" or if_exists or (not qualifier and base in _NEGATED)
+    request_values = [_text(v) for v in _as_list(context[key.lower()])]
+    values = [_text(v) for v in _as_list(policy_values)]
     positive = _NEGATED.get(base, base)
+
+    def matches(request_value: str) -> bool:
+        hit = any(_match_one(positive, p, request_value) for p in values)
+        return not hit if base in _NEGATED else hit
+
+    if qualifier == "ForAllValues":
+        return all(matches(r) for r in request_values)
+    if qualifier == "ForAnyValue":
+        return any(matches(r) for r in request_values)
     hit = any(_match_one(positive, p, r) for p in values for r in request_values)
     return not hit if base in _NEGATED else hit
 
 
-def _conditions_match(block: Mapping[str, Any], request: Request) -> bool:
+def _conditions_match(block: Mapping[str, Any], context: Mapping[str, ContextValue]) -> bool:
     for operator, keys in block.items():
         if not isinstance(keys, Mapping):
             raise UnsupportedPolicy(f"condition {operator} is not a mapping of keys")
         for key, values in keys.items():
-            if not _condition_matches(operator, key, values, request):
+            if not _condition_matches(operator, str(key), values, context):
                 return False
     return True
 
 
 def _aws_principal_matches(value: str, caller: str) -> bool:
-    """An AWS principal entry: ``*``, the caller's exact ARN, its account id or account root."""
-    parts = caller.split(":")
-    account = parts[4] if len(parts) > 4 else None
+    """An AWS principal entry: ``*``, the caller's exact ARN, its account id or account root,
+    or the role a session was assumed from (IAM User Guide, "AWS JSON policy elements:
+    Principal")."""
     if value in ("*", caller):
         return True
+    account = principal_account(caller)
     if account is None:
         return False
-    return (
-        value == account or re.fullmatch(rf"arn:aws[a-z-]*:iam::{account}:root", value) is not None
-    )
+    if value == account or re.fullmatch(rf"arn:aws[a-z-]*:iam::{account}:root", value):
+        return True
+    session = _SESSION.fullmatch(caller)
+    role = re.fullmatch(rf"arn:aws[a-z-]*:iam::{account}:role/(?:.*/)?([^/]+)", value)
+    return bool(session and role and role.group(1) == session.group(3))
 
 
 def _principal_matches(principal: Any, request: Request) -> bool:
@@ -174,17 +254,24 @@ def _principal_matches(principal: Any, request: Request) -> bool:
     if not isinstance(principal, Mapping):
         raise UnsupportedPolicy(f"principal {principal!r} is not supported")
     for kind, values in principal.items():
-        if kind != "AWS":
+        entries = [str(v) for v in _as_list(values)]
+        if kind == "AWS":
+            if any(_aws_principal_matches(v, request.principal) for v in entries):
+                return True
+        elif kind in ("Service", "Federated", "CanonicalUser"):
+            if request.principal in entries:
+                return True
+        else:
             raise UnsupportedPolicy(f"principal type {kind} is not supported")
-        if any(_aws_principal_matches(str(v), request.principal) for v in _as_list(values)):
-            return True
     return False
 
 
 def _statement_applies(statement: Mapping[str, Any], request: Request, api: ApiArn) -> bool:
-    if "NotPrincipal" in statement:
-        raise UnsupportedPolicy("NotPrincipal is not supported")
+    if "Principal" in statement and "NotPrincipal" in statement:
+        raise UnsupportedPolicy("a statement has both Principal and NotPrincipal")
     if "Principal" in statement and not _principal_matches(statement["Principal"], request):
+        return False
+    if "NotPrincipal" in statement and _principal_matches(statement["NotPrincipal"], request):
         return False
     if "Action" in statement:
         if not any(_glob(a, request.action, False) for a in _as_list(statement["Action"])):
@@ -204,7 +291,7 @@ def _statement_applies(statement: Mapping[str, Any], request: Request, api: ApiA
             return False
     else:
         raise UnsupportedPolicy("statement has neither Resource nor NotResource")
-    return _conditions_match(statement.get("Condition") or {}, request)
+    return _conditions_match(statement.get("Condition") or {}, request.keys())
 
 
 def evaluate(policy: Mapping[str, Any], request: Request, api: ApiArn) -> Decision:
@@ -223,6 +310,33 @@ def evaluate(policy: Mapping[str, Any], request: Request, api: ApiArn) -> Decisi
         else:
             raise UnsupportedPolicy(f"effect {effect!r} is not Allow or Deny")
     return decision
+
+
+def authorize(
+    policy: Mapping[str, Any],
+    request: Request,
+    api: ApiArn,
+    *,
+    iam_auth: bool,
+    identity_allows: bool = False,
+) -> Decision:
+    """What API Gateway decides for a call, not the resource policy alone.
+
+    Without IAM authorization the resource policy decides. With it, an unsigned (anonymous)
+    call is refused, a caller of the API's own account gets in when its IAM policy
+    (``identity_allows``) *or* the resource policy allows, a caller of another account only
+    when both allow; an explicit Deny refuses either (API Gateway developer guide, "How API
+    Gateway resource policies affect authorization workflow", table A).
+    """
+    decision = evaluate(policy, request, api)
+    if decision == "explicit-deny" or not iam_auth:
+        return decision
+    account = principal_account(request.principal)
+    if account is None:
+        return "implicit-deny"
+    if account == api.account:
+        return "allow" if decision == "allow" or identity_allows else "implicit-deny"
+    return "allow" if decision == "allow" and identity_allows else "implicit-deny"
 
 
 def resolve(value: Any, refs: Mapping[str, Any]) -> Any:
@@ -251,4 +365,14 @@ def resolve(value: Any, refs: Mapping[str, Any]) -> Any:
     return {k: resolve(v, refs) for k, v in value.items()}
 
 
-__all__ = ["ApiArn", "Decision", "Request", "UnsupportedPolicy", "evaluate", "resolve"]
+__all__ = [
+    "ApiArn",
+    "Decision",
+    "Request",
+    "UnsupportedPolicy",
+    "authorize",
+    "evaluate",
+    "principal_account",
+    "principal_context",
+    "resolve",
+]
