@@ -20,7 +20,9 @@ from typing import Any, TextIO
 from privgw.checks import INLINE_TEMPLATE_LIMIT
 from privgw.errors import PrivgwError
 
-NO_CHANGES = "didn't contain changes"
+#: How CloudFormation says a change set has nothing to do; the aws CLI's deploy accepts both
+#: ("The submitted information didn't contain changes..." and "No updates are to be performed.").
+NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 TERMINAL_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 TERMINAL_FAILED = {
     "CREATE_FAILED",
@@ -143,14 +145,15 @@ def deploy(
         status = _wait_change_set(cfn, change_set["Id"], poll_seconds, timeout_seconds, sleep)
         if status["Status"] == "FAILED":
             reason = str(status.get("StatusReason", ""))
-            if NO_CHANGES in reason:
+            if any(wording in reason for wording in NO_CHANGES):
                 cfn.delete_change_set(ChangeSetName=change_set["Id"])
                 print(f"No changes to deploy: stack {stack_name} is up to date.", file=out)
                 result = DeployResult(stack_name, "UNCHANGED", False, _outputs(cfn, stack_name))
                 _print_outputs(result, out)
                 return result
             raise DeployError(f"change set for {stack_name} failed: {reason}")
-        seen = {e["EventId"] for e in _events(cfn, stack_name)}
+        before = {e["EventId"] for e in _newest_events(cfn, stack_name)}
+        seen = set(before)
         cfn.execute_change_set(ChangeSetName=change_set["Id"])
         print(f"Executing change set; stack events for {stack_name}:", file=out)
         final = _follow(
@@ -163,7 +166,8 @@ def deploy(
             sleep=sleep,
         )
         if final not in TERMINAL_OK:
-            failure = explain_failure(_events(cfn, stack_name), stack_name)
+            this_run = [e for e in _events(cfn, stack_name, before) if e["EventId"] not in before]
+            failure = explain_failure(this_run, stack_name)
             print(f"Stack {stack_name} failed ({final}): {failure}", file=out)
             return DeployResult(stack_name, final, True, failure=failure)
         result = DeployResult(stack_name, final, True, _outputs(cfn, stack_name))
@@ -225,9 +229,25 @@ def _wait_change_set(
         sleep(poll)
 
 
-def _events(cfn: Any, stack_name: str) -> list[dict[str, Any]]:
+def _newest_events(cfn: Any, stack_name: str) -> list[dict[str, Any]]:
+    """The first page of events: every event after them is this deploy's."""
     events: list[dict[str, Any]] = cfn.describe_stack_events(StackName=stack_name)["StackEvents"]
     return events
+
+
+def _events(cfn: Any, stack_name: str, known: set[str]) -> list[dict[str, Any]]:
+    """Stack events, newest first, page after page (CloudFormation returns them 100 a page)
+    until a page reaches an event in ``known``, older than everything not yet seen."""
+    events: list[dict[str, Any]] = []
+    request = {"StackName": stack_name}
+    while True:
+        page = cfn.describe_stack_events(**request)
+        batch = page["StackEvents"]
+        events.extend(batch)
+        token = page.get("NextToken")
+        if not token or any(e["EventId"] in known for e in batch):
+            return events
+        request["NextToken"] = token
 
 
 def _follow(
@@ -243,7 +263,7 @@ def _follow(
     """Print new stack events as they come; return the stack's terminal status."""
     deadline = time.monotonic() + timeout
     while True:
-        fresh = [e for e in reversed(_events(cfn, stack_name)) if e["EventId"] not in seen]
+        fresh = [e for e in reversed(_events(cfn, stack_name, seen)) if e["EventId"] not in seen]
         for event in fresh:
             seen.add(event["EventId"])
             print(_event_line(event), file=out, flush=True)
