@@ -1,4 +1,10 @@
-"""The policy proof: for every route and method, who gets in and who does not."""
+"""The policy proof: for every route and method, who gets in and who does not.
+
+Decisions are API Gateway's (``privgw.evaluate.authorize``), not the resource policy's alone: with
+IAM authorization an IAM policy allowing execute-api:Invoke is enough for a caller of the API's
+own account, so the proof gives every signed caller such a policy and requires the resource
+policy to keep out those who are not listed.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,16 @@ import ipaddress
 from typing import Any
 
 from privgw.config import HTTP_METHODS, Config
-from privgw.evaluate import ApiArn, Request, evaluate, resolve
+from privgw.evaluate import ApiArn, Request, authorize, evaluate, resolve
 
 CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
 OTHER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
 OTHER_ACCOUNT_ENDPOINT = "vpce-0e0e0e0e0e0e0e0e0"
 OTHER_VPC = "vpc-0d0d0d0d0d0d0d0d0"
 STRANGER = "arn:aws:iam::999988887777:role/stranger"
+API_ACCOUNT = "111122223333"
+#: A principal of the API's own account with AdministratorAccess (its IAM policy allows invoke).
+ADMIN = f"arn:aws:iam::{API_ACCOUNT}:role/Admin"
 
 
 PARAMETER_ENDPOINT = "vpce-0a0a0a0a0a0a0a0a0"
@@ -45,15 +54,37 @@ def _caller(cfg: Config) -> str:
     return f"arn:aws:iam::{first}:role/caller" if first.isdigit() else first
 
 
+def _listed(cfg: Config, principal: str) -> bool:
+    """Whether the config admits ``principal`` (listed, its account listed, or its role's)."""
+    statement = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    allow = {**statement, "Principal": {"AWS": list(cfg.access.iam_principals)}}
+    request = Request("execute-api:Invoke", "x", principal)
+    return evaluate({"Statement": [allow]}, request, ApiArn("x")) == "allow"
+
+
+def _sessions_of_listed_roles(cfg: Config) -> list[str]:
+    return [
+        f"arn:aws:sts::{p.split(':')[4]}:assumed-role/{p.rsplit('/', 1)[1]}/privgw-proof"
+        for p in cfg.access.iam_principals
+        if ":role/" in p
+    ]
+
+
 def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
     """Every (route, method, caller) whose decision is wrong; empty when the API is private."""
-    api = ApiArn("a1b2c3d4e5")
+    api = ApiArn("a1b2c3d4e5", account=API_ACCOUNT)
+    iam = bool(cfg.access.iam_principals)
     (props,) = [
         r["Properties"]
         for r in template["Resources"].values()
         if r["Type"] == "AWS::ApiGateway::RestApi"
     ]
-    refs = {"Endpoint": CREATED_ENDPOINT, "VpcEndpointId": PARAMETER_ENDPOINT}
+    refs: dict[str, Any] = {
+        name: spec["Default"]
+        for name, spec in template.get("Parameters", {}).items()
+        if "Default" in spec
+    }
+    refs |= {"Endpoint": CREATED_ENDPOINT, "VpcEndpointId": PARAMETER_ENDPOINT}
     refs |= {f"Import:{p}-VpcEndpointId": imported(p) for p in cfg.endpoint.imports}
     policy = resolve(props["Policy"], refs)
     ip = _inside_ip(cfg)
@@ -103,8 +134,14 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
                 "explicit-deny",
             )
         )
-    if insiders and cfg.access.iam_principals:
-        outsiders.append(("a principal not allowed", STRANGER, insiders[0][2], "implicit-deny"))
+    if insiders and iam:
+        context = insiders[0][2]
+        outsiders.append(("a stranger of another account", STRANGER, context, "explicit-deny"))
+        if not _listed(cfg, ADMIN):
+            outsiders.append(("an admin of the API's account", ADMIN, context, "explicit-deny"))
+        insiders.extend(
+            (f"session {session}", session, context) for session in _sessions_of_listed_roles(cfg)
+        )
     failures = []
     for route in cfg.routes:
         methods = HTTP_METHODS[1:] if route.method == "ANY" else (route.method,)
@@ -113,7 +150,7 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
             cases = [(w, p, c, "allow") for w, p, c in insiders] + outsiders
             for who, principal, context, want in cases:
                 request = Request("execute-api:Invoke", arn, principal, context)
-                got = evaluate(policy, request, api)
+                got = authorize(policy, request, api, iam_auth=iam, identity_allows=True)
                 if got != want:
                     failures.append(f"{method} {route.path} via {who}: {got}, expected {want}")
     return failures

@@ -105,3 +105,62 @@ def test_lint_command_guards_hand_edited_templates(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["lint", str(path)], io.StringIO(), err) == 1
     assert "P2002" in err.getvalue()
+
+
+def test_a_deny_scoped_to_one_method_is_a_leak() -> None:
+    """The Deny must cover every method: scoped to GET, a POST from any endpoint gets in."""
+    template = base_template()
+    api_props(template)["Policy"]["Statement"][1]["Resource"] = ["execute-api:/*/GET/*"]
+    (finding,) = private_api_findings(template)
+    assert finding.rule == "P2002"
+    assert "POST /" in finding.message
+
+
+def test_a_deny_scoped_to_one_stage_is_a_leak() -> None:
+    template = base_template()
+    api_props(template)["Policy"]["Statement"][1]["Resource"] = ["execute-api:/v1/*"]
+    (finding,) = private_api_findings(template)
+    assert finding.rule == "P2002"
+    assert "on stage privgw-probe-stage" in finding.message
+
+
+def test_condition_key_names_are_read_case_insensitively() -> None:
+    """IAM reads AWS:SOURCEVPCE as aws:SourceVpce: a Deny only of calls *without* an endpoint
+    admits every endpoint of every account."""
+    template = base_template()
+    api_props(template)["Policy"]["Statement"][1]["Condition"] = {
+        "Null": {"AWS:SOURCEVPCE": "true"}
+    }
+    (finding,) = private_api_findings(template)
+    assert finding.rule == "P2002"
+    assert "vpce-0ffffffffffffffff" in finding.message
+
+
+def test_a_policy_that_locks_out_the_allowed_endpoint_is_a_finding() -> None:
+    template = base_template()
+    deny = api_props(template)["Policy"]["Statement"][1]
+    deny["Condition"]["StringNotEquals"]["aws:SourceVpce"] = ["vpce-0123456789abcdef0"]
+    (finding,) = private_api_findings(template)
+    assert (finding.rule, finding.level) == ("P2007", "error")
+    assert "resolved-Endpoint" in finding.message
+
+
+def test_an_iam_api_without_the_principal_deny_admits_the_accounts_admins() -> None:
+    cfg = Config(
+        **{**BASE_CONFIG, "access": {"iam_principals": ["arn:aws:iam::444455556666:role/c"]}}
+    )
+    template: dict[str, Any] = build_template(cfg).to_dict()
+    assert rules(template) == []
+    statements = api_props(template)["Policy"]["Statement"]
+    statements[:] = [s for s in statements if s["Sid"] != "DenyUnlistedPrincipals"]
+    (finding,) = private_api_findings(template)
+    assert finding.rule == "P2002"
+    assert "any principal of the API's own account" in finding.message
+
+
+def test_an_iam_api_listing_its_own_account_is_not_a_leak() -> None:
+    cfg = Config(**{**BASE_CONFIG, "access": {"iam_principals": ["111122223333"]}})
+    template: dict[str, Any] = build_template(cfg).to_dict()
+    statements = api_props(template)["Policy"]["Statement"]
+    statements[:] = [s for s in statements if s["Sid"] != "DenyUnlistedPrincipals"]
+    assert rules(template) == []

@@ -147,7 +147,7 @@ BAD_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "absolute path",
         {"function.code": {"path": "/abs/src"}, "function.handler": "app.h"},
         "function.code.path",
-        "relative to the config file",
+        "inside the config file's folder",
     ),
     ("no code", {"function.code": {}}, "function.code", "names no code"),
     (
@@ -202,11 +202,48 @@ BAD_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "routes",
         "two variable children",
     ),
-    ("stage name", {"stage": {"name": "v-1"}}, "stage.name", "letters, digits or _"),
+    ("stage name", {"stage": {"name": "v.1"}}, "stage.name", "letters, digits, - or _"),
     ("throttle", {"stage": {"throttling_rate_limit": 0}}, "stage.throttling_rate_limit", "> 0"),
     ("aws tag", {"tags": {"aws:x": "y"}}, "tags", "not starting with 'aws:'"),
     ("wrong type", {"function.memory": "lots"}, "function.memory", "valid integer"),
     ("wrong container", {"routes": "GET /x"}, "routes", "valid list"),
+    # issue 11: input that must be refused
+    ("env var Ref", {"function.environment": {"Ref": "x"}}, "function.environment", "Ref"),
+    (
+        "env var Condition",
+        {"function.environment": {"Condition": "x", "OK_NAME": "y"}},
+        "function.environment",
+        "intrinsic functions: Condition",
+    ),
+    ("tag key Ref", {"tags": {"Ref": "x"}}, "tags", "key 'Ref'"),
+    ("tag key Fn::", {"tags": {"Fn::Sub": "x"}}, "tags", "key 'Fn::Sub'"),
+    ("tag value &", {"tags": {"owner": "ops & support"}}, "tags", "value 'ops & support'"),
+    ("tag key #", {"tags": {"k#": "v"}}, "tags", "letters, digits, spaces or _ . : / = + - @"),
+    (
+        "cidr halves",
+        {"network.allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
+        "network.allowed_cidrs",
+        "covers every IPv4 address together",
+    ),
+    (
+        "cidr quarters v6",
+        {"network.allowed_cidrs": ["10.0.0.0/8", "::/2", "4000::/2", "8000::/1"]},
+        "network.allowed_cidrs",
+        "covers every IPv6 address together",
+    ),
+    (
+        "source cidr halves",
+        {"access": {"source_cidrs": ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"]}},
+        "access.source_cidrs",
+        "covers every IPv4 address",
+    ),
+    (
+        "reusable cidr too wide",
+        {"reusable": True, "network.allowed_cidrs": ["0.0.0.0/1", "10.0.0.0/8"]},
+        "network.allowed_cidrs[0]",
+        "shorter than /2",
+    ),
+    ("description bytes", {"description": "中" * 400}, "description", "1,200 bytes"),
 ]
 
 
@@ -349,3 +386,68 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     big.write_text("x: " + "a" * 1_100_000, encoding="utf-8")
     with pytest.raises(ConfigError, match="too large"):
         load_config(big)
+
+
+def test_stage_names_may_have_hyphens() -> None:
+    """API Gateway allows letters, digits, - and _ in stage names, up to 128 characters."""
+    for name in ("prod-eu-1", "a" * 128, "dev_2"):
+        assert validate_config(with_changes(BASE_CONFIG, **{"stage.name": name})).stage.name == name
+    assert problems(with_changes(BASE_CONFIG, **{"stage.name": "a" * 129}))
+
+
+def test_description_limit_counts_bytes_not_characters() -> None:
+    assert validate_config(with_changes(BASE_CONFIG, description="x" * 1024))
+    assert validate_config(with_changes(BASE_CONFIG, description="\u00e9" * 512))
+    assert problems(with_changes(BASE_CONFIG, description="\u00e9" * 513))
+
+
+def test_tags_with_every_allowed_character_class_pass() -> None:
+    tags = {"Team Name": "Équipe plateforme 2", "a.b:c/d=e+f-g@h_i": "", "数": "値"}
+    assert validate_config(with_changes(BASE_CONFIG, tags=tags)).tags == tags
+
+
+def test_cidr_lists_that_leave_a_gap_pass() -> None:
+    cidrs = ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"]  # 224.0.0.0/3 is left out
+    cfg = validate_config(with_changes(BASE_CONFIG, **{"network.allowed_cidrs": cidrs}))
+    assert cfg.network_required.allowed_cidrs == cidrs
+
+
+def _code_config(folder: Path, path: str) -> Path:
+    data = with_changes(BASE_CONFIG, **{"function.code": {"path": path}, "function.handler": "a.h"})
+    config = folder / "svc.json"
+    config.write_text(json.dumps(data), encoding="utf-8")
+    return config
+
+
+def test_code_path_outside_the_config_folder_is_refused(tmp_path: Path) -> None:
+    """The code folder is zipped and uploaded: it must not reach outside the config's folder."""
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "id_rsa").write_text("key")
+    with pytest.raises(ConfigError, match="reaches outside the config file's folder"):
+        load_config(_code_config(tmp_path / "cfg", "../secrets"))
+
+
+def test_code_path_through_a_symlink_out_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cfg" / "src").mkdir(parents=True)
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "cfg" / "linked").symlink_to(tmp_path / "secrets")
+    with pytest.raises(ConfigError, match="reaches outside"):
+        load_config(_code_config(tmp_path / "cfg", "linked"))
+    # a symlink *inside* the code folder that leads out is caught too
+    (tmp_path / "cfg" / "src" / "app.py").write_text("def h(e, c):\n    return {}\n")
+    (tmp_path / "cfg" / "src" / "loot").symlink_to(tmp_path / "secrets")
+    with pytest.raises(ConfigError) as caught:
+        load_config(_code_config(tmp_path / "cfg", "src"))
+    (problem,) = caught.value.problems
+    assert problem.path == "function.code.path"
+    assert "loot" in problem.message
+
+
+def test_code_path_with_symlinks_inside_the_folder_passes(tmp_path: Path) -> None:
+    (tmp_path / "cfg" / "src").mkdir(parents=True)
+    (tmp_path / "cfg" / "shared").mkdir()
+    (tmp_path / "cfg" / "src" / "shared").symlink_to(tmp_path / "cfg" / "shared")
+    (tmp_path / "cfg" / "src" / "self").symlink_to(tmp_path / "cfg" / "src")  # a cycle
+    cfg = load_config(_code_config(tmp_path / "cfg", "src"))
+    assert cfg.function.code.path == "src"

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from privgw import Config, ConfigError, build_template, load_config
+from privgw import Config, ConfigError, build_template, lint_text, load_config, render
+from privgw.build.outputs import url_notes
 from tests.conftest import BASE_CONFIG, ROOT, with_changes
 from tests.localaws.stacks import sam_transform
 from tests.proof import proof_failures
@@ -73,21 +74,61 @@ def test_sam_flavour_maps_the_generated_stage() -> None:
     assert sam["Resources"]["CustomDomain"] == resources()["CustomDomain"]
 
 
-def test_one_association_per_allowed_endpoint() -> None:
+DOMAIN = {
+    "name": "api.internal.example.com",
+    "certificate_arn": "arn:aws:acm:us-east-1:111122223333:certificate/abc",
+}
+
+
+def test_only_this_accounts_endpoints_are_associated() -> None:
+    """Only an endpoint's owner can associate it with a domain name (developer guide, "Custom
+    domain names for private APIs"): existing ids may be another account's, so the template
+    outputs the owner's command for them instead of a resource that would fail."""
     data = with_changes(
         BASE_CONFIG,
-        custom_domain={
-            "name": "api.internal.example.com",
-            "certificate_arn": "arn:aws:acm:us-east-1:111122223333:certificate/abc",
+        custom_domain=DOMAIN,
+        **{
+            "endpoint.existing_ids": ["vpce-01234567", "vpce-0123456789abcdef0"],
+            "endpoint.imports": ["platform"],
+            "endpoint.parameter": True,
+            "access": {"vpc_ids": ["vpc-0b0b0b0b0b0b0b0b0"]},
         },
-        **{"endpoint.existing_ids": ["vpce-01234567", "vpce-0123456789abcdef0"]},
     )
-    found = build_template(Config(**data)).to_dict()["Resources"]
+    cfg = Config(**data)
+    template = build_template(cfg).to_dict()
+    found = template["Resources"]
     sources = [
-        found[f"CustomDomainAccess{i}"]["Properties"]["AccessAssociationSource"] for i in (1, 2, 3)
+        props["Properties"]["AccessAssociationSource"]
+        for name, props in sorted(found.items())
+        if name.startswith("CustomDomainAccess")
     ]
-    assert sources == [{"Ref": "Endpoint"}, "vpce-01234567", "vpce-0123456789abcdef0"]
-    assert "CustomDomainZone" not in found
+    assert sources == [
+        {"Ref": "Endpoint"},
+        {"Fn::ImportValue": "platform-VpcEndpointId"},
+        {"Ref": "VpcEndpointId"},
+    ]
+    outputs = template["Outputs"]
+    command = outputs["CustomDomainAccessCommand2"]["Value"]["Fn::Sub"]
+    assert command[1] == {"Vpce": "vpce-0123456789abcdef0"}
+    assert command[0] == (
+        "aws apigateway create-domain-name-access-association "
+        "--domain-name-arn ${CustomDomain.DomainNameArn} --access-association-source ${Vpce} "
+        "--access-association-source-type VPCE --region ${AWS::Region}"
+    )
+    assert "<vpce-id>" in outputs["CustomDomainVpcAccessCommand1"]["Value"]["Fn::Sub"]
+    assert outputs["CustomDomainArn"]["Value"] == {"Fn::GetAtt": ["CustomDomain", "DomainNameArn"]}
+    notes = [n for n in url_notes(cfg) if n.startswith("custom domain")]
+    assert len(notes) == 3
+    assert "--access-association-source vpce-01234567 " in notes[0]
+    assert "vpc-0b0b0b0b0b0b0b0b0" in notes[2]
+    assert lint_text(render(build_template(cfg), "yaml")) == []
+
+
+def test_a_domain_with_only_own_endpoints_needs_no_command() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, custom_domain=DOMAIN))
+    outputs = build_template(cfg).to_dict()["Outputs"]
+    assert not [o for o in outputs if "AccessCommand" in o]
+    assert not [n for n in url_notes(cfg) if n.startswith("custom domain")]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, load_config
+from privgw.errors import ConfigError
+from privgw.evaluate import ApiArn, Request, authorize, resolve
 from tests.conftest import BASE_CONFIG, DELETE, with_changes
 from tests.proof import proof_failures
 
@@ -108,3 +110,59 @@ def test_dropping_the_cidr_deny_fails_the_proof() -> None:
     del template["Resources"]["RestApi"]["Properties"]["Policy"]["Statement"][2]
     failures = proof_failures(cfg, template)
     assert any("outside source_cidrs" in f for f in failures)
+
+
+def test_iam_principals_keep_out_every_other_principal_of_the_apis_own_account() -> None:
+    """API Gateway admits a same-account caller whose IAM policy allows invoke even when the
+    resource policy does not list it (developer guide, "authorization workflow", table A): only
+    the explicit Deny of unlisted principals keeps an AdministratorAccess role out."""
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS["everything"]))
+    template = build_template(cfg).to_dict()
+    statements = template["Resources"]["RestApi"]["Properties"]["Policy"]["Statement"]
+    (deny,) = [s for s in statements if s["Sid"] == "DenyUnlistedPrincipals"]
+    assert deny["Condition"] == {
+        "StringNotEquals": {"aws:PrincipalArn": ["arn:aws:iam::444455556666:role/c"]}
+    }
+    assert proof_failures(cfg, template) == []
+    statements.remove(deny)
+    failures = proof_failures(cfg, template)
+    assert "GET /hello via an admin of the API's account: allow, expected explicit-deny" in (
+        failures
+    )
+
+
+def test_listed_accounts_go_to_principal_account_and_sessions_of_listed_roles_get_in() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, **ACCESS_VARIANTS["iam"]))
+    template = build_template(cfg).to_dict()
+    statements = template["Resources"]["RestApi"]["Properties"]["Policy"]["Statement"]
+    (deny,) = [s for s in statements if s["Sid"] == "DenyUnlistedPrincipals"]
+    assert deny["Condition"]["StringNotEquals"] == {
+        "aws:PrincipalArn": ["arn:aws:iam::444455556666:role/orders-client"],
+        "aws:PrincipalAccount": ["111122223333"],
+    }
+    policy = resolve(template["Resources"]["RestApi"]["Properties"]["Policy"], {"Endpoint": "e"})
+    api = ApiArn("a1b2c3d4e5", account="111122223333")
+    arn = api.method("v1", "GET", "/hello")
+    through = {"aws:SourceVpce": "e"}
+    cases = {
+        "arn:aws:sts::444455556666:assumed-role/orders-client/s1": "allow",
+        "arn:aws:iam::111122223333:role/Admin": "allow",  # its whole account is listed
+        "arn:aws:iam::444455556666:role/Admin": "explicit-deny",
+        "arn:aws:iam::999988887777:role/stranger": "explicit-deny",
+    }
+    for principal, want in cases.items():
+        request = Request("execute-api:Invoke", arn, principal, through)
+        assert authorize(policy, request, api, iam_auth=True, identity_allows=True) == want
+
+
+def test_role_sessions_are_refused_as_iam_principals() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config(
+            **with_changes(
+                BASE_CONFIG,
+                access={"iam_principals": ["arn:aws:sts::444455556666:assumed-role/r/s"]},
+            )
+        )
+    (problem,) = caught.value.problems
+    assert problem.path == "access.iam_principals[0]"
+    assert "role session" in problem.message

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
-from privgw import Config, build_template, lint_text, render
+import pytest
+
+from privgw import Config, ConfigError, build_template, lint_text, render
 from tests.conftest import BASE_CONFIG, with_changes
 from tests.localaws.endpoint import LocalAws, create_network
 from tests.localaws.stacks import sam_transform
@@ -36,8 +40,6 @@ def test_parameters_have_aws_types_and_config_defaults() -> None:
     assert params["StageName"]["Default"] == "v1"
     assert params["AllowedCidr1"]["Default"] == "10.0.0.0/16"
     assert params["AllowedCidr2"]["Default"] == "fd00::/56"
-    import re  # noqa: PLC0415
-
     v4, v6 = params["AllowedCidr1"]["AllowedPattern"], params["AllowedCidr2"]["AllowedPattern"]
     assert re.fullmatch(v4, "10.1.0.0/16")
     assert not re.fullmatch(v4, "0.0.0.0/0"), "the parameter must refuse an open CIDR"
@@ -100,3 +102,102 @@ def test_one_template_deploys_to_two_environments(local_aws: LocalAws, tmp_path:
             VpcEndpointIds=[outputs["VpcEndpointIds"]]
         )["VpcEndpoints"]
         assert endpoint["VpcId"] == net.vpc_id
+
+
+#: A reusable config that fills every account-specific field privgw knows.
+EVERY_ID = with_changes(
+    BASE_CONFIG,
+    reusable=True,
+    description="Every account-specific value as a parameter",
+    log_kms_key_arn="arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    **{
+        "network.allowed_cidrs": ["10.0.0.0/16", "10.1.0.0/16", "fd00::/56"],
+        "network.source_security_group_ids": ["sg-0123456789abcdef0", "sg-01234567"],
+        "endpoint.existing_ids": ["vpce-0123456789abcdef0"],
+        "endpoint.policy": {"principals": ["444455556666", "arn:aws:iam::555566667777:root"]},
+        "access": {
+            "vpc_ids": ["vpc-0b0b0b0b0b0b0b0b0"],
+            "iam_principals": [
+                "arn:aws:iam::444455556666:role/orders-client",
+                "arn:aws:iam::555566667777:root",
+                "666677778888",
+            ],
+        },
+        "function.vpc": {
+            "subnet_ids": ["subnet-0c0c0c0c0c0c0c0c0"],
+            "security_group_ids": ["sg-0d0d0d0d0d0d0d0d0"],
+        },
+        "function.dead_letter_arn": "arn:aws:sqs:eu-west-1:111122223333:orders-dlq",
+        "function.kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+        "custom_domain": {
+            "name": "orders.internal.example.com",
+            "certificate_arn": "arn:aws:acm:eu-west-1:111122223333:certificate/abc-123",
+            "hosted_zone": {"create": True},
+        },
+    },
+)
+LITERAL_ID = re.compile(r"\b(vpc|subnet|sg|vpce)-[0-9a-f]{8,17}\b|(?<![\d.])\d{12}(?![\d.])")
+
+
+def test_no_account_specific_id_stays_literal_in_a_reusable_template() -> None:
+    cfg = Config(**EVERY_ID)
+    for flavour in ("cfn", "sam"):
+        built = build_template(cfg, flavour).to_dict()
+        parameters = built.pop("Parameters")
+        text = render(built, "json")
+        assert LITERAL_ID.findall(text) == [], f"{flavour}: literal ids outside Parameters"
+        defaults = json.dumps([p["Default"] for p in parameters.values()])
+        for literal in ("sg-01234567", "vpce-0123456789abcdef0", "666677778888", "subnet-0c0c"):
+            assert literal in defaults
+        assert lint_text(render(build_template(cfg, flavour), "yaml")) == []
+    resources = build_template(cfg).to_dict()["Resources"]
+    zone = resources["CustomDomainZone"]["Properties"]
+    assert zone["VPCs"][0]["VPCId"] == {"Ref": "VpcId"}, "the zone must follow the endpoint's VPC"
+    assert proof_failures(cfg, build_template(cfg).to_dict()) == []
+
+
+def test_principal_parameters_go_under_both_deny_keys() -> None:
+    """A parameter is an account id or a role/user ARN, known only at deploy time: listing it
+    under aws:PrincipalArn and aws:PrincipalAccount admits it whichever it is."""
+    cfg = Config(**EVERY_ID)
+    policy = build_template(cfg).to_dict()["Resources"]["RestApi"]["Properties"]["Policy"]
+    (deny,) = [s for s in policy["Statement"] if s["Sid"] == "DenyUnlistedPrincipals"]
+    refs = [{"Ref": f"AllowedPrincipal{i}"} for i in (1, 2, 3)]
+    assert deny["Condition"]["StringNotEquals"] == {
+        "aws:PrincipalArn": refs,
+        "aws:PrincipalAccount": refs,
+    }
+    params = build_template(cfg).to_dict()["Parameters"]
+    assert params["AllowedPrincipal2"]["Default"] == "555566667777", ":root means the account"
+
+
+def test_reusable_cidr_patterns_keep_every_override_closed() -> None:
+    """With k CIDRs of a family each parameter refuses prefixes below /k.bit_length(): no set of
+    overrides can then cover the whole family (k networks of /p cover k/2**p < 1 of it)."""
+    params = build_template(Config(**EVERY_ID)).to_dict()["Parameters"]
+    v4 = params["AllowedCidr1"]["AllowedPattern"]
+    assert params["AllowedCidr2"]["AllowedPattern"] == v4
+    assert not re.fullmatch(v4, "0.0.0.0/1"), "two /1 overrides would open everything"
+    assert re.fullmatch(v4, "0.0.0.0/2")
+    assert re.fullmatch(v4, "10.0.0.0/32")
+    v6 = params["AllowedCidr3"]["AllowedPattern"]
+    assert re.fullmatch(v6, "8000::/1")
+    assert not re.fullmatch(v6, "::/0")
+
+
+def test_too_many_parameters_is_a_config_error() -> None:
+    many = with_changes(
+        REUSABLE,
+        **{
+            "network.allowed_cidrs": [f"10.{i}.0.0/16" for i in range(50)],
+            "network.source_security_group_ids": [f"sg-{i:08x}" for i in range(10)],
+            "access": {
+                "vpc_ids": [f"vpc-{i:08x}" for i in range(50)],
+                "iam_principals": [f"{i:012d}" for i in range(1, 51)],
+            },
+            "endpoint.existing_ids": [f"vpce-{i:08x}" for i in range(20)],
+            "endpoint.policy": {"principals": [f"{i:012d}" for i in range(1, 40)]},
+        },
+    )
+    with pytest.raises(ConfigError, match=r"reusable: needs 2\d\d template parameters"):
+        build_template(Config(**many))

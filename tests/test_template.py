@@ -39,8 +39,11 @@ def test_api_is_private_with_deny_by_default_policy(
     endpoints = api["EndpointConfiguration"].get("VpcEndpointIds", [])
     assert api["EndpointConfiguration"]["Types"] == ["PRIVATE"]
     assert "IpAddressType" not in api["EndpointConfiguration"]
-    allow, deny, *cidr_deny = api["Policy"]["Statement"]
+    allow, deny, *more = api["Policy"]["Statement"]
     principals = cfg.access.iam_principals
+    cidr_deny = [s for s in more if s["Sid"] != "DenyUnlistedPrincipals"]
+    principal_deny = [s for s in more if s["Sid"] == "DenyUnlistedPrincipals"]
+    assert len(principal_deny) == (1 if principals else 0), "listed principals need a Deny"
     assert allow == {
         "Sid": "AllowInvoke",
         "Effect": "Allow",
@@ -48,7 +51,7 @@ def test_api_is_private_with_deny_by_default_policy(
         "Action": ["execute-api:Invoke"],
         "Resource": [API_RESOURCE],
     }
-    for statement in (deny, *cidr_deny):
+    for statement in (deny, *more):
         assert statement["Effect"] == "Deny"
         assert statement["Principal"] == "*"
         assert statement["Action"] == ["execute-api:Invoke"]
@@ -87,8 +90,9 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
         r.get("CidrIp") or r.get("CidrIpv6") or r.get("SourceSecurityGroupId") for r in ingress
     ]
     net = cfg.network_required
-    cidrs = [parameters.allowed_cidr(cfg, i, c) for i, c in enumerate(net.allowed_cidrs, 1)]
-    assert sources == [*map(_plain, cidrs), *net.source_security_group_ids]
+    cidrs = parameters.values(cfg, parameters.ALLOWED_CIDR, net.allowed_cidrs)
+    source_groups = parameters.values(cfg, parameters.SOURCE_GROUP, net.source_security_group_ids)
+    assert sources == [*map(_plain, cidrs), *map(_plain, source_groups)]
     for rule in ingress:
         assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 443, 443)
         assert rule["Description"]

@@ -8,35 +8,58 @@ extended by hand or wrote elsewhere. Each finding says what is wrong and how to 
 | P1002 | info  | template over 51,200 bytes (deploy with --s3-bucket) |
 | P1003 | error | resource policy over 8,192 characters |
 | P2001 | error | PRIVATE API without a resource policy |
-| P2002 | error | policy admits calls that do not come through an allowed endpoint/VPC |
+| P2002 | error | policy admits calls that do not come through an allowed endpoint/VPC, or
+|       |       | (IAM auth) principals of the API's account that it does not list |
 | P2003 | error | aws:SourceIp in a private API's policy |
 | P2004 | error | IpAddressType ipv4 on a PRIVATE API |
 | P2005 | error | two execute-api endpoints with private DNS in one VPC |
 | P2006 | warning | policy that privgw cannot evaluate |
+| P2007 | error | policy admits no call through an endpoint the API lists |
 """
 
 from __future__ import annotations
 
+import ipaddress
+import itertools
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, evaluate, resolve
+from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, authorize, evaluate, resolve
 from privgw.findings import Finding, Level
 
 INLINE_TEMPLATE_LIMIT = 51_200
 S3_TEMPLATE_LIMIT = 1_000_000
 POLICY_LIMIT = 8_192
 
-#: Callers that must never get in: through an unlisted endpoint in an unlisted VPC (with the
+#: The account and region the probes pretend the API lives in.
+PROBE_ACCOUNT = "111122223333"
+PROBE_API = "a1b2c3d4e5"
+#: Every method a caller can send (ANY is not a method a call carries).
+PROBE_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+#: Path shapes: the root, one segment, several segments.
+PROBE_PATHS = ("", "x", "a/b/c")
+#: A stage no template names: policies scoped to one stage must still keep everyone out.
+PROBE_OTHER_STAGE = "privgw-probe-stage"
+UNLISTED_ENDPOINT = "vpce-0ffffffffffffffff"
+UNLISTED_VPC = "vpc-0ffffffffffffffff"
+INSIDE_IP = "10.255.0.10"
+STRANGER = "arn:aws:iam::999988887777:role/stranger"
+ADMIN = f"arn:aws:iam::{PROBE_ACCOUNT}:role/Admin"
+
+#: Calls that must never get in: through an unlisted endpoint in an unlisted VPC (with the
 #: context keys such a call carries), and a call that came through no endpoint at all.
-OUTSIDERS: tuple[Mapping[str, str], ...] = (
-    {
-        "aws:SourceVpce": "vpce-0ffffffffffffffff",
-        "aws:SourceVpc": "vpc-0ffffffffffffffff",
-        "aws:VpcSourceIp": "10.255.0.10",
-    },
-    {},
+OUTSIDERS: tuple[tuple[str, Mapping[str, str]], ...] = (
+    (
+        f"through endpoint {UNLISTED_ENDPOINT}",
+        {
+            "aws:SourceVpce": UNLISTED_ENDPOINT,
+            "aws:SourceVpc": UNLISTED_VPC,
+            "aws:VpcSourceIp": INSIDE_IP,
+        },
+    ),
+    ("without any VPC endpoint", {}),
 )
 
 
@@ -129,32 +152,223 @@ class _Placeholders(dict[str, Any]):
         return f"resolved-{key}"
 
 
-def _leaks(name: str, policy: Mapping[str, Any]) -> list[Finding]:
-    """Evaluate the policy for callers who must be refused; report the first who gets in."""
+PSEUDO = {"AWS::AccountId": PROBE_ACCOUNT, "AWS::Region": "us-east-1", "AWS::Partition": "aws"}
+
+
+@dataclass(frozen=True)
+class _Api:
+    """What the probes need to know of one private API, read from the template."""
+
+    name: str
+    policy: Mapping[str, Any]
+    endpoints: list[str]
+    stages: list[str]
+    iam_auth: bool
+
+
+def _keys_in(policy: Any, key: str) -> list[str]:
+    """Every value a condition gives for ``key`` (compared case-insensitively, as IAM does)."""
+    found: list[str] = []
+    if isinstance(policy, Mapping):
+        for k, v in policy.items():
+            if isinstance(k, str) and k.lower() == key.lower():
+                found.extend(str(x) for x in (v if isinstance(v, list) else [v]))
+            else:
+                found.extend(_keys_in(v, key))
+    elif isinstance(policy, list):
+        for item in policy:
+            found.extend(_keys_in(item, key))
+    return found
+
+
+def _allowed_principals(policy: Mapping[str, Any]) -> list[str]:
+    """Callers the policy's Allow statements name: an IAM role in each listed account or the
+    listed ARN itself (the probe signs as them)."""
+    callers: list[str] = []
+    for statement in policy.get("Statement") or []:
+        principal = statement.get("Principal") if isinstance(statement, Mapping) else None
+        if statement.get("Effect") != "Allow" or not isinstance(principal, Mapping):
+            continue
+        values = principal.get("AWS", [])
+        for value in values if isinstance(values, list) else [values]:
+            text = str(value)
+            account = text if text.isdigit() else None
+            if text.endswith(":root"):
+                account = text.split(":")[4]
+            callers.append(f"arn:aws:iam::{account}:role/caller" if account else text)
+    return callers
+
+
+def _probe_resources(api: ApiArn, stages: list[str]) -> Iterator[str]:
+    for stage in stages:
+        for method in PROBE_METHODS:
+            for path in PROBE_PATHS:
+                yield api.method(stage, method, path)
+
+
+def _leaks(
+    template: Mapping[str, Any], name: str, props: Mapping[str, Any], policy: Mapping[str, Any]
+) -> list[Finding]:
+    """Evaluate the policy for every call that must be refused, on every method, stage and
+    path shape; and check that the allowed endpoints do get in. Report the first of each."""
     try:
-        concrete = resolve(policy, _Placeholders())
-        api = ApiArn("a1b2c3d4e5")
-        resource = api.method("stage", "GET", "any/path")
-        for context in OUTSIDERS:
-            request = Request("execute-api:Invoke", resource, context=context)
-            if evaluate(concrete, request, api) == "allow":
-                who = (
-                    f"through endpoint {context['aws:SourceVpce']}"
-                    if context
-                    else "without any VPC endpoint"
-                )
+        return _probe(_probe_target(template, name, props, policy))
+    except (UnsupportedPolicy, KeyError, TypeError, ValueError, AttributeError) as exc:
+        return [_unevaluable(name, str(exc))]
+
+
+def _probe_target(
+    template: Mapping[str, Any], name: str, props: Mapping[str, Any], policy: Mapping[str, Any]
+) -> _Api:
+    """The API as the probes see it: parameters at their defaults, every other intrinsic
+    resolved to a stable stand-in."""
+    refs = _Placeholders({**PSEUDO, **_parameter_defaults(template)})
+    config = props["EndpointConfiguration"]
+    endpoints = config.get("VpcEndpointIds", config.get("VPCEndpointIds")) or []
+    stages = [props["StageName"]] if "StageName" in props else []
+    iam_auth = _auth_type(props) == "AWS_IAM" or _body_signs(props.get("Body"))
+    for _, stage in _resources(template, "AWS::ApiGateway::Stage"):
+        if stage.get("RestApiId") == {"Ref": name} and "StageName" in stage:
+            stages.append(stage["StageName"])
+    for _, method in _resources(template, "AWS::ApiGateway::Method"):
+        if method.get("RestApiId") == {"Ref": name} and method.get("AuthorizationType") == (
+            "AWS_IAM"
+        ):
+            iam_auth = True
+    return _Api(
+        name,
+        resolve(policy, refs),
+        [str(e) for e in resolve(list(endpoints), refs)],
+        [str(s) for s in resolve(stages, refs)] or ["v1"],
+        iam_auth,
+    )
+
+
+def _parameter_defaults(template: Mapping[str, Any]) -> dict[str, Any]:
+    """What each parameter with a default resolves to (a list for list types)."""
+    found: dict[str, Any] = {}
+    declared = template.get("Parameters")
+    for name, spec in declared.items() if isinstance(declared, Mapping) else []:
+        if isinstance(spec, Mapping) and "Default" in spec:
+            default = spec["Default"]
+            kind = str(spec.get("Type", ""))
+            listed = kind.startswith("List<") or kind == "CommaDelimitedList"
+            found[str(name)] = str(default).split(",") if listed else default
+    return found
+
+
+def _body_signs(body: Any) -> bool:
+    """Whether an OpenAPI Body (SAM's output) authorizes some method with SigV4 (IAM)."""
+    text = json.dumps(body, separators=(",", ":")).lower()
+    return '"x-amazon-apigateway-authtype":"awssigv4"' in text
+
+
+def _auth_type(props: Mapping[str, Any]) -> str | None:
+    """A SAM Api's default authorizer (AWS_IAM for SigV4 callers)."""
+    auth = props.get("Auth")
+    return auth.get("DefaultAuthorizer") if isinstance(auth, Mapping) else None
+
+
+def _probe(probe: _Api) -> list[Finding]:
+    api = ApiArn(PROBE_API, account=PROBE_ACCOUNT)
+    policy = probe.policy
+    signed = [STRANGER, ADMIN] if probe.iam_auth else ["anonymous"]
+    admin_listed = _lists(policy, ADMIN)
+    findings: list[Finding] = []
+    for resource in _probe_resources(api, [*probe.stages, PROBE_OTHER_STAGE]):
+        for who, context in OUTSIDERS:
+            for principal in signed:
+                request = Request("execute-api:Invoke", resource, principal, context)
+                if _admitted(policy, request, api, probe.iam_auth):
+                    return [_leak(probe.name, f"a call {who} ({_call(resource)})")]
+        if not probe.iam_auth or admin_listed:
+            continue
+        for endpoint, address in itertools.product(probe.endpoints, _addresses(policy)):
+            context = {"aws:SourceVpce": endpoint, "aws:SourceVpc": UNLISTED_VPC, **address}
+            request = Request("execute-api:Invoke", resource, ADMIN, context)
+            if _admitted(policy, request, api, True):
                 return [
                     _finding(
                         "P2002",
                         "error",
-                        f"resource policy of {name} admits a call {who}; add an explicit Deny "
-                        "with StringNotEquals on aws:SourceVpce (or aws:SourceVpc) listing the "
-                        "allowed endpoints, as privgw's own policy does",
+                        f"resource policy of {probe.name} admits any principal of the API's own "
+                        f"account whose IAM policy allows execute-api:Invoke ({_call(resource)}), "
+                        "not only the listed ones; add an explicit Deny with StringNotEquals on "
+                        "aws:PrincipalArn / aws:PrincipalAccount, as privgw's own policy does",
                     )
                 ]
-    except (UnsupportedPolicy, KeyError, TypeError, ValueError) as exc:
-        return [_unevaluable(name, str(exc))]
-    return []
+    locked = [e for e in probe.endpoints if not _anyone_gets_in(probe, api, e)]
+    if locked:
+        findings.append(
+            _finding(
+                "P2007",
+                "error",
+                f"resource policy of {probe.name} admits no call through "
+                f"{', '.join(locked)}, an endpoint its EndpointConfiguration allows: every "
+                "call through it fails with 403; allow execute-api:Invoke through it",
+            )
+        )
+    return findings
+
+
+def _lists(policy: Mapping[str, Any], principal: str) -> bool:
+    """Whether an Allow statement of the policy names ``principal`` (or its account)."""
+    for statement in policy.get("Statement") or []:
+        if isinstance(statement, Mapping) and statement.get("Effect") == "Allow":
+            named = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+            if "Principal" in statement:
+                named["Principal"] = statement["Principal"]
+            request = Request("execute-api:Invoke", "*", principal)
+            if evaluate({"Statement": [named]}, request, ApiArn(PROBE_API)) == "allow":
+                return True
+    return False
+
+
+def _addresses(policy: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Caller addresses to try: one inside each CIDR an aws:VpcSourceIp condition names."""
+    addresses = [{"aws:VpcSourceIp": INSIDE_IP}]
+    for cidr in _keys_in(policy, "aws:VpcSourceIp"):
+        try:
+            network = ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            continue
+        addresses.append({"aws:VpcSourceIp": str(next(network.hosts(), network.network_address))})
+    return addresses
+
+
+def _anyone_gets_in(probe: _Api, api: ApiArn, endpoint: str) -> bool:
+    """Whether some caller (anonymous, or a listed principal) gets in through ``endpoint``."""
+    listed = _allowed_principals(probe.policy) or [ADMIN]
+    principals = listed if probe.iam_auth else ["anonymous"]
+    for resource in _probe_resources(api, probe.stages):
+        for principal in principals:
+            for address in _addresses(probe.policy):
+                context = {"aws:SourceVpce": endpoint, "aws:SourceVpc": UNLISTED_VPC, **address}
+                request = Request("execute-api:Invoke", resource, principal, context)
+                if _admitted(probe.policy, request, api, probe.iam_auth):
+                    return True
+    return False
+
+
+def _admitted(policy: Mapping[str, Any], request: Request, api: ApiArn, iam_auth: bool) -> bool:
+    """API Gateway's decision; a signed caller is given an IAM policy that allows invoke."""
+    decision = authorize(policy, request, api, iam_auth=iam_auth, identity_allows=True)
+    return decision == "allow"
+
+
+def _call(resource: str) -> str:
+    stage, method, *path = resource.split("/", 1)[1].split("/")
+    return f"{method} /{'/'.join(path)} on stage {stage}"
+
+
+def _leak(name: str, who: str) -> Finding:
+    return _finding(
+        "P2002",
+        "error",
+        f"resource policy of {name} admits {who}; add an explicit Deny on every method and "
+        "path (execute-api:/*) with StringNotEquals on aws:SourceVpce (or aws:SourceVpc) "
+        "listing the allowed endpoints, as privgw's own policy does",
+    )
 
 
 def _unevaluable(name: str, what: str) -> Finding:
@@ -209,7 +423,7 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
                     "through a VPC endpoint; use aws:VpcSourceIp for caller addresses",
                 )
             )
-        findings.extend(_leaks(name, policy))
+        findings.extend(_leaks(template, name, props, policy))
         if unseen:
             findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}"))
     findings.extend(_private_dns_clashes(template))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar, get_args
@@ -44,7 +46,9 @@ MAX_INTEGRATION_TIMEOUT_S = 29
 MAX_RESOURCES_PER_API = 300
 MAX_TEMPLATE_RESOURCES = 500
 MAX_TEMPLATE_OUTPUTS = 200
+MAX_TEMPLATE_PARAMETERS = 200
 MAX_TAGS = 50
+MAX_DESCRIPTION_BYTES = 1024
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
     2922, 3288, 3653,
@@ -102,8 +106,12 @@ def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
     return check
 
 
+#: API Gateway's rule for stage names ("Set up a stage for a REST API"): letters, digits,
+#: hyphens and underscores, up to 128 characters.
+STAGE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,128}"
 StageName = Annotated[
-    str, AfterValidator(_text(r"[A-Za-z0-9_]{1,128}", "stage name", "1-128 letters, digits or _"))
+    str,
+    AfterValidator(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
 ]
 Handler = Annotated[
     str,
@@ -127,7 +135,8 @@ def _check_local_path(value: str) -> str:
     if not value or value.startswith(("/", "~")) or "\\" in value or "://" in value:
         raise _fail(
             "is not a relative local path",
-            "a folder or .zip relative to the config file, with / separators, e.g. ../src/api",
+            "a folder or .zip inside the config file's folder, relative to it, with / "
+            "separators, e.g. src/api",
         )
     return value
 
@@ -176,6 +185,20 @@ def _check_cidr(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_check_cidr)]
+
+
+def _check_not_everything(cidrs: list[str]) -> list[str]:
+    """Several CIDRs can open to every address as surely as 0.0.0.0/0 (0.0.0.0/1 +
+    128.0.0.0/1): refuse a list whose union covers a whole address family."""
+    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
+        networks = [n for n in (ipaddress.ip_network(c) for c in cidrs) if n.version == version]
+        merged = list(ipaddress.collapse_addresses(networks))  # type: ignore[type-var]
+        if [str(n) for n in merged] == [everything]:
+            raise _fail(
+                f"covers every IPv{version} address together ({', '.join(map(str, networks))})",
+                "the caller VPCs' CIDRs; their union may never be 0.0.0.0/0 or ::/0",
+            )
+    return cidrs
 
 
 def _check_name(value: str) -> str:
@@ -234,6 +257,16 @@ _Item = TypeVar("_Item")
 UniqueList = Annotated[list[_Item], AfterValidator(_unique)]
 
 
+def min_cidr_prefix(count: int) -> int:
+    """The shortest prefix that keeps ``count`` CIDRs of one family from covering all of it
+    (``count`` networks of /p cover at most count * 2**-p of the space: count < 2**p)."""
+    return count.bit_length()
+
+
+#: Caller CIDRs: each valid, none repeated, and never every address together.
+CidrList = Annotated[UniqueList[Cidr], AfterValidator(_check_not_everything)]
+
+
 # --- models ---------------------------------------------------------------------------------
 
 
@@ -252,7 +285,7 @@ class Network(StrictModel):
         max_length=16,
         description="Subnets for the endpoint's network interfaces (one per AZ you use).",
     )
-    allowed_cidrs: UniqueList[Cidr] = Field(
+    allowed_cidrs: CidrList = Field(
         default_factory=list,
         max_length=60,
         description="Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
@@ -302,6 +335,21 @@ PrincipalArn = Annotated[
         )
     ),
 ]
+
+
+def _check_not_session(value: str) -> str:
+    if ":sts::" in value:
+        raise _fail(
+            "is a role session, which the resource policy cannot keep apart from the role's "
+            "other sessions (aws:PrincipalArn of a session is its role)",
+            "the role's ARN, arn:<partition>:iam::<account>:role/<name> (its sessions are "
+            "admitted), an account id or a user ARN",
+        )
+    return value
+
+
+#: A principal that may call an IAM-authorized API: no role sessions (see _check_not_session).
+CallerPrincipal = Annotated[PrincipalArn, AfterValidator(_check_not_session)]
 
 
 class EndpointPolicy(StrictModel):
@@ -454,6 +502,7 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
             "has invalid variable names: " + ", ".join(sorted(bad)),
             "names of 2+ letters, digits or _, starting with a letter",
         )
+    _check_map_keys(env)
     reserved = sorted(k for k in env if k in RESERVED_ENV_KEYS)
     if reserved:
         raise _fail("sets variables Lambda reserves: " + ", ".join(reserved), "other names")
@@ -633,17 +682,18 @@ class Access(StrictModel):
             "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
         ),
     )
-    source_cidrs: UniqueList[Cidr] = Field(
+    source_cidrs: CidrList = Field(
         default_factory=list,
         max_length=50,
         description="Also require the caller's private IP in one of these (aws:VpcSourceIp).",
     )
-    iam_principals: UniqueList[PrincipalArn] = Field(
+    iam_principals: UniqueList[CallerPrincipal] = Field(
         default_factory=list,
         max_length=50,
         description=(
             "Turn on AWS_IAM authorization: callers must sign requests (SigV4), and only these "
-            "accounts/roles/users are allowed by the resource policy."
+            "accounts/roles/users get in: the resource policy allows them and explicitly denies "
+            "every other principal, of this account too."
         ),
     )
 
@@ -709,19 +759,65 @@ class CustomDomain(StrictModel):
     )
 
 
+#: The characters every taggable resource type privgw emits accepts in tag keys and values
+#: (the pattern ``^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`` of their CloudFormation schemas; AWS General
+#: Reference, "Tagging your AWS resources"): letters, separators (spaces), numbers, _ . : / = + - @
+TAG_SYMBOLS = frozenset("_.:/=+-@")
+TAG_EXPECTED = (
+    "keys of 1-128 and values of up to 256 letters, digits, spaces or _ . : / = + - @; "
+    "keys not starting with 'aws:'"
+)
+
+
+def _tag_text_ok(text: str) -> bool:
+    return all(ch in TAG_SYMBOLS or unicodedata.category(ch)[0] in "LZN" for ch in text)
+
+
+def _intrinsic_key(key: str) -> bool:
+    """Keys CloudFormation reads as an intrinsic function or condition in a one-key map."""
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
+def _check_map_keys(mapping: dict[str, str]) -> dict[str, str]:
+    bad = sorted(k for k in mapping if _intrinsic_key(k))
+    if bad:
+        raise _fail(
+            "uses keys CloudFormation reads as intrinsic functions: " + ", ".join(bad),
+            "other names than Ref, Condition or Fn::...",
+        )
+    return mapping
+
+
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     problems = []
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+        if (
+            not 1 <= len(key) <= 128
+            or key.lower().startswith("aws:")
+            or not _tag_text_ok(key)
+            or _intrinsic_key(key)
+        ):
             problems.append(f"key {key!r}")
-        elif len(value) > 256:
-            problems.append(f"value of {key!r}")
+        elif len(value) > 256 or not _tag_text_ok(value):
+            problems.append(f"value {value!r} of {key!r}")
     if problems:
-        raise _fail(
-            "has invalid tags: " + ", ".join(problems),
-            "keys of 1-128 characters not starting with 'aws:', values up to 256 characters",
-        )
+        raise _fail("has invalid tags: " + ", ".join(problems), TAG_EXPECTED)
     return tags
+
+
+def _check_description(text: str) -> str:
+    """CloudFormation counts a template Description in bytes, not characters."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_DESCRIPTION_BYTES:
+        raise _fail(
+            f"is {size:,} bytes of UTF-8, over CloudFormation's template description limit",
+            f"at most {MAX_DESCRIPTION_BYTES:,} bytes (a non-ASCII character takes 2-4)",
+        )
+    return text
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+Description = Annotated[str, AfterValidator(_check_description)]
 
 
 class Config(StrictModel):
@@ -745,10 +841,8 @@ class Config(StrictModel):
 
     kind: Literal["api"] = Field(default="api", description="An API stack (the default).")
     name: Name = Field(description="Names the API and tags every resource.")
-    description: str = Field(default="", max_length=1024)
-    tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
-        default_factory=dict, max_length=MAX_TAGS - 1
-    )
+    description: Description = Field(default="", description="Template description.")
+    tags: Tags = Field(default_factory=dict, max_length=MAX_TAGS - 1)
     network: Network | None = Field(
         default=None, description="Required when privgw creates the endpoint."
     )
@@ -904,6 +998,34 @@ class Config(StrictModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _reusable_cidrs_stay_closed(self) -> Self:
+        """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern
+        per parameter must keep every override from opening the endpoint to all addresses, and
+        the config's own CIDRs are its defaults, so they must pass it too."""
+        if not self.reusable or self.network is None:
+            return self
+        problems = []
+        cidrs = self.network.allowed_cidrs
+        for index, cidr in enumerate(cidrs):
+            network = ipaddress.ip_network(cidr)
+            count = sum(1 for c in cidrs if ipaddress.ip_network(c).version == network.version)
+            shortest = min_cidr_prefix(count)
+            if network.prefixlen < shortest:
+                problems.append(
+                    Problem(
+                        f"network.allowed_cidrs[{index}]",
+                        f"is shorter than /{shortest}, the shortest prefix a reusable template "
+                        f"with {count} IPv{network.version} caller CIDRs accepts (so that no "
+                        "overrides of them can cover every address)",
+                        cidr,
+                        f"/{shortest} or longer",
+                    )
+                )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
     @property
     def network_required(self) -> Network:
         """The network of a created endpoint (validated to exist whenever create is true)."""
@@ -917,10 +1039,8 @@ class EndpointStack(StrictModel):
 
     kind: Literal["endpoint"] = Field(description="An endpoint stack.")
     name: Name = Field(description="Names the endpoint and tags its resources.")
-    description: str = Field(default="", max_length=1024)
-    tags: Annotated[dict[str, str], AfterValidator(_check_tags)] = Field(
-        default_factory=dict, max_length=MAX_TAGS - 1
-    )
+    description: Description = Field(default="", description="Template description.")
+    tags: Tags = Field(default_factory=dict, max_length=MAX_TAGS - 1)
     network: Network
     private_dns: bool = Field(
         default=True,
@@ -1142,19 +1262,50 @@ def _read_config(file: Path) -> tuple[Any, str, Path]:
 def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
     cfg._source_dir = source_dir
     code_path = cfg.function.code.path
-    if code_path is not None and not (source_dir / code_path).exists():
-        raise ConfigError(
-            [
-                Problem(
-                    "function.code.path",
-                    f"does not exist (looked for {source_dir / code_path})",
-                    repr(code_path),
-                    "a folder or .zip relative to the config file",
-                )
-            ],
-            source,
-        )
+    if code_path is not None:
+        problem = _code_path_problem(source_dir, code_path)
+        if problem:
+            raise ConfigError([problem], source)
     return cfg
+
+
+def _code_path_problem(source_dir: Path, code_path: str) -> Problem | None:
+    """The code folder must exist and stay inside the config's folder, symlinks included:
+    `sam deploy` and `aws cloudformation package` zip whatever it reaches into the function."""
+    target = source_dir / code_path
+    expected = "a folder or .zip inside the config file's folder"
+    if not target.exists():
+        return Problem(
+            "function.code.path",
+            f"does not exist (looked for {target})",
+            repr(code_path),
+            expected,
+        )
+    root = source_dir.resolve()
+    outside = [target] if not target.resolve().is_relative_to(root) else []
+    if not outside and target.is_dir():
+        outside = [
+            link for link in _symlinks_under(target) if not link.resolve().is_relative_to(root)
+        ]
+    if outside:
+        where = outside[0]
+        return Problem(
+            "function.code.path",
+            f"reaches outside the config file's folder ({where} resolves to {where.resolve()}), "
+            "and everything it reaches would be uploaded as the function's code",
+            repr(code_path),
+            expected + ", with no symlink leading out of it",
+        )
+    return None
+
+
+def _symlinks_under(folder: Path) -> Iterable[Path]:
+    """Every symlink below ``folder``, without following any (a link cycle cannot loop)."""
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        for entry in (*dirs, *files):
+            path = Path(current, entry)
+            if path.is_symlink():
+                yield path
 
 
 def load_config(path: str | Path) -> Config:

@@ -6,6 +6,7 @@ invoke, who may assume, what a role may do) have exactly one definition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from awacs.aws import (
     NotIpAddress,
     PolicyDocument,
     Principal,
+    PrincipalArn,
     SourceVpc,
     SourceVpce,
     Statement,
@@ -32,13 +34,17 @@ API_RESOURCE = "execute-api:/*"
 ALLOW_SID = "AllowInvoke"
 DENY_SID = "DenyUnlessThroughAllowedEndpoints"
 DENY_CIDR_SID = "DenyOutsideAllowedSourceCidrs"
+DENY_PRINCIPAL_SID = "DenyUnlistedPrincipals"
+#: A global condition key (IAM User Guide, "AWS global condition context keys") that awacs 2.6
+#: has no constant for.
+PrincipalAccount = "aws:PrincipalAccount"
 
 
 def api_resource_policy(
     endpoint_ids: Sequence[Any],
-    vpc_ids: Sequence[str] = (),
+    vpc_ids: Sequence[Any] = (),
     source_cidrs: Sequence[str] = (),
-    principals: Sequence[str] = (),
+    principals: Sequence[Any] = (),
 ) -> PolicyDocument:
     """Deny-by-default: invoke is allowed, then explicitly denied unless via an allowed path.
 
@@ -47,7 +53,10 @@ def api_resource_policy(
     Endpoint ids and VPC ids share one StringNotEquals block, whose keys IAM ANDs: the Deny
     applies only when the call's endpoint is not allowed *and* its VPC is not allowed, so
     either admits it. Caller CIDRs are a separate Deny (always required when given).
-    ``principals`` (AWS_IAM authorization) replace ``*`` in the Allow.
+    ``principals`` (AWS_IAM authorization) replace ``*`` in the Allow *and* get a Deny of
+    their own: for a caller of the API's own account an IAM policy allowing execute-api:Invoke
+    is enough to get in (API Gateway developer guide, "How API Gateway resource policies affect
+    authorization workflow", table A), so only an explicit Deny keeps its other principals out.
     """
     keys: dict[str, list[Any]] = {}
     if endpoint_ids:
@@ -70,7 +79,41 @@ def api_resource_policy(
         statements.append(
             _deny_invoke(DENY_CIDR_SID, NotIpAddress({VpcSourceIp: list(source_cidrs)}))
         )
+    if principals:
+        statements.append(_deny_unlisted_principals(principals))
     return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+_ACCOUNT_ROOT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):root")
+
+
+def _deny_unlisted_principals(principals: Sequence[Any]) -> Statement:
+    """Deny every caller whose role/user ARN is not listed and whose account is not listed.
+
+    ``aws:PrincipalArn`` of an assumed-role session is its role's ARN, so sessions of a listed
+    role stay admitted; an account id or ``:root`` ARN admits the whole account, as it does in
+    a Principal. IAM ANDs the two keys: the Deny applies only when neither matches. A value
+    only known at deploy time (a parameter: an account id or a role/user ARN) goes under both
+    keys, where only its own kind can ever match.
+    """
+    accounts: list[Any] = []
+    arns: list[Any] = []
+    for principal in principals:
+        if not isinstance(principal, str):
+            accounts.append(principal)
+            arns.append(principal)
+            continue
+        root = _ACCOUNT_ROOT.fullmatch(principal)
+        if principal.isdigit() or root:
+            accounts.append(root.group(1) if root else principal)
+        else:
+            arns.append(principal)
+    keys: dict[str, list[Any]] = {}
+    if arns:
+        keys[PrincipalArn] = arns
+    if accounts:
+        keys[PrincipalAccount] = [a for i, a in enumerate(accounts) if a not in accounts[:i]]
+    return _deny_invoke(DENY_PRINCIPAL_SID, StringNotEquals(keys))
 
 
 def _deny_invoke(sid: str, condition: Any) -> Statement:
@@ -85,7 +128,7 @@ def _deny_invoke(sid: str, condition: Any) -> Statement:
     )
 
 
-def endpoint_policy(account_apis_only: bool, principals: Sequence[str]) -> PolicyDocument:
+def endpoint_policy(account_apis_only: bool, principals: Sequence[Any]) -> PolicyDocument:
     """What may be invoked through an execute-api endpoint, and by whom."""
     resource = (
         Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*")
@@ -136,7 +179,10 @@ VPC_ACCESS_ACTIONS = (
 
 
 def function_role_policy(
-    log_group_arn: Any, dead_letter_arn: str | None = None, in_vpc: bool = False
+    log_group_arn: Any,
+    dead_letter_service: str | None = None,
+    dead_letter_arn: Any = None,
+    in_vpc: bool = False,
 ) -> PolicyDocument:
     """Least privilege for the function: write its own log group (and its DLQ), nothing else.
 
@@ -150,8 +196,8 @@ def function_role_policy(
             Resource=[log_group_arn],
         )
     ]
-    if dead_letter_arn:
-        action = sns.Publish if dead_letter_arn.split(":")[2] == "sns" else sqs.SendMessage
+    if dead_letter_service:
+        action = sns.Publish if dead_letter_service == "sns" else sqs.SendMessage
         statements.append(
             Statement(
                 Sid="SendFailedEventsToDeadLetterTarget",

@@ -64,9 +64,11 @@ def resource_policy(cfg: Config) -> dict[str, Any]:
     return policy.as_dict(
         policy.api_resource_policy(
             endpoint_ids(cfg),
-            vpc_ids=cfg.access.vpc_ids,
+            vpc_ids=parameters.values(cfg, parameters.ALLOWED_VPC, cfg.access.vpc_ids),
             source_cidrs=cfg.access.source_cidrs,
-            principals=cfg.access.iam_principals,
+            principals=parameters.values(
+                cfg, parameters.ALLOWED_PRINCIPAL, cfg.access.iam_principals
+            ),
         )
     )
 

@@ -8,6 +8,7 @@ from troposphere import Sub, Tags
 from troposphere.logs import LogGroup
 
 from privgw import suppressions
+from privgw.build import parameters
 from privgw.config import AnyConfig, Config
 
 
@@ -36,7 +37,7 @@ def log_group(cfg: Config, title: str, retention_days: int) -> LogGroup:
     """A log group with retention, and the customer KMS key when the config names one."""
     extra: dict[str, Any] = {}
     if cfg.log_kms_key_arn:
-        extra["KmsKeyId"] = cfg.log_kms_key_arn
+        extra["KmsKeyId"] = parameters.value(cfg, parameters.LOG_KEY, cfg.log_kms_key_arn)
     return LogGroup(
         title,
         RetentionInDays=retention_days,

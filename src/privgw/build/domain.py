@@ -1,12 +1,19 @@
 """Private custom domain names: DomainNameV2 (PRIVATE, its own policy), its mapping to the
-stage, one access association per endpoint, and optionally the Route 53 private zone and
-alias record that make the name resolve to the created endpoint."""
+stage, an access association per endpoint of this account, and optionally the Route 53 private
+zone and alias record that make the name resolve to the created endpoint.
+
+Only the owner of a VPC endpoint can associate it with a domain name ("Custom domain names for
+private APIs in API Gateway": the API consumer creates the association in their own account;
+the provider cannot do it for them). So the template associates only endpoints of its own
+account; for every other allowed endpoint, and for endpoints in ``access.vpc_ids``, it outputs
+the command their owner runs (and the build prints it).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from troposphere import AWSObject, GetAtt, Ref, Select, Split
+from troposphere import AWSObject, GetAtt, Output, Ref, Select, Split, Sub
 from troposphere.apigateway import (
     BasePathMappingV2,
     DomainNameAccessAssociation,
@@ -17,8 +24,13 @@ from troposphere.route53 import HostedZone, HostedZoneVPCs, RecordSetType
 from troposphere.validators.route53 import AliasTarget
 
 from privgw import naming
+from privgw.build import parameters
 from privgw.build.common import tags_for
-from privgw.build.network import created_endpoint_dns_name, endpoint_ids
+from privgw.build.network import (
+    created_endpoint_dns_name,
+    existing_endpoint_ids,
+    own_account_endpoint_ids,
+)
 from privgw.config import Config
 
 DOMAIN = "CustomDomain"
@@ -38,7 +50,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
         DomainNameV2(
             DOMAIN,
             DomainName=domain.name,
-            CertificateArn=domain.certificate_arn,
+            CertificateArn=parameters.value(cfg, parameters.CERTIFICATE, domain.certificate_arn),
             EndpointConfiguration=EndpointConfiguration(Types=["PRIVATE"]),
             SecurityPolicy="TLS_1_2",
             Policy=policy,
@@ -52,7 +64,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
             **mapping,
         ),
     ]
-    for index, vpce in enumerate(endpoint_ids(cfg), start=1):
+    for index, vpce in enumerate(own_account_endpoint_ids(cfg), start=1):
         parts.append(
             DomainNameAccessAssociation(
                 f"CustomDomainAccess{index}",
@@ -70,16 +82,16 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
                     ZONE,
                     Name=domain.name,
                     VPCs=[
-                        HostedZoneVPCs(
-                            VPCId=cfg.network_required.vpc_id, VPCRegion=Ref("AWS::Region")
-                        )
+                        HostedZoneVPCs(VPCId=parameters.vpc_id(cfg), VPCRegion=Ref("AWS::Region"))
                     ],
                 )
             )
         parts.append(
             RecordSetType(
                 RECORD,
-                HostedZoneId=Ref(ZONE) if zone.create else zone.id,
+                HostedZoneId=Ref(ZONE)
+                if zone.create
+                else parameters.value(cfg, parameters.HOSTED_ZONE, zone.id),
                 Name=domain.name,
                 Type="A",
                 AliasTarget=AliasTarget(  # type: ignore[no-untyped-call]
@@ -91,6 +103,67 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
             )
         )
     return parts
+
+
+ASSOCIATE = (
+    "aws apigateway create-domain-name-access-association --domain-name-arn {arn} "
+    "--access-association-source {vpce} --access-association-source-type VPCE --region {region}"
+)
+
+
+def association_outputs(cfg: Config) -> list[Output]:
+    """The command each other endpoint owner runs, in their account, to use the domain."""
+    if cfg.custom_domain is None:
+        return []
+    arn = "${" + DOMAIN + ".DomainNameArn}"
+    outputs = [
+        Output(
+            "CustomDomainArn",
+            Description="ARN of the private custom domain name (for access associations)",
+            Value=GetAtt(DOMAIN, "DomainNameArn"),
+        )
+    ]
+    for index, vpce in enumerate(existing_endpoint_ids(cfg), start=1):
+        command = ASSOCIATE.format(arn=arn, vpce="${Vpce}", region="${AWS::Region}")
+        outputs.append(
+            Output(
+                f"CustomDomainAccessCommand{index}",
+                Description="The owner of this allowed endpoint runs this in its account "
+                "(the domain shared with it through AWS RAM if that is another account)",
+                Value=Sub(command, Vpce=vpce),
+            )
+        )
+    for index, _ in enumerate(cfg.access.vpc_ids, start=1):
+        command = ASSOCIATE.format(arn=arn, vpce="<vpce-id>", region="${AWS::Region}")
+        outputs.append(
+            Output(
+                f"CustomDomainVpcAccessCommand{index}",
+                Description=f"The owner of an execute-api endpoint in allowed VPC {index} "
+                "runs this in its account, with that endpoint's id",
+                Value=Sub(command),
+            )
+        )
+    return outputs
+
+
+def association_notes(cfg: Config) -> list[str]:
+    """What the build tells the user to hand to the other endpoints' owners."""
+    if cfg.custom_domain is None:
+        return []
+    arn = "<CustomDomainArn output>"
+    notes = [
+        f"custom domain: endpoint {vpce} is not this stack's to associate; its owner runs, in "
+        f"its account: {ASSOCIATE.format(arn=arn, vpce=vpce, region='<region>')} "
+        f"(output CustomDomainAccessCommand{index})"
+        for index, vpce in enumerate(cfg.endpoint.existing_ids, start=1)
+    ]
+    notes.extend(
+        f"custom domain: callers in {vpc} reach it only after the owner of their execute-api "
+        f"endpoint runs: {ASSOCIATE.format(arn=arn, vpce='<their vpce-id>', region='<region>')} "
+        f"(output CustomDomainVpcAccessCommand{index})"
+        for index, vpc in enumerate(cfg.access.vpc_ids, start=1)
+    )
+    return notes
 
 
 def domain_url(cfg: Config) -> str | None:

@@ -18,6 +18,7 @@ from troposphere.awslambda import (
 from troposphere.iam import Policy, Role
 
 from privgw import naming, policy, suppressions
+from privgw.build import parameters
 from privgw.build.common import log_group, tags_for
 from privgw.config import Config
 
@@ -38,7 +39,8 @@ def function_role(cfg: Config) -> Role:
                 PolicyName="write-own-log-group",
                 PolicyDocument=policy.function_role_policy(
                     GetAtt(naming.FUNCTION_LOG_GROUP, "Arn"),
-                    cfg.function.dead_letter_arn,
+                    cfg.function.dead_letter_service,
+                    dead_letter_arn(cfg),
                     in_vpc=cfg.function.vpc is not None,
                 ),
             )
@@ -46,6 +48,14 @@ def function_role(cfg: Config) -> Role:
         Tags=tags_for(cfg),
         **suppressions.metadata(suppressions.ROLE_VPC_ACCESS if cfg.function.vpc else None),
     )
+
+
+def dead_letter_arn(cfg: Config) -> Any:
+    """The dead-letter target (a parameter of its own service in a reusable template)."""
+    service = cfg.function.dead_letter_service
+    if service is None:
+        return None
+    return parameters.value(cfg, parameters.dead_letter_slot(service), cfg.function.dead_letter_arn)
 
 
 class LocalCodePath(AWSHelperFn):
@@ -97,12 +107,15 @@ def shared_function_properties(
     if fn.environment:
         props["Environment"] = Environment(Variables=dict(sorted(fn.environment.items())))
     if fn.kms_key_arn:
-        props["KmsKeyArn"] = fn.kms_key_arn
+        props["KmsKeyArn"] = parameters.value(cfg, parameters.FUNCTION_KEY, fn.kms_key_arn)
     if fn.reserved_concurrency is not None:
         props["ReservedConcurrentExecutions"] = fn.reserved_concurrency
     if fn.vpc is not None:
         props["VpcConfig"] = VPCConfig(
-            SubnetIds=list(fn.vpc.subnet_ids), SecurityGroupIds=list(fn.vpc.security_group_ids)
+            SubnetIds=parameters.value(cfg, parameters.FUNCTION_SUBNETS, list(fn.vpc.subnet_ids)),
+            SecurityGroupIds=parameters.value(
+                cfg, parameters.FUNCTION_GROUPS, list(fn.vpc.security_group_ids)
+            ),
         )
     props.update(
         suppressions.metadata(
@@ -122,7 +135,7 @@ def lambda_function(cfg: Config, output_dir: Path | None = None) -> Function:
     """The one function every route proxies to; logs go to the template's own log group."""
     extra: dict[str, Any] = {}
     if cfg.function.dead_letter_arn:
-        extra["DeadLetterConfig"] = DeadLetterConfig(TargetArn=cfg.function.dead_letter_arn)
+        extra["DeadLetterConfig"] = DeadLetterConfig(TargetArn=dead_letter_arn(cfg))
     return Function(
         naming.FUNCTION,
         Code=function_code(cfg, output_dir),

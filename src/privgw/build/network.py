@@ -29,26 +29,31 @@ def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
     """One described HTTPS rule per allowed CIDR and source group; no egress."""
     network = cfg.network_required
     rules = []
-    for index, cidr in enumerate(network.allowed_cidrs, start=1):
+    reusable = parameters.is_reusable(cfg)
+    cidrs = parameters.values(cfg, parameters.ALLOWED_CIDR, network.allowed_cidrs)
+    for index, (cidr, source) in enumerate(zip(network.allowed_cidrs, cidrs, strict=True), 1):
         key = "CidrIpv6" if ":" in cidr else "CidrIp"
-        source = "caller CIDR " + str(index) if parameters.is_reusable(cfg) else cidr
         rules.append(
             SecurityGroupRule(
                 IpProtocol="tcp",
                 FromPort=HTTPS,
                 ToPort=HTTPS,
-                Description=f"HTTPS to the {cfg.name} API endpoint from {source}",
-                **{key: parameters.allowed_cidr(cfg, index, cidr)},
+                Description=f"HTTPS to the {cfg.name} API endpoint from "
+                + (f"caller CIDR {index}" if reusable else cidr),
+                **{key: source},
             )
         )
-    for group in network.source_security_group_ids:
+    groups = network.source_security_group_ids
+    sources = parameters.values(cfg, parameters.SOURCE_GROUP, groups)
+    for index, (group, source) in enumerate(zip(groups, sources, strict=True), 1):
         rules.append(
             SecurityGroupRule(
                 IpProtocol="tcp",
                 FromPort=HTTPS,
                 ToPort=HTTPS,
-                SourceSecurityGroupId=group,
-                Description=f"HTTPS to the {cfg.name} API endpoint from members of {group}",
+                SourceSecurityGroupId=source,
+                Description=f"HTTPS to the {cfg.name} API endpoint from members of "
+                + (f"source security group {index}" if reusable else group),
             )
         )
     return SecurityGroup(
@@ -79,7 +84,23 @@ def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
 def endpoint_ids(cfg: Config) -> list[Any]:
     """Every endpoint allowed to call the API: the created one first, then existing ids."""
     ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
-    ids.extend(cfg.endpoint.existing_ids)
+    ids.extend(existing_endpoint_ids(cfg))
+    ids.extend(ImportValue(imported_endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
+    if cfg.endpoint.parameter:
+        ids.append(Ref(naming.ENDPOINT_PARAMETER))
+    return ids
+
+
+def existing_endpoint_ids(cfg: Config) -> list[Any]:
+    """``endpoint.existing_ids`` as the template says them (parameters when reusable)."""
+    return parameters.values(cfg, parameters.EXISTING_ENDPOINT, cfg.endpoint.existing_ids)
+
+
+def own_account_endpoint_ids(cfg: Config) -> list[Any]:
+    """The allowed endpoints known to be of this stack's account: the one it creates, the
+    endpoint stacks' exports it imports (exports never cross accounts) and the VpcEndpointId
+    parameter (documented as this account's). ``existing_ids`` may be anyone's."""
+    ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
     ids.extend(ImportValue(imported_endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
     if cfg.endpoint.parameter:
         ids.append(Ref(naming.ENDPOINT_PARAMETER))
@@ -98,7 +119,7 @@ def endpoint_parameter() -> Parameter:
         Type="String",
         AllowedPattern="^vpce-([0-9a-f]{8}|[0-9a-f]{17})$",
         ConstraintDescription="an execute-api interface endpoint id, vpce-...",
-        Description="An execute-api interface endpoint that may call the API",
+        Description="An execute-api interface endpoint of this account that may call the API",
     )
 
 
@@ -117,5 +138,6 @@ def endpoint_policy_property(cfg: AnyConfig) -> dict[str, Any]:
     chosen = cfg.endpoint.policy
     if chosen is None:
         return {}
-    document = policy.endpoint_policy(chosen.account_apis_only, chosen.principals)
+    principals = parameters.values(cfg, parameters.ENDPOINT_POLICY_PRINCIPAL, chosen.principals)
+    document = policy.endpoint_policy(chosen.account_apis_only, principals)
     return {"PolicyDocument": policy.as_dict(document)}

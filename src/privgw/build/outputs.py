@@ -9,7 +9,7 @@ from troposphere import Export, Join, Output, Ref, Sub
 
 from privgw import naming
 from privgw.build import parameters
-from privgw.build.domain import domain_url
+from privgw.build.domain import association_notes, association_outputs, domain_url
 from privgw.build.network import created_endpoint_dns_name, endpoint_ids
 from privgw.config import Config, EndpointStack, Route
 
@@ -70,6 +70,7 @@ def api_outputs(cfg: Config) -> list[Output]:
                 Value=url,
             )
         )
+    outputs.extend(association_outputs(cfg))
     alias_outputs = _alias_outputs(cfg)
     outputs.extend(alias_outputs)
     if cfg.endpoint.create:
@@ -200,4 +201,4 @@ def url_notes(cfg: Config) -> list[str]:
             "PrivateDnsUrl resolves only in VPCs whose execute-api endpoint has private DNS "
             "on; from anywhere else use an AliasUrl output"
         )
-    return notes
+    return notes + association_notes(cfg)

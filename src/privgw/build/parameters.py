@@ -1,97 +1,271 @@
-"""Reusable templates (``reusable: true``): environment-specific values become Parameters.
+"""Reusable templates (``reusable: true``): every account- or environment-specific value
+becomes a Parameter.
 
 The config's values become the defaults, so deploying without overrides reproduces the config,
-and `--parameter-overrides` retargets the same file to another VPC, subnets, caller CIDRs or
-stage (dev, prod, another account). Parameter types are AWS-specific where CloudFormation has
-one, so a wrong id is refused before anything is created.
+and `--parameter-overrides` retargets the same file to another VPC, subnets, caller CIDRs,
+allowed endpoints and principals, keys, certificate or stage (dev, prod, another account). No
+VPC, subnet, security-group or account id stays literal in such a template. Parameter types are
+AWS-specific where CloudFormation has one, so a wrong id is refused before anything is created.
+
+Each value has one ``Slot`` here; builders ask ``value``/``values`` for it (a ``Ref`` in a
+reusable template, the config's literal otherwise) and ``template_parameters`` declares exactly
+the slots the config fills, so a builder and its parameter cannot drift apart.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from troposphere import Parameter, Ref
 
-from privgw.config import AnyConfig, Config
+from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, min_cidr_prefix
 
-VPC_ID = "VpcId"
-SUBNET_IDS = "SubnetIds"
-STAGE_NAME = "StageName"
-IPV4_CIDR = r"^(\d{1,3}\.){3}\d{1,3}/([1-9]|[12]\d|3[0-2])$"
-IPV6_CIDR = r"^[0-9a-fA-F:]+/([1-9]|[1-9]\d|1[01]\d|12[0-8])$"
+
+@dataclass(frozen=True)
+class Slot:
+    """One config value a reusable template takes as a parameter (a list: one per item)."""
+
+    name: str
+    type: str
+    description: str
+    pattern: str | None = None
+    constraint: str | None = None
+    per_item: bool = False
+
+    def parameter(self, default: Any, index: int | None = None) -> Parameter:
+        name = self.name if index is None else f"{self.name}{index}"
+        extra: dict[str, Any] = {}
+        if self.pattern:
+            extra["AllowedPattern"] = self.pattern
+        if self.constraint:
+            extra["ConstraintDescription"] = self.constraint
+        description = self.description.format(index=index)
+        if isinstance(default, list | tuple):
+            default = ",".join(default)
+        return Parameter(name, Type=self.type, Default=default, Description=description, **extra)
+
+
+def _id(prefix: str) -> str:
+    return rf"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$"
+
+
+STAGE = Slot(
+    "StageName",
+    "String",
+    "Stage callers use (e.g. dev, prod)",
+    pattern=f"^{STAGE_NAME_PATTERN}$",
+    constraint="1-128 letters, digits, - or _",
+)
+VPC = Slot("VpcId", "AWS::EC2::VPC::Id", "VPC of the execute-api interface endpoint")
+SUBNETS = Slot(
+    "SubnetIds", "List<AWS::EC2::Subnet::Id>", "Subnets of the endpoint's network interfaces"
+)
+ALLOWED_CIDR = Slot(
+    "AllowedCidr",
+    "String",
+    "Caller CIDR {index} allowed to reach the endpoint on 443",
+    per_item=True,
+)
+SOURCE_GROUP = Slot(
+    "SourceSecurityGroupId",
+    "AWS::EC2::SecurityGroup::Id",
+    "Security group {index} whose members may reach the endpoint on 443",
+    per_item=True,
+)
+EXISTING_ENDPOINT = Slot(
+    "ExistingEndpointId",
+    "String",
+    "Existing execute-api endpoint {index} that may call the API",
+    pattern=_id("vpce"),
+    constraint="an execute-api interface endpoint id, vpce-...",
+    per_item=True,
+)
+ALLOWED_VPC = Slot(
+    "AllowedVpcId",
+    "String",
+    "VPC {index} whose execute-api endpoints may call the API",
+    pattern=_id("vpc"),
+    constraint="a VPC id, vpc-... (of any account)",
+    per_item=True,
+)
+PRINCIPAL_PATTERN = r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$"
+ALLOWED_PRINCIPAL = Slot(
+    "AllowedPrincipal",
+    "String",
+    "Account id or IAM role/user ARN {index} that may call the API",
+    pattern=PRINCIPAL_PATTERN,
+    constraint="a 12-digit account id or an arn:...:iam::<account>:role/... or user/... ARN",
+    per_item=True,
+)
+ENDPOINT_POLICY_PRINCIPAL = Slot(
+    "EndpointPolicyPrincipal",
+    "String",
+    "Account id or IAM role/user ARN {index} that may use the endpoint",
+    pattern=PRINCIPAL_PATTERN,
+    constraint="a 12-digit account id or an arn:...:iam::<account>:role/... or user/... ARN",
+    per_item=True,
+)
+FUNCTION_SUBNETS = Slot(
+    "FunctionSubnetIds", "List<AWS::EC2::Subnet::Id>", "Subnets of the function's interfaces"
+)
+FUNCTION_GROUPS = Slot(
+    "FunctionSecurityGroupIds",
+    "List<AWS::EC2::SecurityGroup::Id>",
+    "Security groups of the function's interfaces",
+)
+KMS_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}$"
+FUNCTION_KEY = Slot(
+    "FunctionKmsKeyArn",
+    "String",
+    "KMS key for the function's environment variables",
+    pattern=KMS_PATTERN,
+    constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
+)
+LOG_KEY = Slot(
+    "LogKmsKeyArn",
+    "String",
+    "KMS key for the log groups",
+    pattern=KMS_PATTERN,
+    constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
+)
+CERTIFICATE = Slot(
+    "CertificateArn",
+    "String",
+    "ACM certificate of the custom domain name",
+    pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}$",
+    constraint="arn:<partition>:acm:<region>:<account>:certificate/<id>",
+)
+HOSTED_ZONE = Slot(
+    "HostedZoneId", "AWS::Route53::HostedZone::Id", "Private hosted zone of the custom name"
+)
+
+
+def dead_letter_slot(service: str) -> Slot:
+    """The dead-letter target keeps its service: the role's permission is for that one."""
+    return Slot(
+        "DeadLetterArn",
+        "String",
+        f"{service.upper()} target for failed asynchronous invocations",
+        pattern=rf"^arn:aws[a-z-]*:{service}:[a-z0-9-]+:\d{{12}}:[A-Za-z0-9_.-]{{1,256}}$",
+        constraint=f"an {service.upper()} ARN, arn:<partition>:{service}:<region>:<account>:...",
+    )
 
 
 def is_reusable(cfg: AnyConfig) -> bool:
     return isinstance(cfg, Config) and cfg.reusable
 
 
-def cidr_parameter_name(index: int) -> str:
-    return f"AllowedCidr{index}"
+def value(cfg: AnyConfig, slot: Slot, literal: Any) -> Any:
+    """``Ref`` to the slot's parameter in a reusable template, else the config's value."""
+    return Ref(slot.name) if is_reusable(cfg) else literal
+
+
+def values(cfg: AnyConfig, slot: Slot, literals: Sequence[Any]) -> list[Any]:
+    """One ``Ref`` per item (``Name1``, ``Name2``, ...) in a reusable template, else the list."""
+    if not is_reusable(cfg):
+        return list(literals)
+    return [Ref(f"{slot.name}{index}") for index in range(1, len(literals) + 1)]
+
+
+def cidr_slot(cidrs: Sequence[str], cidr: str) -> Slot:
+    """An allowed-CIDR parameter whose pattern keeps every override from opening the endpoint
+    to all addresses: with ``k`` CIDRs of one family, each must be at least /``k.bit_length()``
+    (``min_cidr_prefix``), so together they can never cover the whole family."""
+    version = ipaddress.ip_network(cidr).version
+    count = sum(1 for c in cidrs if ipaddress.ip_network(c).version == version)
+    shortest = min_cidr_prefix(count)
+    lengths = "|".join(str(n) for n in range(128 if version == 6 else 32, shortest - 1, -1))
+    address = r"[0-9a-fA-F:]+" if version == 6 else r"(\d{1,3}\.){3}\d{1,3}"
+    return Slot(
+        ALLOWED_CIDR.name,
+        "String",
+        ALLOWED_CIDR.description,
+        pattern=f"^{address}/({lengths})$",
+        constraint=f"an IPv{version} CIDR of /{shortest} or longer (never all addresses)",
+        per_item=True,
+    )
+
+
+def _filled(cfg: Config) -> Iterator[tuple[Slot, Any]]:
+    """Every slot the config fills, with its default: a list slot once per item."""
+    yield STAGE, cfg.stage.name
+    if cfg.endpoint.create:
+        network = cfg.network_required
+        yield VPC, network.vpc_id
+        yield SUBNETS, list(network.subnet_ids)
+        for cidr in network.allowed_cidrs:
+            yield cidr_slot(network.allowed_cidrs, cidr), cidr
+        for group in network.source_security_group_ids:
+            yield SOURCE_GROUP, group
+        if cfg.endpoint.policy:
+            for principal in cfg.endpoint.policy.principals:
+                yield ENDPOINT_POLICY_PRINCIPAL, account_of_root(principal)
+    for endpoint in cfg.endpoint.existing_ids:
+        yield EXISTING_ENDPOINT, endpoint
+    for vpc in cfg.access.vpc_ids:
+        yield ALLOWED_VPC, vpc
+    for principal in cfg.access.iam_principals:
+        yield ALLOWED_PRINCIPAL, account_of_root(principal)
+    fn = cfg.function
+    if fn.vpc:
+        yield FUNCTION_SUBNETS, list(fn.vpc.subnet_ids)
+        yield FUNCTION_GROUPS, list(fn.vpc.security_group_ids)
+    if fn.dead_letter_arn and fn.dead_letter_service:
+        yield dead_letter_slot(fn.dead_letter_service), fn.dead_letter_arn
+    if fn.kms_key_arn:
+        yield FUNCTION_KEY, fn.kms_key_arn
+    if cfg.log_kms_key_arn:
+        yield LOG_KEY, cfg.log_kms_key_arn
+    domain = cfg.custom_domain
+    if domain:
+        yield CERTIFICATE, domain.certificate_arn
+        if domain.hosted_zone and domain.hosted_zone.id:
+            yield HOSTED_ZONE, domain.hosted_zone.id
+
+
+def account_of_root(principal: str) -> str:
+    """``arn:...:iam::123456789012:root`` means the account, as the bare id does; parameters
+    take the id, so one pattern serves every override."""
+    if principal.endswith(":root"):
+        return principal.split(":")[4]
+    return principal
 
 
 def template_parameters(cfg: Config) -> list[Parameter]:
     """The parameters of a reusable template, defaults taken from the config."""
     if not cfg.reusable:
         return []
-    result = [
-        Parameter(
-            STAGE_NAME,
-            Type="String",
-            Default=cfg.stage.name,
-            AllowedPattern="^[A-Za-z0-9_]{1,128}$",
-            Description="Stage callers use (e.g. dev, prod)",
-        )
-    ]
-    if cfg.endpoint.create:
-        network = cfg.network_required
-        result.append(
-            Parameter(
-                VPC_ID,
-                Type="AWS::EC2::VPC::Id",
-                Default=network.vpc_id,
-                Description="VPC of the execute-api interface endpoint",
-            )
-        )
-        result.append(
-            Parameter(
-                SUBNET_IDS,
-                Type="List<AWS::EC2::Subnet::Id>",
-                Default=",".join(network.subnet_ids),
-                Description="Subnets of the endpoint's network interfaces",
-            )
-        )
-        for index, cidr in enumerate(network.allowed_cidrs, start=1):
-            v6 = ipaddress.ip_network(cidr).version == 6
-            result.append(
-                Parameter(
-                    cidr_parameter_name(index),
-                    Type="String",
-                    Default=cidr,
-                    AllowedPattern=IPV6_CIDR if v6 else IPV4_CIDR,
-                    ConstraintDescription=f"an IPv{6 if v6 else 4} CIDR other than /0",
-                    Description=f"Caller CIDR {index} allowed to reach the endpoint on 443",
-                )
-            )
+    result = []
+    counts: dict[str, int] = {}
+    for slot, default in _filled(cfg):
+        if slot.per_item:
+            counts[slot.name] = counts.get(slot.name, 0) + 1
+            result.append(slot.parameter(default, counts[slot.name]))
+        else:
+            result.append(slot.parameter(default))
     return result
 
 
+def parameter_count(cfg: Config) -> int:
+    """How many parameters a reusable build of ``cfg`` declares (CloudFormation allows 200)."""
+    return sum(1 for _ in _filled(cfg)) + (1 if cfg.endpoint.parameter else 0)
+
+
 def vpc_id(cfg: AnyConfig) -> Any:
-    return Ref(VPC_ID) if is_reusable(cfg) else cfg.network_required.vpc_id
+    return value(cfg, VPC, cfg.network_required.vpc_id)
 
 
 def subnet_ids(cfg: AnyConfig) -> Any:
-    return Ref(SUBNET_IDS) if is_reusable(cfg) else list(cfg.network_required.subnet_ids)
-
-
-def allowed_cidr(cfg: AnyConfig, index: int, cidr: str) -> Any:
-    return Ref(cidr_parameter_name(index)) if is_reusable(cfg) else cidr
+    return value(cfg, SUBNETS, list(cfg.network_required.subnet_ids))
 
 
 def stage_name(cfg: Config) -> Any:
-    return Ref(STAGE_NAME) if cfg.reusable else cfg.stage.name
+    return value(cfg, STAGE, cfg.stage.name)
 
 
 def stage_in_sub(cfg: Config) -> str:
     """The stage as it appears inside an Fn::Sub string."""
-    return "${" + STAGE_NAME + "}" if cfg.reusable else cfg.stage.name
+    return "${" + STAGE.name + "}" if cfg.reusable else cfg.stage.name

@@ -28,7 +28,7 @@ from privgw import naming
 from privgw.build import parameters
 from privgw.build.api import api_description, resource_policy, stage_settings
 from privgw.build.common import tag_map
-from privgw.build.function import code_location, shared_function_properties
+from privgw.build.function import code_location, dead_letter_arn, shared_function_properties
 from privgw.build.network import endpoint_ids, endpoint_list
 from privgw.config import Config, Route
 
@@ -93,7 +93,7 @@ def serverless_function(cfg: Config, output_dir: Path | None = None) -> Serverle
         extra["CodeUri"] = S3Location(Bucket=code.s3_bucket, Key=code.s3_key, **location)
     if cfg.function.dead_letter_service:
         extra["DeadLetterQueue"] = DeadLetterQueue(
-            Type=cfg.function.dead_letter_service.upper(), TargetArn=cfg.function.dead_letter_arn
+            Type=cfg.function.dead_letter_service.upper(), TargetArn=dead_letter_arn(cfg)
         )
     events = dict(sorted(api_event(cfg, route) for route in cfg.routes))
     return ServerlessFunction(

@@ -11,6 +11,7 @@ from privgw import __version__, naming, suppressions
 from privgw.build import api, domain, function, network, outputs, parameters, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
+    MAX_TEMPLATE_PARAMETERS,
     MAX_TEMPLATE_RESOURCES,
     Config,
     EndpointStack,
@@ -115,6 +116,18 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
                 f"need {output_count} outputs",
                 None,
                 f"at most {MAX_TEMPLATE_OUTPUTS} per template",
+            )
+        )
+    count = parameters.parameter_count(cfg) if cfg.reusable else 0
+    if count > MAX_TEMPLATE_PARAMETERS:
+        problems.append(
+            Problem(
+                "reusable",
+                f"needs {count} template parameters (one per caller CIDR, source group, "
+                "allowed endpoint, VPC and principal)",
+                "true",
+                f"at most {MAX_TEMPLATE_PARAMETERS} per template: fewer listed values, "
+                "or reusable: false",
             )
         )
     if problems:
