@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from privgw import deploy as deploy_module
+from tests.test_cli import run
 
 
 class ScriptedCloudFormation:
@@ -112,3 +113,49 @@ def test_events_beyond_the_first_page_are_shown_and_explain_the_failure(
     assert result.failure == "Endpoint (AWS::X::Y) failed: subnet-1 does not exist"
     shown = [line.split()[1] for line in text.splitlines() if line.startswith("  00:00:0")]
     assert shown == [e["ResourceStatus"] for e in events], "every new event, oldest first, once"
+
+
+def _no_aws_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in (
+        "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    template = tmp_path / "t.json"
+    template.write_text("{}", encoding="utf-8")
+    return template
+
+
+def test_no_region_is_said_plainly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    template = _no_aws_settings(monkeypatch, tmp_path)
+    code, _, err = run("deploy", str(template), "--stack-name", "s")
+    assert code == 2
+    assert err.startswith("privgw: error: no AWS region configured, so nothing was sent")
+    assert "--region" in err
+    assert "Traceback" not in err
+
+
+def test_no_credentials_is_said_plainly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    template = _no_aws_settings(monkeypatch, tmp_path)
+    code, _, err = run("deploy", str(template), "--stack-name", "s", "--region", "eu-west-1")
+    assert code == 2
+    assert "no AWS credentials found, so nothing was sent" in err
+    assert "refused" not in err
+
+
+def test_parameter_overrides_do_not_swallow_the_template(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    template = _no_aws_settings(monkeypatch, tmp_path)
+    code, _, err = run(
+        "deploy", "--stack-name", "s", "--parameter-overrides", "A=1", "B=2", str(template),
+        "--region", "eu-west-1",
+    )  # fmt: skip
+    # the template was taken as TEMPLATE: the run got as far as the credentials
+    assert (code, "no AWS credentials found" in err) == (2, True), err
+    code, _, err = run("deploy", "--stack-name", "s", "--capabilities", "CAPABILITY_IAM", "x.y")
+    assert "cannot read x.y" in err

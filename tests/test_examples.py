@@ -30,7 +30,7 @@ def _diff(expected: str, actual: str, name: str) -> str:
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_every_example_has_a_fresh_committed_template(example: Path, flavour: Flavour) -> None:
-    committed = ROOT / "templates" / output_name(example, flavour, "yaml")
+    committed = ROOT / "templates" / output_name(example.stem, flavour, "yaml")
     assert committed.exists(), f"{committed} is missing: {HINT}"
     fresh = render(build_template(load_config(example), flavour, ROOT / "templates"), "yaml")
     actual = committed.read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ def test_every_example_has_a_fresh_committed_template(example: Path, flavour: Fl
 
 
 def test_no_orphan_templates() -> None:
-    expected = {output_name(p, f, "yaml") for p in EXAMPLES for f in FLAVOURS}
+    expected = {output_name(p.stem, f, "yaml") for p in EXAMPLES for f in FLAVOURS}
     files = [p for p in (ROOT / "templates").iterdir() if p.is_file()]
     orphans = [p.name for p in files if p.name not in expected]
     assert orphans == [], f"templates without an example: {orphans}"

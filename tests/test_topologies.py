@@ -91,11 +91,13 @@ def test_committed_topology_templates_are_fresh() -> None:
     for path in TOPOLOGIES:
         cfg = load_any(path)
         if isinstance(cfg, EndpointStack):
-            expected[output_name(path, "cfn", "yaml")] = render(build_endpoint_stack(cfg), "yaml")
+            expected[output_name(path.stem, "cfn", "yaml")] = render(
+                build_endpoint_stack(cfg), "yaml"
+            )
         else:
             for flavour in FLAVOURS:
                 text = render(build_template(cfg, flavour, COMMITTED), "yaml")
-                expected[output_name(path, flavour, "yaml")] = text
+                expected[output_name(path.stem, flavour, "yaml")] = text
     actual = {p.name: p.read_text(encoding="utf-8") for p in COMMITTED.glob("*.yaml")}
     assert actual == expected, "run `make templates` and commit the result"
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from privgw import __version__
-from privgw.errors import ConfigError, OutputError, PrivgwError, TemplateReadError
+from privgw.errors import ConfigError, OutputError, PrivgwError, RegionError, TemplateReadError
 from privgw.findings import Finding
 from privgw.gcpause import gc_paused
-from privgw.lint import DEFAULT_REGIONS, LintServer, lint_many
+from privgw.lint import DEFAULT_REGIONS, LintServer, lint_many, region_error, unknown_regions
 from privgw.rendering import (
     FLAVOURS,
     FORMATS,
@@ -24,9 +25,14 @@ from privgw.rendering import (
     Format,
     check_overwrite,
     parse_template,
+    prepare_folder,
     render,
     write_atomic,
 )
+
+#: The config argument that means standard input (config.STDIN; not imported: see below).
+STDIN = "-"
+CONFIG_FORMATS = ("yaml", "json", "toml")
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
@@ -39,43 +45,111 @@ class ConfigFilesError(PrivgwError):
     """Problems in one or more of the config files given, all reported before anything is built."""
 
 
+EXIT_CODES = """exit codes:
+  0    success
+  1    {one}
+  2    bad input: config, template, arguments, files or AWS settings (nothing written)
+  130  interrupted (Ctrl-C)"""
+
+
+def _command(
+    sub: Any, name: str, *, summary: str, description: str, examples: str, one: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help has a description, the exit codes and examples."""
+    return sub.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=summary,
+        description=f"{summary}.\n\n{description}",
+        epilog=EXIT_CODES.format(one=one) + "\n\nexamples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privgw",
         description="Build lint-clean CloudFormation templates for private API Gateway APIs.",
+        epilog=EXIT_CODES.format(one="lint findings (build, lint) or a failed deploy")
+        + "\n\nrun 'privgw COMMAND --help' for a command's arguments and examples",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"privgw {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build templates from config files (and lint them)")
-    build.add_argument("configs", nargs="+", metavar="CONFIG", type=Path)
-    build.add_argument("-o", "--output-dir", type=Path, default=Path("templates"))
-    build.add_argument("--format", choices=FORMATS, default="yaml")
+    build = _command(
+        sub,
+        "build",
+        summary="Build templates from config files and lint them",
+        description="Each CONFIG (YAML, JSON or TOML; - reads standard input) becomes\n"
+        "NAME.yaml (plain CloudFormation) and/or NAME.sam.yaml (AWS SAM) in the output\n"
+        "folder, written atomically, then checked with cfn-lint and privgw's own rules.\n"
+        "Nothing is written when any config is invalid.",
+        examples="  privgw build examples/hello.yaml\n"
+        "  privgw build configs/*.yaml -o out --flavour all --format json",
+        one="lint findings (errors or warnings) in a written template",
+    )
     build.add_argument(
-        "--compact", action="store_true", help="JSON without whitespace (smallest template)"
+        "configs",
+        nargs="+",
+        metavar="CONFIG",
+        type=Path,
+        help="config file(s); - for standard input (the template is named after `name`)",
+    )
+    build.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=Path("templates"),
+        help="folder for the templates (default: templates/, created if missing)",
+    )
+    build.add_argument(
+        "--format", choices=FORMATS, default="yaml", help="template format (default: yaml)"
+    )
+    build.add_argument(
+        "--config-format",
+        choices=CONFIG_FORMATS,
+        default=None,
+        help="format of the config(s) (default: from the file extension; detected on stdin)",
+    )
+    build.add_argument(
+        "--compact",
+        action="store_true",
+        help="with --format json: no whitespace, the smallest template (default: indented)",
     )
     build.add_argument(
         "--flavour",
         choices=[*FLAVOURS, "all"],
         default="cfn",
-        help="plain CloudFormation (NAME.yaml), AWS SAM (NAME.sam.yaml), or both",
+        help="plain CloudFormation (NAME.yaml), AWS SAM (NAME.sam.yaml), or both (default: cfn)",
     )
     build.add_argument(
         "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
     )
-    build.add_argument("-q", "--quiet", action="store_true", help="no notes about invoke URLs")
     build.add_argument(
-        "--region",
-        action="append",
-        dest="regions",
-        metavar="REGION",
-        help="region(s) to lint for (default us-east-1); repeatable",
+        "-q", "--quiet", action="store_true", help="no notes about invoke URLs and next steps"
     )
 
-    lint = sub.add_parser("lint", help="lint existing templates with cfn-lint and privgw checks")
-    lint.add_argument("templates", nargs="+", metavar="TEMPLATE", type=Path)
-    lint.add_argument("--region", action="append", dest="regions", metavar="REGION")
+    lint = _command(
+        sub,
+        "lint",
+        summary="Lint existing templates with cfn-lint and privgw's rules",
+        description="Works on any CloudFormation or SAM template in JSON or YAML, also one\n"
+        "privgw did not write or that you extended by hand.",
+        examples="  privgw lint templates/hello.yaml\n"
+        "  privgw lint templates/*.yaml --region eu-west-1 --region us-east-1",
+        one="lint findings (errors or warnings)",
+    )
+    lint.add_argument(
+        "templates", nargs="+", metavar="TEMPLATE", type=Path, help="template file(s)"
+    )
     for command in (build, lint):
+        command.add_argument(
+            "--region",
+            action="append",
+            dest="regions",
+            metavar="REGION",
+            help="region to lint for; repeatable (default: us-east-1)",
+        )
         command.add_argument(
             "-j",
             "--jobs",
@@ -85,28 +159,88 @@ def _parser() -> argparse.ArgumentParser:
             help="lint N templates at once (default: one per CPU core)",
         )
 
-    deploy = sub.add_parser(
-        "deploy", help="create or update a stack from a template, showing progress and outputs"
+    deploy = _command(
+        sub,
+        "deploy",
+        summary="Create or update a stack from a template, showing progress and outputs",
+        description="What `aws cloudformation deploy` does (change set, execute, wait), plus\n"
+        "the stack events as they happen, the first failure explained, and the outputs at\n"
+        "the end. Region and credentials come from your AWS configuration (AWS_REGION /\n"
+        "AWS_DEFAULT_REGION or ~/.aws/config; AWS_PROFILE, environment keys, SSO ...).",
+        examples="  privgw deploy templates/hello.yaml --stack-name hello\n"
+        "  privgw deploy templates/reusable.yaml --stack-name catalog-prod \\\n"
+        "      --parameter-overrides StageName=prod AllowedCidr1=10.92.0.0/16",
+        one="the stack failed (rolled back); the reason is printed",
     )
-    deploy.add_argument("template", type=Path, metavar="TEMPLATE")
-    deploy.add_argument("--stack-name", required=True)
-    deploy.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
+    deploy.add_argument("template", type=Path, metavar="TEMPLATE", nargs="?", help="template file")
+    deploy.add_argument("--stack-name", required=True, help="the stack to create or update")
     deploy.add_argument(
-        "--capabilities", nargs="*", default=["CAPABILITY_IAM"], metavar="CAPABILITY"
+        "--parameter-overrides",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameter values (default: the template's defaults)",
     )
-    deploy.add_argument("--region", help="AWS region (default: from your AWS configuration)")
-    deploy.add_argument("--endpoint-url", help="CloudFormation endpoint, e.g. a local one")
-    deploy.add_argument("--s3-bucket", help="upload the template here first (needed > 51,200 B)")
+    deploy.add_argument(
+        "--capabilities",
+        nargs="*",
+        default=["CAPABILITY_IAM"],
+        metavar="CAPABILITY",
+        help="acknowledged capabilities (default: CAPABILITY_IAM; CAPABILITY_AUTO_EXPAND is "
+        "added for SAM templates)",
+    )
+    deploy.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or your profile)"
+    )
+    deploy.add_argument(
+        "--endpoint-url",
+        help="CloudFormation endpoint, e.g. a local one (default: AWS's, or AWS_ENDPOINT_URL)",
+    )
+    deploy.add_argument(
+        "--s3-bucket",
+        help="upload the template here first (needed over 51,200 bytes; default: inline)",
+    )
 
-    schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
-    schema.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
+    schema = _command(
+        sub,
+        "schema",
+        summary="Print the config's JSON Schema, for editors",
+        description="Point your editor's YAML/JSON language server at it for completion and\n"
+        "checks, e.g. `# yaml-language-server: $schema=schema/privgw.schema.json`.",
+        examples="  privgw schema > privgw.schema.json\n"
+        "  privgw schema -o schema/privgw.schema.json",
+        one="(not used)",
+    )
+    schema.add_argument(
+        "-o", "--output", type=Path, help="write to this file (default: standard output)"
+    )
     for command in (build, schema):
         command.add_argument(
             "--force",
             action="store_true",
-            help="overwrite output files even if privgw did not generate them",
+            help="overwrite output files even if privgw did not generate them (default: refuse)",
         )
     return parser
+
+
+def _template_from_lists(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """``--parameter-overrides X=1 TEMPLATE``: the list options take every word after them,
+    the template too; a word that is not KEY=VALUE (or not a CAPABILITY_...) is the template."""
+    if args.command != "deploy" or args.template is not None:
+        return
+    for option, looks_right in (
+        ("parameter_overrides", lambda word: "=" in word),
+        ("capabilities", lambda word: word.startswith("CAPABILITY_")),
+    ):
+        words: list[str] = getattr(args, option)
+        strays = [w for w in words if not looks_right(w)]
+        if strays:
+            setattr(args, option, [w for w in words if looks_right(w)])
+            args.template = Path(strays[-1])
+            if len(strays) > 1:
+                parser.error(f"unexpected arguments: {' '.join(strays[:-1])}")
+            return
+    parser.error("the following arguments are required: TEMPLATE")
 
 
 def _report(findings: Sequence[Finding], name: str, err: TextIO) -> bool:
@@ -125,13 +259,23 @@ def _positive(text: str) -> int:
     return value
 
 
+_REGION_SHAPE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+
+
 def _regions(values: list[str] | None) -> tuple[str, ...]:
+    """The regions to lint for; a value that cannot be a region is refused at once (the lint
+    refuses the ones cfn-lint does not know, before anything is written)."""
+    bad = [v for v in values or [] if not _REGION_SHAPE.fullmatch(v)]
+    if bad:
+        raise RegionError(
+            f"{', '.join(bad)} is not a region name (expected a name like us-east-1 or eu-west-2)"
+        )
     return tuple(values) if values else DEFAULT_REGIONS
 
 
-def output_name(config_path: Path, flavour: Flavour, fmt: Format) -> str:
+def output_name(stem: str, flavour: Flavour, fmt: Format) -> str:
     """``hello.yaml`` for plain CloudFormation, ``hello.sam.yaml`` for SAM."""
-    return f"{config_path.stem}.{fmt}" if flavour == "cfn" else f"{config_path.stem}.sam.{fmt}"
+    return f"{stem}.{fmt}" if flavour == "cfn" else f"{stem}.sam.{fmt}"
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -140,17 +284,15 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.compact and fmt != "json":
         raise OutputError("--compact applies to --format json only")
     flavours: tuple[Flavour, ...] = FLAVOURS if args.flavour == "all" else (args.flavour,)
-    targets: dict[tuple[Path, Flavour], Path] = {}
-    for config_path in args.configs:
-        for flavour in flavours:
-            target = args.output_dir / output_name(config_path, flavour, fmt)
-            if target in targets.values():
-                raise OutputError(f"{config_path} and another config would both write {target}")
-            targets[config_path, flavour] = target
-
-    linter = None if args.no_lint else LintServer(_regions(args.regions), args.jobs)
+    if sum(str(c) == STDIN for c in args.configs) > 1:
+        raise OutputError("standard input (-) can be read only once")
+    regions = _regions(args.regions)
+    linter = None if args.no_lint else LintServer(regions, args.jobs)
     try:
-        texts, templates = _build_texts(args, flavours, targets, fmt)
+        texts, templates = _build_texts(args, flavours, fmt)
+        if linter is not None and linter.unknown_regions():
+            raise region_error(linter.unknown_regions())
+        prepare_folder(args.output_dir)
         for target, _ in texts:
             check_overwrite(target, args.force)
         for target, text in texts:
@@ -175,10 +317,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _build_texts(
-    args: argparse.Namespace,
-    flavours: tuple[Flavour, ...],
-    targets: dict[tuple[Path, Flavour], Path],
-    fmt: Format,
+    args: argparse.Namespace, flavours: tuple[Flavour, ...], fmt: Format
 ) -> tuple[list[tuple[Path, str]], dict[Path, dict[str, Any]]]:
     """Every template's text (and data, for the checks), or one error listing every bad config
     (nothing is written)."""
@@ -196,24 +335,28 @@ def _build_texts(
     notes: list[str] = []
     for config_path in args.configs:
         try:
-            cfg = load_any(config_path)
+            cfg = load_any(config_path, args.config_format)
+            # a config on standard input is named after its `name`
+            stem = cfg.name if str(config_path) == STDIN else config_path.stem
             if isinstance(cfg, EndpointStack):  # no SAM resources: one template serves both
                 built = [
                     (
-                        args.output_dir / output_name(config_path, "cfn", fmt),
+                        args.output_dir / output_name(stem, "cfn", fmt),
                         build_endpoint_stack(cfg).to_dict(),
                     )
                 ]
             else:
                 built = [
                     (
-                        targets[config_path, flavour],
+                        args.output_dir / output_name(stem, flavour, fmt),
                         build_template(cfg, flavour, args.output_dir).to_dict(),
                     )
                     for flavour in flavours
                 ]
                 notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
             for target, data in built:
+                if target in templates:
+                    raise OutputError(f"{config_path} and another config would both write {target}")
                 texts.append((target, render(data, fmt, compact=args.compact)))
                 templates[target] = data
         except ConfigError as exc:
@@ -237,7 +380,11 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise TemplateReadError(f"{path}: {exc}") from None
         texts.append(text)
     failed = False
-    results = lint_many(texts, _regions(args.regions), args.jobs)
+    regions = _regions(args.regions)
+    unknown = unknown_regions(regions)
+    if unknown:
+        raise region_error(unknown)
+    results = lint_many(texts, regions, args.jobs)
     for path, findings in zip(args.templates, results, strict=True):
         failed = _report(findings, str(path), err) or failed
         if not findings:
@@ -283,7 +430,9 @@ def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     stdout, stderr = out or sys.stdout, err or sys.stderr
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _template_from_lists(args, parser)
     try:
         return COMMANDS[args.command](args, stdout, stderr)
     except PrivgwError as exc:

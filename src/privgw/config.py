@@ -13,6 +13,7 @@ import ipaddress
 import json
 import os
 import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1074,9 +1075,10 @@ class EndpointStack(StrictModel):
 AnyConfig = Config | EndpointStack
 
 
-def load_any(path: str | Path) -> Config | EndpointStack:
-    """An API config or an endpoint-stack config, by its ``kind``."""
-    data, source, source_dir = _read_config(Path(path))
+def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack:
+    """An API config or an endpoint-stack config, by its ``kind``. ``-`` reads standard input
+    (format ``fmt``, or detected); a file's format comes from its extension unless given."""
+    data, source, source_dir = _read_config(Path(path), fmt)
     if isinstance(data, Mapping) and data.get("kind") == "endpoint":
         try:
             return EndpointStack.model_validate(data)
@@ -1234,13 +1236,37 @@ def validate_config(data: Any, source: str | None = None) -> Config:
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
 
-def _read_config(file: Path) -> tuple[Any, str, Path]:
-    """Parsed data of a config file, its name for messages, and its folder."""
+STDIN = "-"
+CONFIG_FORMATS = ("yaml", "json", "toml")
+
+
+def _read_config(file: Path, fmt: str | None = None) -> tuple[Any, str, Path]:
+    """Parsed data of a config file (or of standard input for ``-``), its name for messages,
+    and its folder (the current one for standard input)."""
+    if str(file) == STDIN:
+        raw = sys.stdin.buffer.read(MAX_CONFIG_BYTES + 1)
+        return _parse_raw(raw, fmt, "<stdin>"), "<stdin>", Path.cwd()
     source = str(file)
-    fmt = _FORMATS.get(file.suffix.lower())
+    if file.is_dir():
+        raise ConfigError(
+            [
+                Problem(
+                    "", "is a directory, not a config file", None, "a .yaml, .json or .toml file"
+                )
+            ],
+            source,
+        )
+    fmt = fmt or _FORMATS.get(file.suffix.lower())
     if fmt is None:
         raise ConfigError(
-            [Problem("", "has an unknown extension", file.suffix or "none", ".yaml, .json, .toml")],
+            [
+                Problem(
+                    "",
+                    "has an unknown extension",
+                    file.suffix or "none",
+                    ".yaml, .json, .toml (or --config-format)",
+                )
+            ],
             source,
         )
     try:
@@ -1248,6 +1274,12 @@ def _read_config(file: Path) -> tuple[Any, str, Path]:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError([Problem("", f"cannot be read: {exc.strerror}")], source) from None
+    return _parse_raw(raw, fmt, source), source, file.resolve().parent
+
+
+def _parse_raw(raw: bytes, fmt: str | None, source: str) -> Any:
+    """Size and encoding checked, then parsed; with no format, TOML if it reads as TOML, else
+    YAML (which reads JSON too)."""
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(
             [Problem("", "is too large", None, f"at most {MAX_CONFIG_BYTES} bytes")], source
@@ -1256,7 +1288,12 @@ def _read_config(file: Path) -> tuple[Any, str, Path]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
-    return parse_config_text(text, fmt, source), source, file.resolve().parent
+    if fmt is None:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            fmt = "yaml"
+    return parse_config_text(text, fmt, source)
 
 
 def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
@@ -1308,7 +1345,7 @@ def _symlinks_under(folder: Path) -> Iterable[Path]:
                 yield path
 
 
-def load_config(path: str | Path) -> Config:
+def load_config(path: str | Path, fmt: str | None = None) -> Config:
     """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
-    data, source, source_dir = _read_config(Path(path))
+    data, source, source_dir = _read_config(Path(path), fmt)
     return _finish(validate_config(data, source), source, source_dir)

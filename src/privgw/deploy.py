@@ -55,9 +55,28 @@ class DeployResult:
 
 
 def _client(service: str, region: str | None, endpoint_url: str | None) -> Any:
+    """A client, after checking that a region and credentials are configured: botocore would
+    otherwise raise NoRegionError, or fail with an error that reads as if AWS refused."""
     import boto3  # noqa: PLC0415 - only `privgw deploy` needs the AWS SDK
+    from botocore.exceptions import BotoCoreError  # noqa: PLC0415
 
-    session = boto3.session.Session(region_name=region)
+    try:
+        session = boto3.session.Session(region_name=region)
+        region_name = session.region_name
+        credentials = session.get_credentials()
+    except BotoCoreError as exc:  # a broken profile or config file, for one
+        raise DeployError(f"cannot read your AWS configuration: {exc}") from None
+    if not region_name:
+        raise DeployError(
+            "no AWS region configured, so nothing was sent: pass --region, set AWS_REGION "
+            "(or AWS_DEFAULT_REGION), or set `region` in your profile (`aws configure`)"
+        )
+    if credentials is None:
+        raise DeployError(
+            "no AWS credentials found, so nothing was sent: set AWS_PROFILE to a configured "
+            "profile (`aws configure`, `aws sso login`), or AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)"
+        )
     return session.client(service, endpoint_url=endpoint_url)
 
 

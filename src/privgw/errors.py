@@ -50,5 +50,9 @@ class OutputError(PrivgwError):
     """A template could not be written where the user asked (nothing was changed on disk)."""
 
 
+class RegionError(PrivgwError):
+    """A region cfn-lint (and so CloudFormation) does not know; nothing was written."""
+
+
 class TemplateReadError(PrivgwError):
     """A template given to ``privgw lint`` could not be read or parsed."""

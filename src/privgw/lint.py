@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NoReturn
 
+from privgw.errors import RegionError
 from privgw.findings import Finding, Level
 from privgw.gcpause import gc_paused
 
@@ -26,7 +27,9 @@ __all__ = [
     "cfn_lint_many",
     "lint_many",
     "lint_text",
+    "region_error",
     "run_cfn_lint",
+    "unknown_regions",
 ]
 
 DEFAULT_REGIONS = ("us-east-1",)
@@ -51,6 +54,23 @@ def _cfn_lint_runner(regions: tuple[str, ...]) -> Any:
         with resources.as_file(rcfile) as rc_path:
             config = ConfigMixIn(**ManualArgs(regions=list(regions), config_file=str(rc_path)))
         return Runner(config)
+
+
+def unknown_regions(regions: Sequence[str]) -> list[str]:
+    """The regions cfn-lint does not know (it would stop with InvalidRegionException)."""
+    from cfnlint.helpers import REGIONS  # noqa: PLC0415 - lazy, see module doc
+
+    return sorted(set(regions) - set(REGIONS))
+
+
+def region_error(unknown: Sequence[str]) -> RegionError:
+    """One line naming the unknown regions, with the accepted ones."""
+    from cfnlint.helpers import REGIONS  # noqa: PLC0415 - lazy, see module doc
+
+    return RegionError(
+        f"unknown region{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+        f"(expected one of {', '.join(sorted(REGIONS))})"
+    )
 
 
 def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
@@ -148,6 +168,8 @@ class LintServer:
         self._texts: list[str] = []
         self._pid: int | None = None
         self._send_fd = self._recv_fd = -1
+        self._recv: Any = None
+        self._unknown: list[str] | None = None
         if hasattr(os, "fork"):
             child_recv, parent_send = os.pipe()
             parent_recv, child_send = os.pipe()
@@ -159,6 +181,24 @@ class LintServer:
             os.close(child_recv)
             os.close(child_send)
             self._pid, self._send_fd, self._recv_fd = pid, parent_send, parent_recv
+
+    def unknown_regions(self) -> list[str]:
+        """The regions cfn-lint does not know, as the child found once it had loaded cfn-lint
+        (so the caller can refuse them before it writes anything); in-process without a child."""
+        if self._unknown is None:
+            try:
+                self._unknown = list(pickle.load(self._receiver()))
+            except (EOFError, OSError, pickle.UnpicklingError, ValueError):  # the child died
+                self._unknown = unknown_regions(self.regions)
+        return self._unknown
+
+    def _receiver(self) -> Any:
+        if self._recv is None:
+            if self._recv_fd < 0:
+                raise OSError("no lint child")
+            recv_fd, self._recv_fd = self._recv_fd, -1
+            self._recv = os.fdopen(recv_fd, "rb")
+        return self._recv
 
     def submit(self, texts: Sequence[str]) -> None:
         """Hand the texts over; the child lints them while the caller does other work."""
@@ -174,12 +214,11 @@ class LintServer:
     def results(self) -> list[list[Finding]]:
         """cfn-lint's findings for each submitted text, in order."""
         found: list[list[Finding]] | None = None
-        if self._recv_fd >= 0:
-            recv_fd, self._recv_fd = self._recv_fd, -1
+        if self._pid is not None:
             try:
-                with os.fdopen(recv_fd, "rb") as recv:
-                    found = pickle.load(recv)
-            except (EOFError, OSError, pickle.UnpicklingError):  # the child died
+                self.unknown_regions()  # the first message; the findings come second
+                found = pickle.load(self._receiver())
+            except (EOFError, OSError, pickle.UnpicklingError, ValueError):  # the child died
                 found = None
         self._reap(kill=False)
         if found is None or len(found) != len(self._texts):
@@ -195,6 +234,9 @@ class LintServer:
             if fd >= 0:
                 os.close(fd)
         self._send_fd = self._recv_fd = -1
+        if self._recv is not None:
+            self._recv.close()
+            self._recv = None
         if self._pid is not None:
             if kill:  # it holds nothing worth finishing: don't wait for its import to end
                 with contextlib.suppress(ProcessLookupError):
@@ -217,11 +259,16 @@ def _serve_and_exit(
         _cfn_lint_runner(tuple(regions))
         # What start-up loaded lives until exit: frozen, no collection ever walks it again.
         gc.freeze()
-        with os.fdopen(recv_fd, "rb") as recv:
-            data = recv.read()
-        if data:
-            found = cfn_lint_many(pickle.loads(data), regions, jobs)
-            with os.fdopen(send_fd, "wb") as send:
+        with os.fdopen(send_fd, "wb") as send:
+            unknown = unknown_regions(regions)
+            pickle.dump(unknown, send, protocol=pickle.HIGHEST_PROTOCOL)
+            send.flush()
+            if unknown:
+                os._exit(0)
+            with os.fdopen(recv_fd, "rb") as recv:
+                data = recv.read()
+            if data:
+                found = cfn_lint_many(pickle.loads(data), regions, jobs)
                 pickle.dump(found, send, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # the parent lints in-process when nothing arrives
         code = 1

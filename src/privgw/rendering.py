@@ -81,10 +81,29 @@ def check_overwrite(path: Path, force: bool = False) -> None:
         )
 
 
+def prepare_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) or say in one line why it cannot be: called before
+    anything is written, so a bad output folder leaves nothing half done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.is_file()), folder)
+        raise OutputError(
+            f"cannot write into {folder}: {blocker} is a file, not a folder"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into {folder}: permission denied")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    prepare_folder(path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -101,17 +120,32 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _yaml_error(exc: Any) -> str:
+    """``line L, column C: problem (context)``, 1-based as cfn-lint and editors count."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    context = f" ({exc.context})" if exc.context else ""
+    return f"not valid YAML: {where}{exc.problem or 'cannot be parsed'}{context}"
+
+
 def parse_template(text: str) -> dict[str, Any]:
     """Template text (JSON, or YAML with short-form tags) back into a dict."""
     # cfn_flip is troposphere's own dependency: imported here, it stays off the CLI's start-up.
-    from cfn_flip import load  # noqa: PLC0415
+    import yaml  # noqa: PLC0415
+    from cfn_flip import load_json, load_yaml  # noqa: PLC0415
 
-    try:
-        data, _ = load(text)
-    except Exception as exc:  # cfn_flip raises whatever its JSON/YAML parser raised
-        raise TemplateReadError(
-            f"not a CloudFormation template: {' '.join(str(exc).split())}"
-        ) from None
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            data = load_json(text)
+        except ValueError as exc:
+            raise TemplateReadError(f"not valid JSON: {exc}") from None
+    else:
+        try:
+            data = load_yaml(text)
+        except yaml.MarkedYAMLError as exc:
+            raise TemplateReadError(_yaml_error(exc)) from None
+        except yaml.YAMLError as exc:
+            raise TemplateReadError(f"not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
         raise TemplateReadError("not a CloudFormation template: the top level is not a mapping")
     return dict(data)
