@@ -3,8 +3,10 @@ nothing, standard input works, and every command's help says what it does."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,30 @@ def test_every_command_has_help_with_defaults_exit_codes_and_examples(command: s
         assert "(default: yaml)" in text
     if command == "deploy":
         assert "(default: CAPABILITY_IAM" in text
+
+
+@pytest.mark.parametrize("delay", [0.04, 0.06, 0.08, 0.12, 0.2, 0.35, 0.6])
+def test_an_interrupt_at_any_moment_exits_130_without_a_traceback(
+    tmp_path: Path, delay: float
+) -> None:
+    """The console script installs its SIGINT handling before the CLI's imports (Python's own
+    start-up, about 20 ms here, is the only earlier moment). Before, a Ctrl-C in the first
+    50 ms or so printed an import traceback."""
+    config = write_config(tmp_path, "svc.yaml", BASE_CONFIG)
+    script = Path(sys.executable).with_name("privgw")
+    process = subprocess.Popen(
+        [str(script), "build", str(config), "-o", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:  # finished before the signal came: nothing to check
+        return
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert err.strip().endswith("privgw: interrupted")
+    leftovers = list((tmp_path / "out").glob(".*.tmp")) if (tmp_path / "out").exists() else []
+    assert leftovers == []

@@ -38,7 +38,7 @@ CONFIG_FORMATS = ("yaml", "json", "toml")
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
 # so both load at once. Keep this module's own imports light for the same reason.
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class ConfigFilesError(PrivgwError):
@@ -430,17 +430,17 @@ def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     stdout, stderr = out or sys.stdout, err or sys.stderr
-    parser = _parser()
-    args = parser.parse_args(argv)
-    _template_from_lists(args, parser)
     try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        _template_from_lists(args, parser)
         return COMMANDS[args.command](args, stdout, stderr)
     except PrivgwError as exc:
         print(f"privgw: error: {exc}", file=stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("privgw: interrupted", file=stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover
