@@ -184,7 +184,7 @@ def test_public_api_resolves_lazily() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({}, "calls to *public* APIs from that VPC fail (403)"),
+        ({}, "public APIs' default names now resolve to this endpoint"),
         ({"endpoint.private_dns": False}, "so there is no PrivateDnsUrl output"),
         (
             {"endpoint.private_dns": False, "endpoint.existing_ids": ["vpce-01234567"]},

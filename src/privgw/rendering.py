@@ -32,20 +32,52 @@ def template_dict(template: Template | dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+#: The order people read a template in (AWS CloudFormation User Guide, "Template anatomy");
+#: keys inside each section are sorted.
+SECTION_ORDER = (
+    "AWSTemplateFormatVersion",
+    "Transform",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+)
+
+
+def _deep_sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _deep_sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_deep_sorted(item) for item in value]
+    return value
+
+
+def in_section_order(data: dict[str, Any]) -> dict[str, Any]:
+    """The template with its sections in SECTION_ORDER (others after, by name), every key
+    below them sorted: stable text whatever order the data was built in."""
+    rank = {section: index for index, section in enumerate(SECTION_ORDER)}
+    order = sorted(data, key=lambda key: (rank.get(key, len(rank)), key))
+    return {key: _deep_sorted(data[key]) for key in order}
+
+
 def render(template: Template | dict[str, Any], fmt: Format = "yaml", compact: bool = False) -> str:
-    """Template text: JSON with indent 2 and sorted keys, or YAML with short-form intrinsics.
+    """Template text, sections in the conventional order and everything below them sorted:
+    JSON with indent 2, or YAML with short-form intrinsics.
 
     ``compact`` JSON drops all optional whitespace: the smallest text CloudFormation accepts,
     for templates near the 51,200-byte inline limit of ``aws cloudformation deploy``.
     """
-    data = template_dict(template)
+    data = in_section_order(json.loads(json.dumps(template_dict(template))))
     if fmt == "json" and compact:
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     if fmt == "json":
-        return text
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
-        return yamlout.dump(json.loads(text))
+        return yamlout.dump(data)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

@@ -98,14 +98,26 @@ _TemplateDumper.add_representer(dict, _mapping)
 _TemplateDumper.add_representer(str, _string)
 
 
+class _InOrder(dict[str, Any]):
+    """The top level, written in the order given (rendering puts the sections in theirs)."""
+
+
+def _in_order(dumper: Any, data: _InOrder) -> Any:
+    return dumper.represent_mapping(_MAP, list(data.items()))
+
+
+_TemplateDumper.add_representer(_InOrder, _in_order)
+
+
 def dump(data: Mapping[str, Any]) -> str:
-    """The whole document (plain JSON data in); ends with a newline."""
+    """The whole document (plain JSON data in), top-level keys in the order given and every
+    mapping below them sorted; ends with a newline."""
     text: str = yaml.dump(
-        dict(data),
+        _InOrder(data),
         Dumper=_TemplateDumper,
         default_flow_style=False,
         allow_unicode=True,
         width=2**31 - 1,
-        sort_keys=True,
+        sort_keys=False,
     )
     return text

@@ -179,9 +179,8 @@ def url_notes(cfg: Config) -> list[str]:
     notes = []
     if cfg.endpoint.create and cfg.endpoint.private_dns:
         notes.append(
-            "private DNS is on: inside the VPC, every API's default execute-api name now "
-            "resolves to this endpoint, so calls to *public* APIs from that VPC fail (403); "
-            "set endpoint.private_dns: false and use AliasUrl if that VPC calls public APIs"
+            "private DNS is on: public APIs' default names now resolve to this endpoint inside "
+            'its VPC (README: "Calling the API")'
         )
     dns_url = private_dns_url_may_work(cfg)
     if cfg.endpoint.create and not cfg.endpoint.private_dns:

@@ -1,0 +1,77 @@
+"""What a new user reads: the licence, the config reference, the template's shape, the notes."""
+
+from __future__ import annotations
+
+import configparser
+import json
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from privgw import Config, build_template, render
+from privgw.build.outputs import url_notes
+from privgw.config import _model_in
+from privgw.rendering import SECTION_ORDER
+from tests.conftest import BASE_CONFIG, ROOT
+
+
+def test_licence_file_matches_the_package_metadata() -> None:
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "setup.cfg")
+    assert meta["metadata"]["license"] == "Apache-2.0"
+    assert meta["metadata"]["license_files"] == "LICENSE"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text.splitlines()[1]
+    assert "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
+
+
+def _leaf_keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """Every key a config can set, as a dotted path (sections themselves are not keys)."""
+    for name, field in model.model_fields.items():
+        sub = _model_in(field.annotation)
+        if sub is None:
+            yield prefix + name
+        elif name != "routes":  # a route's method and path are described in the routes row
+            yield from _leaf_keys(sub, f"{prefix}{name}.")
+
+
+def test_config_reference_lists_every_key() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Config reference", 1)[1].split("\n## ", 1)[0]
+    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+
+    def documented(path: str) -> bool:
+        parent, _, leaf = path.rpartition(".")
+        return any(
+            f"`{path}`" in cell
+            or (
+                parent and f"`.{leaf}`" in cell and (f"`{parent}." in cell or f"`{parent}`" in cell)
+            )
+            for cell in first_cells
+        )
+
+    missing = [path for path in _leaf_keys(Config) if not documented(path)]
+    assert missing == [], "keys missing from the README's config reference"
+
+
+def test_sections_come_in_the_conventional_order() -> None:
+    cfg = Config(**{**BASE_CONFIG, "reusable": True})
+    expected = {
+        "cfn": ["AWSTemplateFormatVersion", "Description", "Metadata", "Parameters"],
+        "sam": ["AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Parameters"],
+    }
+    for flavour in ("cfn", "sam"):
+        text = render(build_template(cfg, flavour), "json")
+        assert list(json.loads(text)) == [*expected[flavour], "Resources", "Outputs"]
+        yaml_text = render(build_template(cfg, flavour), "yaml")
+        top = [line.split(":")[0] for line in yaml_text.splitlines() if line[:1].isalpha()]
+        assert top == [*expected[flavour], "Resources", "Outputs"]
+    assert SECTION_ORDER.index("Conditions") < SECTION_ORDER.index("Resources")
+
+
+def test_the_private_dns_note_is_one_short_line() -> None:
+    (note,) = url_notes(Config(**BASE_CONFIG))
+    assert "\n" not in note
+    assert len(note) <= 120
+    assert "README" in note
