@@ -132,7 +132,9 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
             f"curl -sS https://{dns_name}/{cfg.stage.name}/"
             + outputs["CurlWithHeader"].split(f"/{cfg.stage.name}/", 1)[1]
         )
-        assert outputs["CurlWithHeader"].endswith(f"-H 'x-apigw-api-id: {api_id}'")
+        assert f"-H 'x-apigw-api-id: {api_id}'" in outputs["CurlWithHeader"]
+        signed = "--aws-sigv4 'aws:amz:" + REGION + ":execute-api'"
+        assert (signed in outputs["CurlWithHeader"]) is bool(cfg.access.iam_principals)
         group_id = physical_id(local, stack, "EndpointSecurityGroup")
         (group,) = local.aws("ec2", "describe-security-groups", "--group-ids", group_id)[
             "SecurityGroups"
@@ -401,3 +403,23 @@ def test_shared_endpoint_topology_deploys_endpoint_stack_first(
         api = local_aws.aws("apigateway", "get-rest-api", "--rest-api-id", api_id)
         assert set(api["endpointConfiguration"]["vpcEndpointIds"]) == expected
         assert exported in api["policy"]
+
+
+def test_privgw_deploy_of_an_untransformed_sam_template_is_not_a_silent_success(
+    local_aws: LocalAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto accepts a SAM template without running the transform and reports CREATE_COMPLETE
+    with outputs like ${RestApi}: privgw deploy must say what happened, and exit 1."""
+    for key, value in local_aws.env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    net = create_network(local_aws)
+    data = localise(example_data(HELLO), net, local_aws)
+    cfg = validate_config(data)
+    template = tmp_path / "hello.sam.yaml"
+    template.write_text(render(build_template(cfg, "sam"), "yaml"), encoding="utf-8")
+    code, out, err = privgw_deploy(local_aws, template, "privgw-sam-untransformed")
+    assert code == 1, out + err
+    assert "hold unresolved references" in err
+    assert "did not run the SAM transform" in err
+    assert "is not usable" in out

@@ -218,7 +218,7 @@ def test_outputs_give_every_invoke_form(example_template: dict[str, Any], exampl
         curl, variables = outputs["CurlWithHeader"]["Value"]["Fn::Sub"]
         assert curl.startswith("curl -sS ")
         assert f"https://${{EndpointDns}}/{stage}/" in curl
-        assert curl.endswith("-H 'x-apigw-api-id: ${RestApi}'")
+        assert "-H 'x-apigw-api-id: ${RestApi}'" in curl
         assert outputs["EndpointDnsName"]["Value"] == variables["EndpointDns"]
         assert variables["EndpointDns"] == {
             "Fn::Select": [
@@ -388,3 +388,27 @@ def test_endpoint_policy_limits_what_the_endpoint_reaches(build_dict: Build) -> 
                 endpoint={"create": False, "existing_ids": ["vpce-01234567"], "policy": {}},
             )
         )
+
+
+def test_iam_apis_get_signed_curls_and_a_body_route_gets_a_curl_with_a_body(
+    example_template: dict[str, Any], example: Path
+) -> None:
+    """An unsigned call to an IAM-authorized method gets 'Missing Authentication Token': every
+    curl line of an IAM API signs (curl --aws-sigv4), and no other API's does."""
+    cfg = load_config(example)
+    curls = {
+        key: output["Value"]["Fn::Sub"][0]
+        for key, output in example_template["Outputs"].items()
+        if key.startswith("Curl")
+    }
+    assert curls
+    for key, curl in curls.items():
+        signed = "--aws-sigv4 'aws:amz:${AWS::Region}:execute-api'" in curl
+        assert signed is bool(cfg.access.iam_principals), key
+        assert ('"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"' in curl) is signed
+    takes_body = [r for r in cfg.routes if r.method in ("POST", "PUT", "PATCH", "ANY")]
+    assert ("CurlWithBody" in curls) is bool(takes_body)
+    if takes_body:
+        method = "POST" if takes_body[0].method == "ANY" else takes_body[0].method
+        assert f"curl -sS -X {method} https://" in curls["CurlWithBody"]
+        assert "-d '{\"example\": true}'" in curls["CurlWithBody"]

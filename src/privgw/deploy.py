@@ -10,6 +10,7 @@ endpoint, such as the local one the tests start.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -192,6 +193,10 @@ def deploy(
         result = DeployResult(stack_name, final, True, _outputs(cfn, stack_name))
         print(f"Stack {stack_name}: {final}", file=out)
         _print_outputs(result, out)
+        unresolved = unresolved_outputs(result.outputs)
+        if unresolved:
+            result.failure = _unresolved_failure(unresolved, transform="Transform" in body)
+            print(f"Stack {stack_name} is not usable: {result.failure}", file=out)
         return result
     except errors as exc:
         raise DeployError(f"CloudFormation refused the request: {exc}") from None
@@ -233,6 +238,28 @@ def _stack_exists(cfn: Any, stack_name: str) -> bool:
             f"{stack_name})"
         )
     return status != "REVIEW_IN_PROGRESS"
+
+
+#: What an output looks like when the endpoint left a reference in it unresolved.
+_UNRESOLVED = re.compile(r"\$\{[^}]+\}|\{'(Ref|Fn::[A-Za-z]+)'|\{\"(Ref|Fn::[A-Za-z]+)\"")
+
+
+def unresolved_outputs(outputs: Mapping[str, str]) -> list[str]:
+    """Outputs still holding ``${Name}`` or an intrinsic: CloudFormation always resolves them, so
+    the endpoint did not really create the stack (a local endpoint without the SAM transform)."""
+    return sorted(key for key, value in outputs.items() if _UNRESOLVED.search(value))
+
+
+def _unresolved_failure(keys: Sequence[str], transform: bool) -> str:
+    shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+    cause = (
+        "this CloudFormation endpoint did not run the SAM transform (a local endpoint such as "
+        "moto cannot): transform the template first (`sam package`/`sam deploy` against AWS, or "
+        "samtranslator locally, as `make deploy-local` does), or deploy the plain flavour"
+        if transform
+        else "this CloudFormation endpoint did not resolve them"
+    )
+    return f"the stack reports success but outputs {shown} hold unresolved references; {cause}"
 
 
 def _wait_change_set(

@@ -16,20 +16,55 @@ from privgw.config import Config, EndpointStack, Route
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 
 
-def example_path(cfg: Config) -> tuple[str, str]:
-    """(method, path) of a real route to show in the curl line: parameters get sample values."""
-    route: Route = next((r for r in cfg.routes if r.method in ("GET", "ANY")), cfg.routes[0])
+#: curl (7.75 and later) signs with SigV4 itself, from the usual environment variables; a
+#: session token is sent when there is one (an empty header is left out by curl).
+SIGV4 = (
+    " --aws-sigv4 'aws:amz:${AWS::Region}:execute-api'"
+    ' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"'
+    ' -H "x-amz-security-token: $AWS_SESSION_TOKEN"'
+)
+#: What a caller sends with a method that takes a body.
+BODY = " -H 'content-type: application/json' -d '{\"example\": true}'"
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def example_path(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> tuple[str, str] | None:
+    """(method, path) of a real route taking one of ``methods`` (ANY stands for the first),
+    to show in a curl line; path parameters get sample values. None when no route fits."""
+    route: Route | None = next(
+        (r for r in cfg.routes if r.method in methods or r.method == "ANY"), None
+    )
+    if route is None:
+        if methods != ("GET",):
+            return None
+        route = cfg.routes[0]
     path = re.sub(r"/\{[^}/]+\+\}$", "/", route.path)
     path = re.sub(r"\{[^}/]+\}", "example", path)
-    method = "GET" if route.method == "ANY" else route.method
+    method = methods[0] if route.method == "ANY" else route.method
     return method, path.lstrip("/")
 
 
-def _curl(url_prefix: str, cfg: Config, header: bool) -> str:
-    method, path = example_path(cfg)
+def _curl(url_prefix: str, cfg: Config, header: bool, methods: tuple[str, ...] = ("GET",)) -> str:
+    """A curl line for a real route: signed (SigV4) when the API takes IAM callers only, with
+    a JSON body for a method that takes one."""
+    found = example_path(cfg, methods)
+    assert found is not None, "callers check example_path first"
+    method, path = found
     flag = "" if method == "GET" else f"-X {method} "
     head = " -H 'x-apigw-api-id: ${RestApi}'" if header else ""
-    return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}"
+    body = BODY if method in BODY_METHODS else ""
+    signed = SIGV4 if cfg.access.iam_principals else ""
+    return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}{body}{signed}"
+
+
+def _signed(cfg: Config) -> str:
+    """What an output's description adds for an IAM API."""
+    if not cfg.access.iam_principals:
+        return ""
+    return (
+        ", signed with SigV4 from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / "
+        "AWS_SESSION_TOKEN (curl 7.75+; or awscurl --service execute-api)"
+    )
 
 
 def api_outputs(cfg: Config) -> list[Output]:
@@ -85,7 +120,8 @@ def api_outputs(cfg: Config) -> list[Output]:
         outputs.append(
             Output(
                 "CurlWithHeader",
-                Description="Call the API through the endpoint DNS name with the API id header",
+                Description="Call the API through the endpoint DNS name with the API id header"
+                + _signed(cfg),
                 Value=Sub(_curl("https://${EndpointDns}", cfg, header=True), EndpointDns=dns),
             )
         )
@@ -95,12 +131,25 @@ def api_outputs(cfg: Config) -> list[Output]:
     outputs.append(
         Output(
             "CurlWithAlias",
-            Description="Call the API through the first endpoint's Route 53 alias (no header)",
+            Description="Call the API through the first endpoint's Route 53 alias (no header)"
+            + _signed(cfg),
             Value=Sub(
                 _curl(f"https://{alias_host}", cfg, header=False), VpceId=endpoint_ids(cfg)[0]
             ),
         )
     )
+    if example_path(cfg, BODY_METHODS) is not None:
+        outputs.append(
+            Output(
+                "CurlWithBody",
+                Description="Send a JSON body to a route that takes one, through the first "
+                "endpoint's Route 53 alias" + _signed(cfg),
+                Value=Sub(
+                    _curl(f"https://{alias_host}", cfg, header=False, methods=BODY_METHODS),
+                    VpceId=endpoint_ids(cfg)[0],
+                ),
+            )
+        )
     return outputs
 
 
