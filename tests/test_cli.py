@@ -125,8 +125,13 @@ def test_schema_describes_config() -> None:
     schema = json.loads(out)
     assert code == 0
     assert schema["title"] == "privgw config"
-    assert {"name", "function"} <= set(schema["required"])
-    assert schema["additionalProperties"] is False
+    assert schema["anyOf"] == [
+        {"$ref": "#/$defs/Config"},
+        {"$ref": "#/$defs/EndpointStack"},
+    ]
+    api = schema["$defs"]["Config"]
+    assert {"name", "function"} <= set(api["required"])
+    assert api["additionalProperties"] is False
 
 
 def test_version_and_usage_errors() -> None:

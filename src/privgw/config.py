@@ -1,6 +1,6 @@
 """The typed config: the one place user input is checked, before any template is built.
 
-Every rule lives on the field it guards (ids, CIDRs, paths, limits from AWS-FACTS §5); rules that
+Every rule lives on the field it guards (ids, CIDRs, paths, and the AWS quotas below); rules that
 span fields live in ``after`` validators that report *all* their findings at once. pydantic's
 errors are translated into ``ConfigError`` problems that name the field path, quote the value and
 say what was expected, because raw ``String should match pattern '^vpc-...'`` is not a message
@@ -28,7 +28,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -38,7 +40,8 @@ from privgw.errors import ConfigError, Problem
 from privgw.naming import path_stem
 from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES, runtime_problem, supported_runtimes
 
-# --- limits (AWS-FACTS.md §5 and the service quotas they cite) -------------------------------
+# --- limits (AWS CloudFormation User Guide, "CloudFormation quotas"; the API Gateway, Lambda and
+# --- CloudWatch Logs quotas pages of their developer guides) -------------------------------------
 
 MAX_CONFIG_BYTES = 1_000_000
 MAX_INLINE_CODE_BYTES = 4096
@@ -81,22 +84,31 @@ def _fail_many(problems: list[Problem]) -> PydanticCustomError:
 # --- scalar field types ------------------------------------------------------------------------
 
 
+class _Matching(AfterValidator):
+    """An after-validator whose check is a regular expression: the JSON Schema gets the same
+    pattern, so editors refuse what the loader refuses (privgw's own message stays the one a
+    user of the CLI sees)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        pattern = getattr(self.func, "pattern", None)
+        if pattern is not None:
+            schema["pattern"] = pattern
+        return schema
+
+
 def _aws_id(prefix: str) -> Callable[[str], str]:
     """A validator for ids like vpc-0123abcd / vpc-0123456789abcdef0."""
-    pattern = re.compile(rf"^{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})$")
-
-    def check(value: str) -> str:
-        if not pattern.match(value):
-            raise _fail(
-                f"is not a valid {prefix} id", f"'{prefix}-' then 8 or 17 lower-case hex digits"
-            )
-        return value
-
-    return check
+    return _text(
+        rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})",
+        f"{prefix} id",
+        f"'{prefix}-' then 8 or 17 lower-case hex digits",
+    )
 
 
 def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
-    """A string type checked against ``pattern`` whose error says ``expected`` in words."""
+    """A string type checked against ``pattern`` whose error says ``expected`` in words;
+    ``check.pattern`` is the anchored pattern for the JSON Schema."""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
@@ -104,6 +116,7 @@ def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
             raise _fail(f"is not a valid {what}", expected)
         return value
 
+    check.pattern = f"^(?:{pattern})$"  # type: ignore[attr-defined]
     return check
 
 
@@ -112,17 +125,17 @@ def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
 STAGE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,128}"
 StageName = Annotated[
     str,
-    AfterValidator(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
+    _Matching(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
 ]
 Handler = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(r"[^\s]{1,128}", "handler", "module.function without spaces, e.g. index.handler")
     ),
 ]
 BucketName = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
             "S3 bucket name",
@@ -145,7 +158,7 @@ def _check_local_path(value: str) -> str:
 LocalPath = Annotated[str, AfterValidator(_check_local_path)]
 KmsKeyArn = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}",
             "KMS key ARN",
@@ -155,7 +168,7 @@ KmsKeyArn = Annotated[
 ]
 DeadLetterArn = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}",
             "SQS queue or SNS topic ARN",
@@ -163,10 +176,10 @@ DeadLetterArn = Annotated[
         )
     ),
 ]
-VpcId = Annotated[str, AfterValidator(_aws_id("vpc"))]
-SubnetId = Annotated[str, AfterValidator(_aws_id("subnet"))]
-SecurityGroupId = Annotated[str, AfterValidator(_aws_id("sg"))]
-VpcEndpointId = Annotated[str, AfterValidator(_aws_id("vpce"))]
+VpcId = Annotated[str, _Matching(_aws_id("vpc"))]
+SubnetId = Annotated[str, _Matching(_aws_id("subnet"))]
+SecurityGroupId = Annotated[str, _Matching(_aws_id("sg"))]
+VpcEndpointId = Annotated[str, _Matching(_aws_id("vpce"))]
 
 
 def _check_cidr(value: str) -> str:
@@ -202,16 +215,16 @@ def _check_not_everything(cidrs: list[str]) -> list[str]:
     return cidrs
 
 
-def _check_name(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,62}", value):
-        raise _fail(
-            "is not a valid name",
+Name = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[A-Za-z][A-Za-z0-9-]{0,62}",
+            "name",
             "1-63 characters: a letter, then letters, digits or hyphens",
         )
-    return value
-
-
-Name = Annotated[str, AfterValidator(_check_name)]
+    ),
+]
 
 
 def _check_retention(value: int) -> int:
@@ -274,7 +287,7 @@ CidrList = Annotated[UniqueList[Cidr], AfterValidator(_check_not_everything)]
 class StrictModel(BaseModel):
     """Frozen, unknown keys rejected: a typo in a config must never be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)
 
 
 class Network(StrictModel):
@@ -326,7 +339,7 @@ class Network(StrictModel):
 
 PrincipalArn = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
             r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
@@ -595,7 +608,10 @@ class Function(StrictModel):
         return self
 
 
-_SEGMENT = re.compile(r"[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\}")
+_SEGMENT_TEXT = r"(?:[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})"
+
+
+_SEGMENT = re.compile(_SEGMENT_TEXT)
 PATH_EXPECTED = (
     "'/' or /-separated segments of letters, digits, . _ ~ : -, or {param}; "
     "{proxy+} only as the last segment"
@@ -620,6 +636,10 @@ def _check_path(path: str) -> str:
     return path
 
 
+#: What JSON Schema can say of a path (the greedy-last and distinct-parameter rules it cannot).
+_check_path.pattern = f"^/(?:{_SEGMENT_TEXT}(?:/{_SEGMENT_TEXT})*)?$"  # type: ignore[attr-defined]
+
+
 def _route_shape(value: Any) -> Any:
     """Accept the compact ``"GET /items/{id}"`` form beside the mapping form."""
     if isinstance(value, str):
@@ -634,14 +654,33 @@ class Route(StrictModel):
     """One HTTP method on one path, proxied to the function."""
 
     method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
-    path: Annotated[str, AfterValidator(_check_path)] = Field(max_length=1024)
+    path: Annotated[str, _Matching(_check_path)] = Field(max_length=1024)
 
     @property
     def segments(self) -> tuple[str, ...]:
         return () if self.path == "/" else tuple(self.path[1:].split("/"))
 
 
-RouteItem = Annotated[Route, BeforeValidator(_route_shape)]
+def _any_case(word: str) -> str:
+    """A regular expression for ``word`` in any letter case (JSON Schema has no flags)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+#: The compact route form as the JSON Schema describes it: a method (any case, as
+#: ``_route_shape`` upper-cases it), blanks, and a path starting with /.
+RouteString = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(" + "|".join(_any_case(m) for m in HTTP_METHODS) + r")\s+/\S*\s*$",
+            "description": "'METHOD /path', e.g. 'GET /items/{id}'",
+        }
+    ),
+]
+RouteItem = Annotated[
+    Route, BeforeValidator(_route_shape, json_schema_input_type=Route | RouteString)
+]
 
 DEFAULT_ROUTES = (Route(method="ANY", path="/"), Route(method="ANY", path="/{proxy+}"))
 
@@ -673,7 +712,7 @@ class Stage(StrictModel):
 
 
 class Access(StrictModel):
-    """Who may call, beyond the endpoint allow-list (AWS-FACTS §2)."""
+    """Who may call, beyond the endpoint allow-list."""
 
     vpc_ids: UniqueList[VpcId] = Field(
         default_factory=list,
@@ -701,7 +740,7 @@ class Access(StrictModel):
 
 DomainName = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
             "domain name",
@@ -711,7 +750,7 @@ DomainName = Annotated[
 ]
 CertificateArn = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(
             r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}",
             "ACM certificate ARN",
@@ -721,11 +760,11 @@ CertificateArn = Annotated[
 ]
 HostedZoneId = Annotated[
     str,
-    AfterValidator(_text(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
+    _Matching(_text(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
 ]
 BasePath = Annotated[
     str,
-    AfterValidator(
+    _Matching(
         _text(r"[A-Za-z0-9._-]{0,128}", "base path", "empty, or letters, digits, . _ - (no /)")
     ),
 ]
@@ -1088,11 +1127,23 @@ def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack
 
 
 def config_schema() -> dict[str, Any]:
-    """JSON Schema of the config file, for editors (yaml-language-server, VS Code, ...)."""
-    schema = Config.model_json_schema()
+    """JSON Schema of a config file, for editors (yaml-language-server, VS Code, ...): an API
+    config or an endpoint-stack config, accepting exactly the shapes the loader reads."""
+    schema: dict[str, Any] = TypeAdapter(
+        Annotated[Config | EndpointStack, Field(description="A privgw config")]
+    ).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "privgw config"
-    schema["$comment"] = "Generated by privgw (`privgw schema`); edit src/privgw/config.py instead."
+    schema["$comment"] = "Generated by privgw (`privgw schema`)."
+    # the models' docstrings speak to Python developers; an editor shows these instead
+    schema["$defs"]["Config"]["description"] = (
+        "An API stack (kind: api, the default): a private REST API, its function, and the "
+        "VPC endpoints that may call it."
+    )
+    schema["$defs"]["EndpointStack"]["description"] = (
+        "An endpoint stack (kind: endpoint): a shared execute-api endpoint and its security "
+        "group, exported for API stacks that list it in endpoint.imports."
+    )
     return schema
 
 

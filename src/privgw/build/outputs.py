@@ -1,4 +1,5 @@
-"""Stack outputs: the ids and every way to call the private API (AWS-FACTS §1), ready to paste."""
+"""Stack outputs: the ids and every way to call the private API, ready to paste (API Gateway
+developer guide, "Invoke a private API")."""
 
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""The JSON Schema editors use accepts exactly what the loader accepts: every example, every
+config the tests build and the README's config snippets pass it; invalid configs fail it
+wherever the rule can be said in JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from privgw import Config, ConfigError, validate_config
+from privgw.config import EndpointStack, config_schema, load_any
+from tests.conftest import BASE_CONFIG, ROOT, with_changes
+from tests.test_lint import VARIANTS
+from tests.test_policy_proof import ACCESS_VARIANTS
+from tests.test_reusable import EVERY_ID, REUSABLE
+
+VALIDATOR = jsonschema.Draft202012Validator(config_schema())
+CONFIG_FILES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/topologies/*.yaml")])
+
+
+def schema_errors(data: Any) -> list[str]:
+    return [error.message for error in VALIDATOR.iter_errors(data)]
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(config_schema())
+
+
+@pytest.mark.parametrize("path", CONFIG_FILES, ids=[p.stem for p in CONFIG_FILES])
+def test_every_example_passes_the_schema(path: Path) -> None:
+    assert isinstance(load_any(path), Config | EndpointStack)
+    assert schema_errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+def _test_configs() -> dict[str, dict[str, Any]]:
+    configs = {"base": BASE_CONFIG, "reusable": REUSABLE, "every-id": EVERY_ID}
+    configs |= {f"variant-{k}": v for k, v in VARIANTS.items()}
+    configs |= {f"access-{k}": with_changes(BASE_CONFIG, **v) for k, v in ACCESS_VARIANTS.items()}
+    return configs
+
+
+@pytest.mark.parametrize("name", sorted(_test_configs()))
+def test_every_config_the_tests_build_passes_the_schema(name: str) -> None:
+    data = _test_configs()[name]
+    validate_config(data)
+    assert schema_errors(json.loads(json.dumps(data))) == []
+
+
+def test_the_readmes_config_snippets_pass_the_schema() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippets = [
+        yaml.safe_load(block)
+        for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+        if re.search(r"^name: ", block, re.MULTILINE)
+    ]
+    assert snippets
+    for snippet in snippets:
+        validate_config(snippet)
+        assert schema_errors(snippet) == []
+
+
+#: Invalid configs whose rule JSON Schema can say; each must fail the schema and the loader.
+INVALID: dict[str, dict[str, Any]] = {
+    "unknown key": {"extra": 1},
+    "nested unknown key": {"network.vpcid": "vpc-01234567"},
+    "bad vpc id": {"network.vpc_id": "vpc-nothex00"},
+    "bad subnet id": {"network.subnet_ids": ["subnet-1"]},
+    "bad endpoint id": {"endpoint.existing_ids": ["vpce-zz"]},
+    "bad method": {"routes": ["BREW /pot"]},
+    "route without a path": {"routes": ["GET"]},
+    "route path without slash": {"routes": [{"method": "GET", "path": "hello"}]},
+    "timeout too long": {"function.timeout": 60},
+    "memory as text": {"function.memory": "256"},
+    "flag as text": {"endpoint.create": "yes"},
+    "wrong kind": {"kind": "database"},
+    "bad stage name": {"stage.name": "v.1"},
+    "bad name": {"name": "-x"},
+    "bad architecture": {"function.architecture": "sparc"},
+    "missing function": {"function": None},
+    "bad certificate": {
+        "custom_domain": {"name": "a.example.com", "certificate_arn": "nope"},
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_invalid_configs_fail_the_schema_as_they_fail_the_loader(name: str) -> None:
+    changes = INVALID[name]
+    data = with_changes(BASE_CONFIG, **changes)
+    if changes.get("function", 0) is None:
+        del data["function"]
+    with pytest.raises(ConfigError):
+        validate_config(data)
+    assert schema_errors(data), "the schema accepted what the loader refuses"
+
+
+def test_an_endpoint_stack_needs_its_own_shape() -> None:
+    stack = yaml.safe_load((ROOT / "examples/topologies/platform-endpoint.yaml").read_text())
+    assert schema_errors(stack) == []
+    assert schema_errors({**stack, "function": BASE_CONFIG["function"]})
+    assert schema_errors({k: v for k, v in stack.items() if k != "network"})
+
+
+def test_the_schema_speaks_to_users_not_to_privgws_developers() -> None:
+    text = json.dumps(config_schema())
+    for internal in ("src/", "AWS-FACTS", "\\u00a7", "privgw/config.py", "ConfigError"):
+        assert internal not in text
