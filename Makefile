@@ -7,7 +7,7 @@ EXAMPLES := $(sort $(wildcard examples/*.yaml))
 TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
-.PHONY: all venv templates test lint bench deploy-local format constraints clean
+.PHONY: all venv templates test lint bench deploy-local local-aws format constraints clean
 
 all: templates test
 
@@ -56,9 +56,15 @@ format: $(STAMP)
 	$(BIN)/ruff format $(PY_PATHS)
 	$(BIN)/ruff check --fix $(PY_PATHS)
 
-## Deploy every example to a local CloudFormation endpoint (patched moto) with privgw deploy.
+## Deploy every example (plain and SAM) and the topologies, in dependency order, to a local
+## CloudFormation endpoint (patched moto) with privgw deploy.
 deploy-local: $(STAMP)
 	$(BIN)/python -m tests.localaws.demo
+
+## Run the local CloudFormation endpoint (patched moto on 127.0.0.1:$(PORT)) until Ctrl-C.
+PORT ?= 5055
+local-aws: $(STAMP)
+	$(BIN)/python -m tests.localaws.server --port $(PORT) --announce
 
 ## Benchmarks: timings, scaling and the CDK/SAM baselines, printed, written to bench/results.md
 ## and copied into the README's Benchmarks section.

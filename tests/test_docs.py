@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 from pydantic import BaseModel
@@ -75,3 +78,23 @@ def test_the_private_dns_note_is_one_short_line() -> None:
     assert "\n" not in note
     assert len(note) <= 120
     assert "README" in note
+
+
+def test_the_readme_shows_the_real_build_help() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`privgw build --help`:\n\n```\n", 1)[1].split("\n```", 1)[0]
+    done = subprocess.run(
+        [sys.executable, "-m", "privgw.cli", "build", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert shown == done.stdout.rstrip().replace("__main__.py", "privgw")
+
+
+def test_the_troubleshooting_section_says_unsigned_calls_get_missing_token() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    assert "not an auth problem" not in section
+    assert "unsigned call" in section

@@ -1,8 +1,11 @@
 """`make deploy-local`: the whole flow without an AWS account.
 
 Starts the local endpoint (patched moto on a loopback port), creates what the examples expect
-(VPC, subnets, existing endpoints, an artifact bucket), then deploys every example with
-`privgw deploy` and prints what it printed: progress, outputs, invoke URLs.
+(VPC, subnets, existing endpoints, an artifact bucket), then deploys with `privgw deploy`, in
+dependency order: every example as plain CloudFormation and as SAM (transformed locally by
+samtranslator, as `sam deploy` would have AWS do), then each topology's endpoint stacks before
+the API stacks that import them. It prints what privgw deploy printed: progress, outputs,
+invoke URLs; and exits 1 if any stack failed.
 """
 
 from __future__ import annotations
@@ -10,42 +13,108 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from privgw.build.template import build_endpoint_stack
 from privgw.cli import main as privgw
-from tests.localaws.endpoint import REGION, ROOT, LocalAws, create_network
+from privgw.config import EndpointStack, load_any
+from privgw.rendering import Flavour, render
+from tests.localaws.endpoint import REGION, ROOT, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+TOPOLOGIES = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))
+FLAVOURS: tuple[Flavour, ...] = ("cfn", "sam")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stack to deploy: which config, as which flavour, under which stack name."""
+
+    config: Path
+    flavour: Flavour
+    stack: str
+    endpoint_stack: bool = False
+    overrides: tuple[str, ...] = field(default=())
+
+
+def plan() -> list[Step]:
+    """Every stack, in an order where each one's imports exist before it is deployed."""
+    steps = [
+        Step(path, flavour, path.stem if flavour == "cfn" else f"{path.stem}-sam")
+        for path in EXAMPLES
+        for flavour in FLAVOURS
+    ]
+    configs = {path: load_any(path) for path in TOPOLOGIES}
+    steps += [
+        Step(path, "cfn", path.stem, endpoint_stack=True)
+        for path, cfg in configs.items()
+        if isinstance(cfg, EndpointStack)
+    ]
+    for path, cfg in configs.items():
+        if isinstance(cfg, EndpointStack):
+            continue
+        for flavour in FLAVOURS:
+            name = path.stem if flavour == "cfn" else f"{path.stem}-sam"
+            steps.append(Step(path, flavour, name))
+    return steps
+
+
+def _template(step: Step, net: Network, local: LocalAws, tmp: Path) -> tuple[Path, list[str]]:
+    """The file privgw deploy gets, and its parameter overrides."""
+    data = localise(example_data(step.config), net, local) if not step.endpoint_stack else None
+    if step.endpoint_stack:
+        raw = example_data(step.config)
+        raw["network"].update(vpc_id=net.vpc_id, subnet_ids=net.subnet_ids)
+        path = tmp / "endpoint.yaml"
+        path.write_text(render(build_endpoint_stack(EndpointStack(**raw)), "yaml"), "utf-8")
+        return path, []
+    assert data is not None
+    if step.flavour == "sam" and data.get("custom_domain"):
+        # one account cannot map one domain name to two stacks' stages: give SAM its own
+        data["custom_domain"]["name"] = "sam." + data["custom_domain"]["name"]
+    overrides = []
+    if data.get("endpoint", {}).get("parameter"):
+        overrides.append(f"VpcEndpointId={net.shared_endpoint_ids[0]}")
+    return deployable(data, step.flavour, net, local, tmp), overrides
+
+
+def _deploy(steps: list[Step], local: LocalAws) -> Iterator[tuple[Step, int]]:
+    shared: Network | None = None
+    for step in steps:
+        topology = step.config.parent.name == "topologies"
+        if topology and shared is None:
+            shared = create_network(local, "10.77.0.0/16")
+        net = shared if topology and shared is not None else create_network(local)
+        with tempfile.TemporaryDirectory() as tmp:
+            template, overrides = _template(step, net, local, Path(tmp))
+            what = "SAM, transformed locally" if step.flavour == "sam" else "CloudFormation"
+            print(f"\n=== {step.config.relative_to(ROOT)} ({what}) -> stack {step.stack}")
+            argv = ["deploy", str(template), "--stack-name", step.stack]
+            argv += ["--endpoint-url", local.url, "--region", REGION]
+            if overrides:
+                argv += ["--parameter-overrides", *overrides]
+            yield step, privgw(argv)
 
 
 def run() -> int:
     local = LocalAws.start()
     print(f"local AWS endpoint: {local.url} (moto, patched; nothing leaves this machine)")
     os.environ.update({k: v for k, v in local.env.items() if k.startswith("AWS_")})
-    failures = 0
+    failed: list[str] = []
     try:
-        for example in sorted((ROOT / "examples").glob("*.yaml")):
-            net = create_network(local)
-            data = localise(example_data(example), net, local)
-            with tempfile.TemporaryDirectory() as tmp:
-                template = deployable(data, "cfn", net, local, Path(tmp))
-                print(f"\n=== {example.name} -> stack {example.stem}")
-                code = privgw(
-                    [
-                        "deploy",
-                        str(template),
-                        "--stack-name",
-                        example.stem,
-                        "--endpoint-url",
-                        local.url,
-                        "--region",
-                        REGION,
-                    ]
-                )
-                failures += code != 0
+        for step, code in _deploy(plan(), local):
+            if code != 0:
+                failed.append(step.stack)
     finally:
         local.stop()
-    print(f"\n{'all examples deployed' if not failures else f'{failures} deploy(s) failed'}")
-    return 1 if failures else 0
+    if failed:
+        print(f"\n{len(failed)} stack(s) failed: {', '.join(failed)}")
+        return 1
+    print(f"\nall {len(plan())} stacks deployed")
+    return 0
 
 
 if __name__ == "__main__":
