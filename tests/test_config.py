@@ -451,3 +451,62 @@ def test_code_path_with_symlinks_inside_the_folder_passes(tmp_path: Path) -> Non
     (tmp_path / "cfg" / "src" / "self").symlink_to(tmp_path / "cfg" / "src")  # a cycle
     cfg = load_config(_code_config(tmp_path / "cfg", "src"))
     assert cfg.function.code.path == "src"
+
+
+def test_every_problem_that_can_be_known_comes_in_one_run() -> None:
+    """Twelve mistakes, one run: field errors, and the cross-field rules (callers, inline
+    handler, repeated routes) on the fields that are valid although others are not."""
+    data = with_changes(
+        BASE_CONFIG,
+        tags={"k#": "v"},
+        **{
+            "network.vpc_id": "vpc-bad",
+            "network.allowed_cidrs": [],
+            "endpoint.existing_ids": ["vpce-01234567", "vpce-01234567"],
+            "function.handler": "app.handler",
+            "function.timeout": 99,
+            "function.environment": {"Ref": "x"},
+            "routes": ["GET /a", "GET /a", "BREW /b"],
+            "stage.name": "v.1",
+            "access": {"source_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
+        },
+    )
+    with pytest.raises(ConfigError) as caught:
+        validate_config(data)
+    paths = sorted(p.path for p in caught.value.problems)
+    assert paths == sorted(
+        [
+            "tags",
+            "network.vpc_id",
+            "network.allowed_cidrs",
+            "endpoint.existing_ids",
+            "function.handler",
+            "function.timeout",
+            "function.environment",
+            "routes[1]",
+            "routes[2].method",
+            "stage.name",
+            "access.source_cidrs",
+        ]
+    )
+    assert caught.value.incomplete, "Config-level rules read fields that are invalid"
+    assert str(caught.value).endswith(
+        "fix the above first: the rules that combine these fields "
+        "with others run once they are valid"
+    )
+
+
+def test_a_rule_reading_an_invalid_field_is_not_guessed() -> None:
+    """endpoint.create is invalid: whether network is required is unknown, so nothing is said
+    about network; only the field itself, and that more rules wait."""
+    data = with_changes(BASE_CONFIG, network=DELETE, **{"endpoint.create": "yes"})
+    with pytest.raises(ConfigError) as caught:
+        validate_config(data)
+    assert [p.path for p in caught.value.problems] == ["endpoint.create"]
+    assert caught.value.incomplete
+
+
+def test_a_single_field_error_inside_a_section_stays_a_single_problem() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_config(with_changes(BASE_CONFIG, **{"function.memory": 64}))
+    assert [p.path for p in caught.value.problems] == ["function.memory"]

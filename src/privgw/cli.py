@@ -360,7 +360,9 @@ def _build_texts(
                 texts.append((target, render(data, fmt, compact=args.compact)))
                 templates[target] = data
         except ConfigError as exc:
-            errors.append(str(ConfigError(exc.problems, exc.source or str(config_path))))
+            errors.append(
+                str(ConfigError(exc.problems, exc.source or str(config_path), exc.incomplete))
+            )
     if errors:
         raise ConfigFilesError("\n".join(errors))
     for note in [] if args.quiet else notes:

@@ -9,6 +9,7 @@ for a person.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -39,6 +40,8 @@ from pydantic_core import PydanticCustomError
 from privgw.errors import ConfigError, Problem
 from privgw.naming import path_stem
 from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES, runtime_problem, supported_runtimes
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 # --- limits (AWS CloudFormation User Guide, "CloudFormation quotas"; the API Gateway, Lambda and
 # --- CloudWatch Logs quotas pages of their developer guides) -------------------------------------
@@ -73,6 +76,18 @@ RESERVED_ENV_KEYS = frozenset(
 def _fail(message: str, expected: str | None = None) -> PydanticCustomError:
     """A field error carrying privgw's own wording; ``problems_from`` unpacks it."""
     return PydanticCustomError("privgw", "{message}", {"message": message, "expected": expected})
+
+
+def reads(*fields: str) -> Callable[[_F], _F]:
+    """Mark a cross-field validator with the fields it reads, so ``cross_field_problems`` can
+    run it on a config whose *other* fields are invalid (pydantic runs after-validators only
+    once every field of the model is valid, which made errors arrive in rounds)."""
+
+    def mark(function: _F) -> _F:
+        function.__privgw_reads__ = fields  # type: ignore[attr-defined]
+        return function
+
+    return mark
 
 
 def _fail_many(problems: list[Problem]) -> PydanticCustomError:
@@ -311,6 +326,7 @@ class Network(StrictModel):
     )
 
     @model_validator(mode="after")
+    @reads("allowed_cidrs", "source_security_group_ids")
     def _has_callers(self) -> Self:
         if not self.allowed_cidrs and not self.source_security_group_ids:
             raise _fail_many(
@@ -422,6 +438,7 @@ class Endpoint(StrictModel):
         return self.create or bool(self.existing_ids or self.imports) or self.parameter
 
     @model_validator(mode="after")
+    @reads("create", "policy", "private_dns")
     def _has_endpoint(self) -> Self:
         problems = []
         if not self.create and self.policy is not None:
@@ -476,6 +493,7 @@ class Code(StrictModel):
         return value
 
     @model_validator(mode="after")
+    @reads("inline", "path", "s3_bucket", "s3_key", "s3_object_version")
     def _one_shape(self) -> Self:
         s3_given = [k for k in ("s3_bucket", "s3_key", "s3_object_version") if getattr(self, k)]
         shapes = [
@@ -581,6 +599,7 @@ class Function(StrictModel):
         return self.dead_letter_arn.split(":")[2] if self.dead_letter_arn else None
 
     @model_validator(mode="after")
+    @reads("code", "runtime", "handler")
     def _inline_fits_runtime(self) -> Self:
         if not self.code.is_inline:
             return self
@@ -694,6 +713,65 @@ def resource_paths(routes: Sequence[Route]) -> list[tuple[str, ...]]:
     return sorted(nodes, key=lambda n: (len(n), n))
 
 
+def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
+    """What makes routes clash: repeats, two variables under one parent, two paths with one
+    logical id, too many API resources. ``numbered`` pairs each route with its index in the
+    config, so a check of only the valid routes still names the right ``routes[i]``."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    routes = [route for _, route in numbered]
+    for i, route in numbered:
+        key = (route.method, route.path)
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"[{i}]",
+                    f"repeats route {route.method} {route.path}",
+                    None,
+                    f"each method and path once (first at routes[{seen[key]}])",
+                )
+            )
+        seen.setdefault(key, i)
+    variable_child: dict[tuple[str, ...], str] = {}
+    for node in resource_paths(routes):
+        last = node[-1]
+        if last.startswith("{"):
+            other = variable_child.setdefault(node[:-1], last)
+            if other != last:
+                parent = "/" + "/".join(node[:-1])
+                problems.append(
+                    Problem(
+                        "",
+                        f"gives {parent} two variable children, {other} and {last}",
+                        None,
+                        "one {param} (or {proxy+}) per parent path, as API Gateway requires",
+                    )
+                )
+    stems: dict[str, tuple[str, ...]] = {}
+    for node in resource_paths(routes):
+        other_node = stems.setdefault(path_stem(node), node)
+        if other_node != node:
+            problems.append(
+                Problem(
+                    "",
+                    f"paths /{'/'.join(other_node)} and /{'/'.join(node)} get the same logical id",
+                    None,
+                    "paths that differ in more than punctuation and case",
+                )
+            )
+    nodes = len(resource_paths(routes))
+    if nodes > MAX_RESOURCES_PER_API:
+        problems.append(
+            Problem(
+                "",
+                f"needs {nodes} API resources",
+                None,
+                f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
+            )
+        )
+    return problems
+
+
 class Stage(StrictModel):
     """The stage callers use; access logs and X-Ray tracing are on unless turned off."""
 
@@ -780,6 +858,7 @@ class PrivateHostedZone(StrictModel):
     id: HostedZoneId | None = Field(default=None, description="An existing private zone.")
 
     @model_validator(mode="after")
+    @reads("create", "id")
     def _one(self) -> Self:
         if self.create == (self.id is not None):
             raise _fail_many(
@@ -872,7 +951,7 @@ class Config(StrictModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise ConfigError(problems_from(exc)) from None
+            raise config_error(exc, Config, data) from None
 
     @property
     def source_dir(self) -> Path | None:
@@ -924,63 +1003,13 @@ class Config(StrictModel):
     @field_validator("routes")
     @classmethod
     def _routes_fit_together(cls, routes: list[Route]) -> list[Route]:
-        problems: list[Problem] = []
-        seen: dict[tuple[str, str], int] = {}
-        for i, route in enumerate(routes):
-            key = (route.method, route.path)
-            if key in seen:
-                problems.append(
-                    Problem(
-                        f"[{i}]",
-                        f"repeats route {route.method} {route.path}",
-                        None,
-                        f"each method and path once (first at routes[{seen[key]}])",
-                    )
-                )
-            seen.setdefault(key, i)
-        variable_child: dict[tuple[str, ...], str] = {}
-        for node in resource_paths(routes):
-            last = node[-1]
-            if last.startswith("{"):
-                other = variable_child.setdefault(node[:-1], last)
-                if other != last:
-                    parent = "/" + "/".join(node[:-1])
-                    problems.append(
-                        Problem(
-                            "",
-                            f"gives {parent} two variable children, {other} and {last}",
-                            None,
-                            "one {param} (or {proxy+}) per parent path, as API Gateway requires",
-                        )
-                    )
-        stems: dict[str, tuple[str, ...]] = {}
-        for node in resource_paths(routes):
-            other_node = stems.setdefault(path_stem(node), node)
-            if other_node != node:
-                problems.append(
-                    Problem(
-                        "",
-                        f"paths /{'/'.join(other_node)} and /{'/'.join(node)} get the same "
-                        "logical id",
-                        None,
-                        "paths that differ in more than punctuation and case",
-                    )
-                )
-        nodes = len(resource_paths(routes))
-        if nodes > MAX_RESOURCES_PER_API:
-            problems.append(
-                Problem(
-                    "",
-                    f"needs {nodes} API resources",
-                    None,
-                    f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
-                )
-            )
+        problems = route_problems(list(enumerate(routes)))
         if problems:
             raise _fail_many(problems)
         return routes
 
     @model_validator(mode="after")
+    @reads("endpoint", "access")
     def _someone_can_call(self) -> Self:
         if not self.endpoint.any_given and not self.access.vpc_ids:
             raise _fail_many(
@@ -997,6 +1026,7 @@ class Config(StrictModel):
         return self
 
     @model_validator(mode="after")
+    @reads("custom_domain", "endpoint")
     def _domain_has_an_endpoint(self) -> Self:
         domain = self.custom_domain
         if domain and domain.hosted_zone and not self.endpoint.create:
@@ -1013,6 +1043,7 @@ class Config(StrictModel):
         return self
 
     @model_validator(mode="after")
+    @reads("endpoint", "network")
     def _network_matches_endpoint(self) -> Self:
         if self.endpoint.create and self.network is None:
             raise _fail_many(
@@ -1039,6 +1070,7 @@ class Config(StrictModel):
         return self
 
     @model_validator(mode="after")
+    @reads("reusable", "network")
     def _reusable_cidrs_stay_closed(self) -> Self:
         """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern
         per parameter must keep every override from opening the endpoint to all addresses, and
@@ -1122,7 +1154,7 @@ def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack
         try:
             return EndpointStack.model_validate(data)
         except ValidationError as exc:
-            raise ConfigError(problems_from(exc, EndpointStack), source) from None
+            raise config_error(exc, EndpointStack, data, source) from None
     return _finish(validate_config(data, source), source, source_dir)
 
 
@@ -1199,8 +1231,126 @@ def _model_in(annotation: Any) -> Any:
 _BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
 
 
-def problems_from(exc: ValidationError, root: type[BaseModel] = Config) -> list[Problem]:
-    """Translate pydantic's errors into privgw problems, one per field, in input order."""
+def problems_from(
+    exc: ValidationError, root: type[BaseModel] = Config, data: Any = None
+) -> list[Problem]:
+    """Translate pydantic's errors into privgw problems, one per field, in input order; with
+    the input ``data``, add what the cross-field rules find in the valid parts (see
+    ``cross_field_problems``), so one run reports everything that can be known."""
+    return config_error(exc, root, data).problems
+
+
+def config_error(
+    exc: ValidationError,
+    root: type[BaseModel] = Config,
+    data: Any = None,
+    source: str | None = None,
+) -> ConfigError:
+    """The ConfigError for ``exc``: every problem, and whether some rules had to wait."""
+    problems = _field_problems(exc, root)
+    if not isinstance(data, Mapping):
+        return ConfigError(problems, source)
+    bad = {tuple(err["loc"]) for err in exc.errors(include_url=False)}
+    more, skipped = cross_field_problems(root, data, (), bad)
+    seen = {str(p) for p in problems}
+    for problem in more:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            problems.append(problem)
+    return ConfigError(problems, source, incomplete=skipped)
+
+
+def cross_field_problems(
+    model: type[BaseModel], data: Mapping[str, Any], loc: tuple[int | str, ...], bad: set[Any]
+) -> tuple[list[Problem], bool]:
+    """Run every ``@reads`` rule of ``model`` and of the models inside it whose fields are
+    valid, although other fields are not. Returns the problems, and whether a rule had to be
+    skipped because a field it reads is invalid."""
+    problems: list[Problem] = []
+    skipped = False
+    for name, field in model.model_fields.items():
+        inner = _model_in(field.annotation)
+        if inner is not None and isinstance(data.get(name), Mapping):
+            found, was_skipped = cross_field_problems(inner, data[name], (*loc, name), bad)
+            problems += found
+            skipped = skipped or was_skipped
+    if model is Config and isinstance(data.get("routes"), list):
+        problems += _valid_route_problems(data["routes"], loc)
+    for decorator in model.__pydantic_decorators__.model_validators.values():
+        fields = getattr(decorator.func, "__privgw_reads__", None)
+        if fields is None or decorator.info.mode != "after":
+            continue
+        values = _valid_values(model, data, fields, loc, bad)
+        if values is None:
+            skipped = True
+            continue
+        instance = model.model_construct(_fields_set={f for f in fields if f in data}, **values)
+        try:
+            decorator.func(instance)
+        except PydanticCustomError as exc:
+            problems += _custom_problems(exc, loc)
+    return problems, skipped
+
+
+def _valid_values(
+    model: type[BaseModel],
+    data: Mapping[str, Any],
+    fields: Sequence[str],
+    loc: tuple[int | str, ...],
+    bad: set[Any],
+) -> dict[str, Any] | None:
+    """The typed values of ``fields`` (defaults where unset), or None if any is invalid."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        here = (*loc, name)
+        if any(err[: len(here)] == here for err in bad):
+            return None
+        field = model.model_fields[name]
+        if name not in data:
+            if field.is_required():
+                return None
+            values[name] = field.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _adapter(model, name).validate_python(data[name])
+        except (ValidationError, ConfigError):
+            return None
+    return values
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[field.annotation, *field.metadata])
+
+
+def _valid_route_problems(routes: list[Any], loc: tuple[int | str, ...]) -> list[Problem]:
+    """Route clashes among the routes that are valid on their own."""
+    numbered = []
+    for index, item in enumerate(routes):
+        try:
+            numbered.append((index, _adapter(Config, "routes").validate_python([item])[0]))
+        except ValidationError:
+            continue
+    if len(numbered) == len(routes):
+        return []  # all valid: the field validator already ran in the first pass
+    return [
+        Problem(_join((*loc, "routes"), p.path), p.message, p.got, p.expected)
+        for p in route_problems(numbered)
+    ]
+
+
+def _custom_problems(exc: PydanticCustomError, loc: tuple[int | str, ...]) -> list[Problem]:
+    ctx = exc.context or {}
+    if exc.type == "privgw_many":
+        return [Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]]
+    return [Problem(_join(loc), str(ctx.get("message", exc.message())), None, ctx.get("expected"))]
+
+
+def _field_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    """pydantic's errors as privgw problems, one per field, in input order."""
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = err["loc"]
@@ -1281,7 +1431,7 @@ def validate_config(data: Any, source: str | None = None) -> Config:
     except RecursionError:
         raise ConfigError([Problem("", "is nested too deeply")], source) from None
     except ConfigError as exc:
-        raise ConfigError(exc.problems, source) from None
+        raise ConfigError(exc.problems, source, exc.incomplete) from None
 
 
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}

@@ -32,9 +32,13 @@ class Problem:
 class ConfigError(PrivgwError):
     """Every problem found in one config, reported together so the user fixes them in one pass."""
 
-    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+    def __init__(
+        self, problems: list[Problem], source: str | None = None, incomplete: bool = False
+    ) -> None:
         self.problems = list(problems)
         self.source = source
+        #: Some rules that combine fields could not run: the fields they read are invalid.
+        self.incomplete = incomplete
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -43,6 +47,11 @@ class ConfigError(PrivgwError):
         noun = "problem" if count == 1 else "problems"
         lines = [f"invalid config{where}: {count} {noun}"]
         lines.extend(f"  - {problem}" for problem in self.problems)
+        if self.incomplete:
+            lines.append(
+                "  fix the above first: the rules that combine these fields with others run "
+                "once they are valid"
+            )
         return "\n".join(lines)
 
 
