@@ -83,7 +83,7 @@ def max_flat_routes() -> int:
 def section_latency(repeat: int, results: dict[str, float]) -> list[str]:
     cfg = load_config(SEED)
     import_code = (  # everything a build needs (privgw's public names load lazily)
-        "import time; t = time.perf_counter(); import privgw.build.template, privgw.config, "
+        "import time; t = time.perf_counter(); import privgw.resources.template, privgw.config, "
         "privgw.rendering; print(time.perf_counter() - t)"
     )
     imports = []

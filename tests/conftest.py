@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, load_config, render
-from privgw.rendering import FLAVOURS, FORMATS, Format
+from privgw.flavours import FLAVOURS
+from privgw.rendering import FORMATS, Format
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

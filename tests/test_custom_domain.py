@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from privgw import Config, ConfigError, build_template, lint_text, load_config, render
-from privgw.build.outputs import url_notes
+from privgw.resources.outputs import url_notes
 from tests.conftest import BASE_CONFIG, ROOT, with_changes
 from tests.localaws.stacks import sam_transform
 from tests.proof import proof_failures

@@ -17,7 +17,7 @@ import pytest
 
 from privgw import Config, build_template, render, validate_config
 from privgw.cli import main
-from privgw.rendering import Flavour
+from privgw.flavours import Flavour
 from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import REGION, LocalAws, create_network
 from tests.localaws.stacks import deployable, example_data, localise
@@ -70,8 +70,8 @@ def physical_id(local: LocalAws, stack: str, logical: str) -> str:
 
 def resolved_policy(cfg: Config, endpoint_ids: list[str]) -> dict[str, Any]:
     """The policy privgw's template asks for, with the created endpoint's real id."""
-    from privgw.build.api import resource_policy  # noqa: PLC0415
     from privgw.evaluate import resolve  # noqa: PLC0415
+    from privgw.resources.api import resource_policy  # noqa: PLC0415
 
     created = endpoint_ids[0] if cfg.endpoint.create else None
     return dict(resolve(resource_policy(cfg), {"Endpoint": created}))
@@ -359,8 +359,8 @@ def test_shared_endpoint_topology_deploys_endpoint_stack_first(
 ) -> None:
     """One endpoint stack, then two API stacks that import its endpoint (one also takes a
     parameter), deployed with `aws cloudformation deploy --parameter-overrides`."""
-    from privgw.build.template import build_endpoint_stack  # noqa: PLC0415
     from privgw.config import EndpointStack, load_any  # noqa: PLC0415
+    from privgw.resources.template import build_endpoint_stack  # noqa: PLC0415
 
     net = create_network(local_aws, "10.77.0.0/16")
     topologies = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))

@@ -12,7 +12,7 @@ from bench.readme import README, RESULTS, updated
 from privgw import build_template, load_config, render
 from privgw.cli import output_name
 from privgw.config import config_schema
-from privgw.rendering import FLAVOURS, Flavour
+from privgw.flavours import FLAVOURS, Flavour
 from tests.conftest import EXAMPLES, ROOT
 
 HINT = "run `make templates` and commit the result"

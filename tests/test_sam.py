@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, lint_text, load_config, render
-from privgw.build import parameters
-from privgw.build.template import build_template as build
 from privgw.config import HTTP_METHODS
+from privgw.resources import parameters
+from privgw.resources.template import build_template as build
 from tests.conftest import BASE_CONFIG, ROOT, one_of, resources_of, with_changes
 from tests.localaws.stacks import sam_transform
 

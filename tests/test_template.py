@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from privgw import ConfigError, build_template, load_config, render
-from privgw.build import parameters
-from privgw.build.outputs import private_dns_url_may_work
-from privgw.policy import API_RESOURCE
 from privgw.rendering import parse_template
+from privgw.resources import parameters
+from privgw.resources.outputs import private_dns_url_may_work
+from privgw.resources.policy import API_RESOURCE
 from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
 
 Build = Callable[[dict[str, Any]], dict[str, Any]]

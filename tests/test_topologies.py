@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from privgw import Config, ConfigError, build_template, lint_text, render
-from privgw.build.template import build_endpoint_stack
 from privgw.cli import main, output_name
 from privgw.config import EndpointStack, load_any
-from privgw.rendering import FLAVOURS
+from privgw.flavours import FLAVOURS
+from privgw.resources.template import build_endpoint_stack
 from tests.conftest import ROOT
 from tests.proof import proof_failures
 

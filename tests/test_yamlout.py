@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privgw import build_template, load_config, render
-from privgw.rendering import FLAVOURS, parse_template
+from privgw.flavours import FLAVOURS
+from privgw.rendering import parse_template
 from privgw.yamlout import SHORT_FORMS, dump
 from tests.conftest import EXAMPLES
 

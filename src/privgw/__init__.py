@@ -25,7 +25,7 @@ _EXPORTS = {
     "Finding": "privgw.findings",
     "PrivgwError": "privgw.errors",
     "Problem": "privgw.errors",
-    "build_template": "privgw.build.template",
+    "build_template": "privgw.resources.template",
     "lint_text": "privgw.lint",
     "load_config": "privgw.config",
     "render": "privgw.rendering",
@@ -51,7 +51,6 @@ __all__ = [
 if TYPE_CHECKING:
     from typing import Any
 
-    from privgw.build.template import build_template as build_template
     from privgw.config import Config as Config
     from privgw.config import load_config as load_config
     from privgw.config import validate_config as validate_config
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
     from privgw.lint import lint_text as lint_text
     from privgw.rendering import render as render
     from privgw.rendering import write_atomic as write_atomic
+    from privgw.resources.template import build_template as build_template
 
 
 def __getattr__(name: str) -> Any:

@@ -16,12 +16,11 @@ from typing import Any, TextIO
 from privgw import __version__
 from privgw.errors import ConfigError, OutputError, PrivgwError, RegionError, TemplateReadError
 from privgw.findings import Finding
+from privgw.flavours import FLAVOURS, Flavour
 from privgw.gcpause import gc_paused
 from privgw.lint import DEFAULT_REGIONS, LintServer, lint_many, region_error, unknown_regions
 from privgw.rendering import (
-    FLAVOURS,
     FORMATS,
-    Flavour,
     Format,
     check_overwrite,
     parse_template,
@@ -322,12 +321,12 @@ def _build_texts(
     """Every template's text (and data, for the checks), or one error listing every bad config
     (nothing is written)."""
     with gc_paused():
-        from privgw.build.outputs import url_notes  # noqa: PLC0415
-        from privgw.build.template import (  # noqa: PLC0415 - see the note above
+        from privgw.config import EndpointStack, load_any  # noqa: PLC0415
+        from privgw.resources.outputs import url_notes  # noqa: PLC0415
+        from privgw.resources.template import (  # noqa: PLC0415 - see the note above
             build_endpoint_stack,
             build_template,
         )
-        from privgw.config import EndpointStack, load_any  # noqa: PLC0415
 
     texts: list[tuple[Path, str]] = []
     templates: dict[Path, dict[str, Any]] = {}

@@ -1,4 +1,5 @@
-"""Logical ids: stable, readable, unique, and a content hash for the Deployment.
+"""Logical ids of every resource and parameter privgw emits (their one owner), and a content
+hash for the Deployment.
 
 Logical ids are what CloudFormation diffs on update, so they must depend only on what a
 resource *is* (its path, its method), never on list order, or reordering routes would replace
@@ -26,6 +27,29 @@ ACCESS_LOG_GROUP = "AccessLogGroup"
 ACCOUNT = "ApiGatewayAccount"
 ACCOUNT_ROLE = "ApiGatewayCloudWatchRole"
 DEPLOYMENT_PREFIX = "Deployment"
+DOMAIN = "CustomDomain"
+DOMAIN_MAPPING = "CustomDomainMapping"
+DOMAIN_ZONE = "CustomDomainZone"
+DOMAIN_RECORD = "CustomDomainRecord"
+DOMAIN_ACCESS_PREFIX = "CustomDomainAccess"
+
+# Parameters of reusable templates (resources/parameters.py); a list's items get 1, 2, ...
+STAGE_PARAMETER = "StageName"
+VPC_PARAMETER = "VpcId"
+SUBNETS_PARAMETER = "SubnetIds"
+ALLOWED_CIDR_PARAMETER = "AllowedCidr"
+SOURCE_GROUP_PARAMETER = "SourceSecurityGroupId"
+EXISTING_ENDPOINT_PARAMETER = "ExistingEndpointId"
+ALLOWED_VPC_PARAMETER = "AllowedVpcId"
+ALLOWED_PRINCIPAL_PARAMETER = "AllowedPrincipal"
+ENDPOINT_POLICY_PRINCIPAL_PARAMETER = "EndpointPolicyPrincipal"
+FUNCTION_SUBNETS_PARAMETER = "FunctionSubnetIds"
+FUNCTION_GROUPS_PARAMETER = "FunctionSecurityGroupIds"
+DEAD_LETTER_PARAMETER = "DeadLetterArn"
+FUNCTION_KEY_PARAMETER = "FunctionKmsKeyArn"
+LOG_KEY_PARAMETER = "LogKmsKeyArn"
+CERTIFICATE_PARAMETER = "CertificateArn"
+HOSTED_ZONE_PARAMETER = "HostedZoneId"
 
 
 def _camel(segment: str) -> str:
@@ -76,3 +100,8 @@ def content_hash(*parts: Any) -> str:
 
 def deployment_id(digest: str) -> str:
     return DEPLOYMENT_PREFIX + digest
+
+
+def domain_access_id(index: int) -> str:
+    """The access association of the ``index``-th endpoint of this stack's account."""
+    return f"{DOMAIN_ACCESS_PREFIX}{index}"

@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from privgw import yamlout
 from privgw.errors import OutputError, TemplateReadError
+from privgw.flavours import GENERATOR
 
 if TYPE_CHECKING:  # troposphere loads in 0.1 s; the lint path never needs it
     from troposphere import Template
 
 Format = Literal["json", "yaml"]
 FORMATS: tuple[Format, ...] = ("json", "yaml")
-#: Plain CloudFormation, or AWS SAM (``Transform: AWS::Serverless-2016-10-31``).
-Flavour = Literal["cfn", "sam"]
-FLAVOURS: tuple[Flavour, ...] = ("cfn", "sam")
 
 
 def template_dict(template: Template | dict[str, Any]) -> dict[str, Any]:
@@ -79,10 +77,6 @@ def render(template: Template | dict[str, Any], fmt: Format = "yaml", compact: b
     if fmt == "yaml":
         return yamlout.dump(data)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-#: The mark every file privgw writes carries, so it never overwrites a file it did not write.
-GENERATOR = "privgw"
 
 
 def is_generated(text: str) -> bool:

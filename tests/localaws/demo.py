@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from privgw.build.template import build_endpoint_stack
 from privgw.cli import main as privgw
 from privgw.config import EndpointStack, load_any
-from privgw.rendering import Flavour, render
+from privgw.flavours import Flavour
+from privgw.rendering import render
+from privgw.resources.template import build_endpoint_stack
 from tests.localaws.endpoint import REGION, ROOT, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise
 

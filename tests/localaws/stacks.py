@@ -15,7 +15,8 @@ import yaml
 
 from privgw import build_template, render
 from privgw.config import load_config
-from privgw.rendering import Flavour, parse_template
+from privgw.flavours import Flavour
+from privgw.rendering import parse_template
 from tests.localaws.endpoint import ROOT, LocalAws, Network
 
 FUNCTIONS = ROOT / "examples" / "functions"

@@ -24,19 +24,14 @@ from troposphere.route53 import HostedZone, HostedZoneVPCs, RecordSetType
 from troposphere.validators.route53 import AliasTarget
 
 from privgw import naming
-from privgw.build import parameters
-from privgw.build.common import tags_for
-from privgw.build.network import (
+from privgw.config import Config
+from privgw.resources import parameters
+from privgw.resources.common import tags_for
+from privgw.resources.network import (
     created_endpoint_dns_name,
     existing_endpoint_ids,
     own_account_endpoint_ids,
 )
-from privgw.config import Config
-
-DOMAIN = "CustomDomain"
-MAPPING = "CustomDomainMapping"
-ZONE = "CustomDomainZone"
-RECORD = "CustomDomainRecord"
 
 
 def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AWSObject]:
@@ -44,11 +39,11 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
     domain = cfg.custom_domain
     if domain is None:
         return []
-    arn = GetAtt(DOMAIN, "DomainNameArn")
+    arn = GetAtt(naming.DOMAIN, "DomainNameArn")
     mapping: dict[str, Any] = {"BasePath": domain.base_path} if domain.base_path else {}
     parts: list[AWSObject] = [
         DomainNameV2(
-            DOMAIN,
+            naming.DOMAIN,
             DomainName=domain.name,
             CertificateArn=parameters.value(cfg, parameters.CERTIFICATE, domain.certificate_arn),
             EndpointConfiguration=EndpointConfiguration(Types=["PRIVATE"]),
@@ -57,7 +52,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
             Tags=tags_for(cfg),
         ),
         BasePathMappingV2(
-            MAPPING,
+            naming.DOMAIN_MAPPING,
             DomainNameArn=arn,
             RestApiId=Ref(naming.API),
             Stage=stage,
@@ -67,7 +62,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
     for index, vpce in enumerate(own_account_endpoint_ids(cfg), start=1):
         parts.append(
             DomainNameAccessAssociation(
-                f"CustomDomainAccess{index}",
+                naming.domain_access_id(index),
                 DomainNameArn=arn,
                 AccessAssociationSource=vpce,
                 AccessAssociationSourceType="VPCE",
@@ -79,7 +74,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
         if zone.create:
             parts.append(
                 HostedZone(
-                    ZONE,
+                    naming.DOMAIN_ZONE,
                     Name=domain.name,
                     VPCs=[
                         HostedZoneVPCs(VPCId=parameters.vpc_id(cfg), VPCRegion=Ref("AWS::Region"))
@@ -88,8 +83,8 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
             )
         parts.append(
             RecordSetType(
-                RECORD,
-                HostedZoneId=Ref(ZONE)
+                naming.DOMAIN_RECORD,
+                HostedZoneId=Ref(naming.DOMAIN_ZONE)
                 if zone.create
                 else parameters.value(cfg, parameters.HOSTED_ZONE, zone.id),
                 Name=domain.name,
@@ -115,12 +110,12 @@ def association_outputs(cfg: Config) -> list[Output]:
     """The command each other endpoint owner runs, in their account, to use the domain."""
     if cfg.custom_domain is None:
         return []
-    arn = "${" + DOMAIN + ".DomainNameArn}"
+    arn = "${" + naming.DOMAIN + ".DomainNameArn}"
     outputs = [
         Output(
             "CustomDomainArn",
             Description="ARN of the private custom domain name (for access associations)",
-            Value=GetAtt(DOMAIN, "DomainNameArn"),
+            Value=GetAtt(naming.DOMAIN, "DomainNameArn"),
         )
     ]
     for index, vpce in enumerate(existing_endpoint_ids(cfg), start=1):

@@ -21,6 +21,7 @@ from typing import Any
 
 from troposphere import Parameter, Ref
 
+from privgw import naming
 from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, min_cidr_prefix
 
 
@@ -53,30 +54,32 @@ def _id(prefix: str) -> str:
 
 
 STAGE = Slot(
-    "StageName",
+    naming.STAGE_PARAMETER,
     "String",
     "Stage callers use (e.g. dev, prod)",
     pattern=f"^{STAGE_NAME_PATTERN}$",
     constraint="1-128 letters, digits, - or _",
 )
-VPC = Slot("VpcId", "AWS::EC2::VPC::Id", "VPC of the execute-api interface endpoint")
+VPC = Slot(naming.VPC_PARAMETER, "AWS::EC2::VPC::Id", "VPC of the execute-api interface endpoint")
 SUBNETS = Slot(
-    "SubnetIds", "List<AWS::EC2::Subnet::Id>", "Subnets of the endpoint's network interfaces"
+    naming.SUBNETS_PARAMETER,
+    "List<AWS::EC2::Subnet::Id>",
+    "Subnets of the endpoint's network interfaces",
 )
 ALLOWED_CIDR = Slot(
-    "AllowedCidr",
+    naming.ALLOWED_CIDR_PARAMETER,
     "String",
     "Caller CIDR {index} allowed to reach the endpoint on 443",
     per_item=True,
 )
 SOURCE_GROUP = Slot(
-    "SourceSecurityGroupId",
+    naming.SOURCE_GROUP_PARAMETER,
     "AWS::EC2::SecurityGroup::Id",
     "Security group {index} whose members may reach the endpoint on 443",
     per_item=True,
 )
 EXISTING_ENDPOINT = Slot(
-    "ExistingEndpointId",
+    naming.EXISTING_ENDPOINT_PARAMETER,
     "String",
     "Existing execute-api endpoint {index} that may call the API",
     pattern=_id("vpce"),
@@ -84,7 +87,7 @@ EXISTING_ENDPOINT = Slot(
     per_item=True,
 )
 ALLOWED_VPC = Slot(
-    "AllowedVpcId",
+    naming.ALLOWED_VPC_PARAMETER,
     "String",
     "VPC {index} whose execute-api endpoints may call the API",
     pattern=_id("vpc"),
@@ -93,7 +96,7 @@ ALLOWED_VPC = Slot(
 )
 PRINCIPAL_PATTERN = r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$"
 ALLOWED_PRINCIPAL = Slot(
-    "AllowedPrincipal",
+    naming.ALLOWED_PRINCIPAL_PARAMETER,
     "String",
     "Account id or IAM role/user ARN {index} that may call the API",
     pattern=PRINCIPAL_PATTERN,
@@ -101,7 +104,7 @@ ALLOWED_PRINCIPAL = Slot(
     per_item=True,
 )
 ENDPOINT_POLICY_PRINCIPAL = Slot(
-    "EndpointPolicyPrincipal",
+    naming.ENDPOINT_POLICY_PRINCIPAL_PARAMETER,
     "String",
     "Account id or IAM role/user ARN {index} that may use the endpoint",
     pattern=PRINCIPAL_PATTERN,
@@ -109,44 +112,48 @@ ENDPOINT_POLICY_PRINCIPAL = Slot(
     per_item=True,
 )
 FUNCTION_SUBNETS = Slot(
-    "FunctionSubnetIds", "List<AWS::EC2::Subnet::Id>", "Subnets of the function's interfaces"
+    naming.FUNCTION_SUBNETS_PARAMETER,
+    "List<AWS::EC2::Subnet::Id>",
+    "Subnets of the function's interfaces",
 )
 FUNCTION_GROUPS = Slot(
-    "FunctionSecurityGroupIds",
+    naming.FUNCTION_GROUPS_PARAMETER,
     "List<AWS::EC2::SecurityGroup::Id>",
     "Security groups of the function's interfaces",
 )
 KMS_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}$"
 FUNCTION_KEY = Slot(
-    "FunctionKmsKeyArn",
+    naming.FUNCTION_KEY_PARAMETER,
     "String",
     "KMS key for the function's environment variables",
     pattern=KMS_PATTERN,
     constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
 )
 LOG_KEY = Slot(
-    "LogKmsKeyArn",
+    naming.LOG_KEY_PARAMETER,
     "String",
     "KMS key for the log groups",
     pattern=KMS_PATTERN,
     constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
 )
 CERTIFICATE = Slot(
-    "CertificateArn",
+    naming.CERTIFICATE_PARAMETER,
     "String",
     "ACM certificate of the custom domain name",
     pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}$",
     constraint="arn:<partition>:acm:<region>:<account>:certificate/<id>",
 )
 HOSTED_ZONE = Slot(
-    "HostedZoneId", "AWS::Route53::HostedZone::Id", "Private hosted zone of the custom name"
+    naming.HOSTED_ZONE_PARAMETER,
+    "AWS::Route53::HostedZone::Id",
+    "Private hosted zone of the custom name",
 )
 
 
 def dead_letter_slot(service: str) -> Slot:
     """The dead-letter target keeps its service: the role's permission is for that one."""
     return Slot(
-        "DeadLetterArn",
+        naming.DEAD_LETTER_PARAMETER,
         "String",
         f"{service.upper()} target for failed asynchronous invocations",
         pattern=rf"^arn:aws[a-z-]*:{service}:[a-z0-9-]+:\d{{12}}:[A-Za-z0-9_.-]{{1,256}}$",

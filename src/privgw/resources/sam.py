@@ -25,12 +25,12 @@ from troposphere.serverless import Function as ServerlessFunction
 from troposphere.validators import integer
 
 from privgw import naming
-from privgw.build import parameters
-from privgw.build.api import api_description, resource_policy, stage_settings
-from privgw.build.common import tag_map
-from privgw.build.function import code_location, dead_letter_arn, shared_function_properties
-from privgw.build.network import endpoint_ids, endpoint_list
 from privgw.config import Config, Route
+from privgw.resources import parameters
+from privgw.resources.api import api_description, resource_policy, stage_settings
+from privgw.resources.common import tag_map
+from privgw.resources.function import code_location, dead_letter_arn, shared_function_properties
+from privgw.resources.network import endpoint_ids, endpoint_list
 
 #: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
 OPENAPI_VERSION = "3.0.1"

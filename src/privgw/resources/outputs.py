@@ -9,10 +9,10 @@ from typing import Any
 from troposphere import Export, Join, Output, Ref, Sub
 
 from privgw import naming
-from privgw.build import parameters
-from privgw.build.domain import association_notes, association_outputs, domain_url
-from privgw.build.network import created_endpoint_dns_name, endpoint_ids
 from privgw.config import Config, EndpointStack, Route
+from privgw.resources import parameters
+from privgw.resources.domain import association_notes, association_outputs, domain_url
+from privgw.resources.network import created_endpoint_dns_name, endpoint_ids
 
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 

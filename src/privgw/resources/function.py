@@ -17,10 +17,10 @@ from troposphere.awslambda import (
 )
 from troposphere.iam import Policy, Role
 
-from privgw import naming, policy, suppressions
-from privgw.build import parameters
-from privgw.build.common import log_group, tags_for
+from privgw import naming, suppressions
 from privgw.config import Config
+from privgw.resources import parameters, policy
+from privgw.resources.common import log_group, tags_for
 
 
 def function_log_group(cfg: Config) -> AWSObject:

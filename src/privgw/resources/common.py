@@ -8,8 +8,8 @@ from troposphere import Sub, Tags
 from troposphere.logs import LogGroup
 
 from privgw import suppressions
-from privgw.build import parameters
 from privgw.config import AnyConfig, Config
+from privgw.resources import parameters
 
 
 def tag_map(cfg: AnyConfig, **extra: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ from typing import Any
 from troposphere import AWSObject, Ref, Template
 
 from privgw import __version__, naming, suppressions
-from privgw.build import api, domain, function, network, outputs, parameters, sam
 from privgw.config import (
     MAX_TEMPLATE_OUTPUTS,
     MAX_TEMPLATE_PARAMETERS,
@@ -18,7 +17,8 @@ from privgw.config import (
     resource_paths,
 )
 from privgw.errors import ConfigError, Problem
-from privgw.rendering import FLAVOURS, GENERATOR, Flavour
+from privgw.flavours import FLAVOURS, GENERATOR, Flavour
+from privgw.resources import api, domain, function, network, outputs, parameters, sam
 
 
 def build_template(

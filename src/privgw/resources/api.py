@@ -23,11 +23,11 @@ from troposphere.awslambda import Permission
 from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
-from privgw import naming, policy, suppressions
-from privgw.build import parameters
-from privgw.build.common import execute_api_arn, log_group, tags_for
-from privgw.build.network import endpoint_ids, endpoint_list
+from privgw import naming, suppressions
 from privgw.config import Config, Route, resource_paths
+from privgw.resources import parameters, policy
+from privgw.resources.common import execute_api_arn, log_group, tags_for
+from privgw.resources.network import endpoint_ids, endpoint_list
 
 #: One JSON line per request; vpceId shows which endpoint a call came through.
 ACCESS_LOG_FORMAT = json.dumps(

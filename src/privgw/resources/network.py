@@ -7,10 +7,10 @@ from typing import Any
 from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
-from privgw import naming, policy
-from privgw.build import parameters
-from privgw.build.common import tags_for
+from privgw import naming
 from privgw.config import AnyConfig, Config
+from privgw.resources import parameters, policy
+from privgw.resources.common import tags_for
 
 HTTPS = 443
 

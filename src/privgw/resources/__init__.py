@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from privgw.build.template import build_template
+from privgw.resources.template import build_template
 
 __all__ = ["build_template"]
