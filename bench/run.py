@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from privgw import ConfigError, build_template, load_config, render, validate_config
-from privgw.checks import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, preflight
+from privgw.checks import preflight
+from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
 from privgw.lint import lint_text
 from tests.localaws.stacks import NoManagedPolicies
 

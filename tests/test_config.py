@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from privgw import Config, ConfigError, load_config, validate_config
-from privgw.config import DEFAULT_ROUTES, MAX_INLINE_CODE_BYTES
+from privgw.config import DEFAULT_ROUTES
+from privgw.limits import MAX_INLINE_CODE_BYTES
 from tests.conftest import BASE_CONFIG, DELETE, with_changes
 
 

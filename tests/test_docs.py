@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from privgw import Config, build_template, render
-from privgw.config import _model_in
+from privgw.config.problems import _model_in
 from privgw.rendering import SECTION_ORDER
 from privgw.resources.outputs import url_notes
 from tests.conftest import BASE_CONFIG, ROOT

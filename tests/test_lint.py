@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from privgw import Config, build_template, lint_text, render
-from privgw.checks import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, size_findings
+from privgw.checks import size_findings
+from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
 from privgw.lint import run_cfn_lint
 from privgw.rendering import Format
 from tests.conftest import BASE_CONFIG, DELETE, example_texts, with_changes

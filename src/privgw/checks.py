@@ -28,10 +28,7 @@ from typing import Any
 
 from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, authorize, evaluate, resolve
 from privgw.findings import Finding, Level
-
-INLINE_TEMPLATE_LIMIT = 51_200
-S3_TEMPLATE_LIMIT = 1_000_000
-POLICY_LIMIT = 8_192
+from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT, S3_TEMPLATE_LIMIT
 
 #: The account and region the probes pretend the API lives in.
 PROBE_ACCOUNT = "111122223333"

@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from privgw.checks import INLINE_TEMPLATE_LIMIT
 from privgw.errors import PrivgwError
+from privgw.limits import INLINE_TEMPLATE_LIMIT
 
 #: How CloudFormation says a change set has nothing to do; the aws CLI's deploy accepts both
 #: ("The submitted information didn't contain changes..." and "No updates are to be performed.").

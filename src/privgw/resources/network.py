@@ -75,7 +75,7 @@ def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
         VpcId=parameters.vpc_id(cfg),
         SubnetIds=parameters.subnet_ids(cfg),
         SecurityGroupIds=[Ref(naming.ENDPOINT_SECURITY_GROUP)],
-        PrivateDnsEnabled=cfg.endpoint.private_dns,
+        PrivateDnsEnabled=cfg.endpoint_private_dns,
         Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api"),
         **endpoint_policy_property(cfg),
     )
@@ -135,7 +135,7 @@ def endpoint_list(key: str, ids: list[Any]) -> dict[str, Any]:
 
 def endpoint_policy_property(cfg: AnyConfig) -> dict[str, Any]:
     """``PolicyDocument=`` for the endpoint when the config asks for an endpoint policy."""
-    chosen = cfg.endpoint.policy
+    chosen = cfg.endpoint_policy
     if chosen is None:
         return {}
     principals = parameters.values(cfg, parameters.ENDPOINT_POLICY_PRINCIPAL, chosen.principals)

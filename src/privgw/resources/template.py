@@ -8,16 +8,10 @@ from typing import Any
 from troposphere import AWSObject, Ref, Template
 
 from privgw import __version__, naming, suppressions
-from privgw.config import (
-    MAX_TEMPLATE_OUTPUTS,
-    MAX_TEMPLATE_PARAMETERS,
-    MAX_TEMPLATE_RESOURCES,
-    Config,
-    EndpointStack,
-    resource_paths,
-)
+from privgw.config import Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
+from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
 from privgw.resources import api, domain, function, network, outputs, parameters, sam
 
 

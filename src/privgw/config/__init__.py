@@ -1,0 +1,58 @@
+"""The typed config: the one place user input is checked, before any template is built.
+
+One module per part of the config, beside the builder of the same name in ``resources/``:
+``network`` (network, endpoint), ``function``, ``api`` (routes, stage, access), ``domain``
+(custom domain), and ``stack``, the two kinds of stack config on a shared base. ``types`` holds
+the field types they share, ``problems`` turns pydantic's errors into field-path messages,
+``loading`` reads files, ``schema`` writes the JSON Schema. Every rule lives on the field it
+guards; rules that span fields are ``@reads`` validators, run even when other fields are invalid.
+"""
+
+from __future__ import annotations
+
+from privgw.config.api import DEFAULT_ROUTES, HTTP_METHODS, Access, Route, Stage, resource_paths
+from privgw.config.domain import CustomDomain, PrivateHostedZone
+from privgw.config.function import Code, Function, FunctionVpc
+from privgw.config.loading import (
+    CONFIG_FORMATS,
+    STDIN,
+    load_any,
+    load_config,
+    parse_config_text,
+    validate_config,
+)
+from privgw.config.network import Endpoint, EndpointPolicy, Network
+from privgw.config.problems import problems_from
+from privgw.config.schema import config_schema
+from privgw.config.stack import AnyConfig, Config, EndpointStack
+from privgw.config.types import STAGE_NAME_PATTERN, min_cidr_prefix
+
+__all__ = [
+    "CONFIG_FORMATS",
+    "DEFAULT_ROUTES",
+    "HTTP_METHODS",
+    "STAGE_NAME_PATTERN",
+    "STDIN",
+    "Access",
+    "AnyConfig",
+    "Code",
+    "Config",
+    "CustomDomain",
+    "Endpoint",
+    "EndpointPolicy",
+    "EndpointStack",
+    "Function",
+    "FunctionVpc",
+    "Network",
+    "PrivateHostedZone",
+    "Route",
+    "Stage",
+    "config_schema",
+    "load_any",
+    "load_config",
+    "min_cidr_prefix",
+    "parse_config_text",
+    "problems_from",
+    "resource_paths",
+    "validate_config",
+]

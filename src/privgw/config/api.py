@@ -1,0 +1,220 @@
+"""The API itself: routes, the stage and who may call (``routes``, ``stage``, ``access``),
+beside ``resources/api.py`` that builds them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    WithJsonSchema,
+)
+
+from privgw.config.types import (
+    CallerPrincipal,
+    CidrList,
+    RetentionDays,
+    StageName,
+    StrictModel,
+    UniqueList,
+    VpcId,
+    _duplicates,
+    _fail,
+    _Matching,
+)
+from privgw.errors import Problem
+from privgw.limits import MAX_RESOURCES_PER_API
+from privgw.naming import path_stem
+
+HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+_SEGMENT_TEXT = r"(?:[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})"
+
+
+_SEGMENT = re.compile(_SEGMENT_TEXT)
+PATH_EXPECTED = (
+    "'/' or /-separated segments of letters, digits, . _ ~ : -, or {param}; "
+    "{proxy+} only as the last segment"
+)
+
+
+def _check_path(path: str) -> str:
+    if path == "/":
+        return path
+    if not path.startswith("/") or path.endswith("/"):
+        raise _fail("is not a resource path", PATH_EXPECTED)
+    segments = path[1:].split("/")
+    for i, segment in enumerate(segments):
+        if not _SEGMENT.fullmatch(segment):
+            raise _fail(f"has an invalid segment {segment!r}", PATH_EXPECTED)
+        if segment.endswith("+}") and i != len(segments) - 1:
+            raise _fail(f"has greedy {segment} before the last segment", PATH_EXPECTED)
+    params = [s.strip("{}+") for s in segments if s.startswith("{")]
+    dups = _duplicates(params)
+    if dups:
+        raise _fail("names a path parameter twice: " + ", ".join(dups), "distinct names")
+    return path
+
+
+#: What JSON Schema can say of a path (the greedy-last and distinct-parameter rules it cannot).
+_check_path.pattern = f"^/(?:{_SEGMENT_TEXT}(?:/{_SEGMENT_TEXT})*)?$"  # type: ignore[attr-defined]
+
+
+def _route_shape(value: Any) -> Any:
+    """Accept the compact ``"GET /items/{id}"`` form beside the mapping form."""
+    if isinstance(value, str):
+        parts = value.split()
+        if len(parts) != 2:
+            raise _fail("is not 'METHOD /path'", "e.g. 'GET /hello' or {method: GET, path: /hello}")
+        return {"method": parts[0].upper(), "path": parts[1]}
+    return value
+
+
+class Route(StrictModel):
+    """One HTTP method on one path, proxied to the function."""
+
+    method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    path: Annotated[str, _Matching(_check_path)] = Field(max_length=1024)
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return () if self.path == "/" else tuple(self.path[1:].split("/"))
+
+
+def _any_case(word: str) -> str:
+    """A regular expression for ``word`` in any letter case (JSON Schema has no flags)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+#: The compact route form as the JSON Schema describes it: a method (any case, as
+#: ``_route_shape`` upper-cases it), blanks, and a path starting with /.
+RouteString = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(" + "|".join(_any_case(m) for m in HTTP_METHODS) + r")\s+/\S*\s*$",
+            "description": "'METHOD /path', e.g. 'GET /items/{id}'",
+        }
+    ),
+]
+RouteItem = Annotated[
+    Route, BeforeValidator(_route_shape, json_schema_input_type=Route | RouteString)
+]
+
+DEFAULT_ROUTES = (Route(method="ANY", path="/"), Route(method="ANY", path="/{proxy+}"))
+
+
+def resource_paths(routes: Sequence[Route]) -> list[tuple[str, ...]]:
+    """Every API Resource the routes need (each prefix of each path), parents first."""
+    nodes: set[tuple[str, ...]] = set()
+    for route in routes:
+        for i in range(1, len(route.segments) + 1):
+            nodes.add(route.segments[:i])
+    return sorted(nodes, key=lambda n: (len(n), n))
+
+
+def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
+    """What makes routes clash: repeats, two variables under one parent, two paths with one
+    logical id, too many API resources. ``numbered`` pairs each route with its index in the
+    config, so a check of only the valid routes still names the right ``routes[i]``."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    routes = [route for _, route in numbered]
+    for i, route in numbered:
+        key = (route.method, route.path)
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"[{i}]",
+                    f"repeats route {route.method} {route.path}",
+                    None,
+                    f"each method and path once (first at routes[{seen[key]}])",
+                )
+            )
+        seen.setdefault(key, i)
+    variable_child: dict[tuple[str, ...], str] = {}
+    for node in resource_paths(routes):
+        last = node[-1]
+        if last.startswith("{"):
+            other = variable_child.setdefault(node[:-1], last)
+            if other != last:
+                parent = "/" + "/".join(node[:-1])
+                problems.append(
+                    Problem(
+                        "",
+                        f"gives {parent} two variable children, {other} and {last}",
+                        None,
+                        "one {param} (or {proxy+}) per parent path, as API Gateway requires",
+                    )
+                )
+    stems: dict[str, tuple[str, ...]] = {}
+    for node in resource_paths(routes):
+        other_node = stems.setdefault(path_stem(node), node)
+        if other_node != node:
+            problems.append(
+                Problem(
+                    "",
+                    f"paths /{'/'.join(other_node)} and /{'/'.join(node)} get the same logical id",
+                    None,
+                    "paths that differ in more than punctuation and case",
+                )
+            )
+    nodes = len(resource_paths(routes))
+    if nodes > MAX_RESOURCES_PER_API:
+        problems.append(
+            Problem(
+                "",
+                f"needs {nodes} API resources",
+                None,
+                f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
+            )
+        )
+    return problems
+
+
+class Stage(StrictModel):
+    """The stage callers use; access logs and X-Ray tracing are on unless turned off."""
+
+    name: StageName = "v1"
+    access_logging: bool = Field(
+        default=True,
+        description=(
+            "JSON access log to a log group privgw creates. Needs the account-wide API Gateway "
+            "CloudWatch role (see api_gateway_account_role)."
+        ),
+    )
+    log_retention_days: RetentionDays = 30
+    tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
+    throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
+    throttling_burst_limit: int | None = Field(default=None, ge=0, le=1_000_000)
+
+
+class Access(StrictModel):
+    """Who may call, beyond the endpoint allow-list."""
+
+    vpc_ids: UniqueList[VpcId] = Field(
+        default_factory=list,
+        max_length=50,
+        description=(
+            "Calls through *any* execute-api endpoint in these VPCs are admitted too "
+            "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
+        ),
+    )
+    source_cidrs: CidrList = Field(
+        default_factory=list,
+        max_length=50,
+        description="Also require the caller's private IP in one of these (aws:VpcSourceIp).",
+    )
+    iam_principals: UniqueList[CallerPrincipal] = Field(
+        default_factory=list,
+        max_length=50,
+        description=(
+            "Turn on AWS_IAM authorization: callers must sign requests (SigV4), and only these "
+            "accounts/roles/users get in: the resource policy allows them and explicitly denies "
+            "every other principal, of this account too."
+        ),
+    )

@@ -1,0 +1,208 @@
+"""The Lambda function (``function``), beside ``resources/function.py`` that builds it."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from privgw.config.types import (
+    BucketName,
+    DeadLetterArn,
+    Handler,
+    KmsKeyArn,
+    LocalPath,
+    RetentionDays,
+    Runtime,
+    SecurityGroupId,
+    StrictModel,
+    SubnetId,
+    UniqueList,
+    _check_map_keys,
+    _fail,
+    _fail_many,
+    reads,
+)
+from privgw.errors import Problem
+from privgw.limits import MAX_ENVIRONMENT_BYTES, MAX_INLINE_CODE_BYTES, MAX_INTEGRATION_TIMEOUT_S
+from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES
+
+RESERVED_ENV_KEYS = frozenset(
+    {
+        "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+        "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_REGION",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT",
+    }
+)  # fmt: skip
+
+
+class Code(StrictModel):
+    """The function's code: inline source, a local folder, or a package already in S3."""
+
+    inline: str | None = Field(
+        default=None, min_length=1, description="Source of index.py / index.js (≤ 4,096 bytes)."
+    )
+    path: LocalPath | None = Field(
+        default=None,
+        description=(
+            "Folder (or .zip) relative to the config file; `sam build`/`sam deploy` or "
+            "`aws cloudformation package` uploads it."
+        ),
+    )
+    s3_bucket: BucketName | None = None
+    s3_key: str | None = Field(default=None, min_length=1, max_length=1024)
+    s3_object_version: str | None = Field(default=None, min_length=1, max_length=1024)
+
+    @field_validator("inline")
+    @classmethod
+    def _fits(cls, value: str | None) -> str | None:
+        size = len(value.encode("utf-8")) if value else 0
+        if size > MAX_INLINE_CODE_BYTES:
+            raise _fail(
+                f"is {size} bytes, over Lambda's inline limit",
+                f"at most {MAX_INLINE_CODE_BYTES} bytes; use path or s3_bucket/s3_key",
+            )
+        return value
+
+    @model_validator(mode="after")
+    @reads("inline", "path", "s3_bucket", "s3_key", "s3_object_version")
+    def _one_shape(self) -> Self:
+        s3_given = [k for k in ("s3_bucket", "s3_key", "s3_object_version") if getattr(self, k)]
+        shapes = [
+            name
+            for name, given in (
+                ("inline", self.inline is not None),
+                ("path", self.path is not None),
+                ("s3", bool(s3_given)),
+            )
+            if given
+        ]
+        expected = "exactly one of inline, path, or s3_bucket with s3_key"
+        if len(shapes) > 1:
+            problem = Problem("", "mixes " + " and ".join(shapes) + " code", None, expected)
+        elif not shapes:
+            problem = Problem("", "names no code", None, expected)
+        elif shapes == ["s3"] and not (self.s3_bucket and self.s3_key):
+            missing = "s3_key" if self.s3_bucket else "s3_bucket"
+            problem = Problem(
+                missing, "is required with S3 code", None, "both s3_bucket and s3_key"
+            )
+        else:
+            return self
+        raise _fail_many([problem])
+
+    @property
+    def is_inline(self) -> bool:
+        return self.inline is not None
+
+
+_ENV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+
+
+def _check_environment(env: dict[str, str]) -> dict[str, str]:
+    bad = [k for k in env if not _ENV_KEY.fullmatch(k)]
+    if bad:
+        raise _fail(
+            "has invalid variable names: " + ", ".join(sorted(bad)),
+            "names of 2+ letters, digits or _, starting with a letter",
+        )
+    _check_map_keys(env)
+    reserved = sorted(k for k in env if k in RESERVED_ENV_KEYS)
+    if reserved:
+        raise _fail("sets variables Lambda reserves: " + ", ".join(reserved), "other names")
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in env.items())
+    if size > MAX_ENVIRONMENT_BYTES:
+        raise _fail(f"is {size} bytes", f"at most {MAX_ENVIRONMENT_BYTES} bytes in all")
+    return env
+
+
+class FunctionVpc(StrictModel):
+    """Run the function inside a VPC (to reach private databases or services there)."""
+
+    subnet_ids: UniqueList[SubnetId] = Field(
+        min_length=1, max_length=16, description="Subnets for the function's network interfaces."
+    )
+    security_group_ids: UniqueList[SecurityGroupId] = Field(
+        min_length=1, max_length=5, description="Security groups of the function's interfaces."
+    )
+
+
+class Function(StrictModel):
+    """The one Lambda function every route reaches."""
+
+    runtime: Runtime = Field(description="A Lambda runtime AWS has not deprecated.")
+    handler: Handler = Field(description="module.function, e.g. index.handler.")
+    code: Code
+    memory: int = Field(default=256, ge=128, le=10240, description="MB.")
+    timeout: int = Field(
+        default=10,
+        ge=1,
+        le=MAX_INTEGRATION_TIMEOUT_S,
+        description="Seconds; at most 29, API Gateway's integration timeout.",
+    )
+    architecture: Literal["x86_64", "arm64"] = "x86_64"
+    environment: Annotated[dict[str, str], AfterValidator(_check_environment)] = Field(
+        default_factory=dict
+    )
+    log_retention_days: RetentionDays = 30
+    description: str = Field(default="", max_length=256)
+    reserved_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Cap (and reserve) concurrent executions; unset shares the account pool.",
+    )
+    dead_letter_arn: DeadLetterArn | None = Field(
+        default=None,
+        description="SQS queue or SNS topic for failed asynchronous invocations.",
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        default=None,
+        description="Customer managed KMS key for the environment variables at rest.",
+    )
+    vpc: FunctionVpc | None = Field(
+        default=None,
+        description="Place the function in a VPC; its role gets the network-interface rights.",
+    )
+
+    @property
+    def dead_letter_service(self) -> str | None:
+        """'sqs' or 'sns' for the dead-letter target, None without one."""
+        return self.dead_letter_arn.split(":")[2] if self.dead_letter_arn else None
+
+    @model_validator(mode="after")
+    @reads("code", "runtime", "handler")
+    def _inline_fits_runtime(self) -> Self:
+        if not self.code.is_inline:
+            return self
+        problems = []
+        if not self.runtime.startswith(INLINE_CODE_RUNTIME_PREFIXES):
+            problems.append(
+                Problem(
+                    "code.inline",
+                    "inline code runs only on python and nodejs runtimes",
+                    self.runtime,
+                    "a python3.x or nodejsNN.x runtime, or s3_bucket/s3_key",
+                )
+            )
+        if not re.fullmatch(r"index\.[A-Za-z_][A-Za-z0-9_]*", self.handler):
+            problems.append(
+                Problem(
+                    "handler",
+                    "does not name the inline module, which Lambda saves as index.py/index.js",
+                    repr(self.handler),
+                    "index.<function>, e.g. index.handler",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return self

@@ -1,0 +1,194 @@
+"""Config files: read (a file or standard input, size and encoding checked), parsed (YAML without
+aliases, JSON, TOML), validated into a stack config."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import (
+    ValidationError,
+)
+
+from privgw.config.problems import _show, config_error
+from privgw.config.stack import Config, EndpointStack
+from privgw.errors import ConfigError, Problem
+from privgw.limits import MAX_CONFIG_BYTES
+
+
+def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack:
+    """An API config or an endpoint-stack config, by its ``kind``. ``-`` reads standard input
+    (format ``fmt``, or detected); a file's format comes from its extension unless given."""
+    data, source, source_dir = _read_config(Path(path), fmt)
+    if isinstance(data, Mapping) and data.get("kind") == "endpoint":
+        try:
+            return EndpointStack.model_validate(data)
+        except ValidationError as exc:
+            raise config_error(exc, EndpointStack, data, source) from None
+    return _finish(validate_config(data, source), source, source_dir)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases: a config needs none, and they enable 'billion laughs'."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a privgw config", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_config_text(text: str, fmt: str, source: str) -> Any:
+    """Parse config text of format yaml/json/toml into plain data, or raise ConfigError."""
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        if fmt == "toml":
+            return tomllib.loads(text)
+        return yaml.load(text, Loader=_NoAliasLoader)
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ConfigError([Problem("", f"is not valid {fmt.upper()}: {detail}")], source) from None
+
+
+def validate_config(data: Any, source: str | None = None) -> Config:
+    """Check plain data (as parsed from a file) and return the typed config."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            [Problem("", "is not a mapping of settings", _show(data), "name, function, ...")],
+            source,
+        )
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:  # pragma: no cover - Config.__init__ converts them
+        raise config_error(exc, Config, data, source) from None
+    except RecursionError:
+        raise ConfigError([Problem("", "is nested too deeply")], source) from None
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source, exc.incomplete) from None
+
+
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+
+STDIN = "-"
+CONFIG_FORMATS = ("yaml", "json", "toml")
+
+
+def _read_config(file: Path, fmt: str | None = None) -> tuple[Any, str, Path]:
+    """Parsed data of a config file (or of standard input for ``-``), its name for messages,
+    and its folder (the current one for standard input)."""
+    if str(file) == STDIN:
+        raw = sys.stdin.buffer.read(MAX_CONFIG_BYTES + 1)
+        return _parse_raw(raw, fmt, "<stdin>"), "<stdin>", Path.cwd()
+    source = str(file)
+    if file.is_dir():
+        raise ConfigError(
+            [
+                Problem(
+                    "", "is a directory, not a config file", None, "a .yaml, .json or .toml file"
+                )
+            ],
+            source,
+        )
+    fmt = fmt or _FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise ConfigError(
+            [
+                Problem(
+                    "",
+                    "has an unknown extension",
+                    file.suffix or "none",
+                    ".yaml, .json, .toml (or --config-format)",
+                )
+            ],
+            source,
+        )
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([Problem("", f"cannot be read: {exc.strerror}")], source) from None
+    return _parse_raw(raw, fmt, source), source, file.resolve().parent
+
+
+def _parse_raw(raw: bytes, fmt: str | None, source: str) -> Any:
+    """Size and encoding checked, then parsed; with no format, TOML if it reads as TOML, else
+    YAML (which reads JSON too)."""
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            [Problem("", "is too large", None, f"at most {MAX_CONFIG_BYTES} bytes")], source
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
+    if fmt is None:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            fmt = "yaml"
+    return parse_config_text(text, fmt, source)
+
+
+def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
+    cfg._source_dir = source_dir
+    code_path = cfg.function.code.path
+    if code_path is not None:
+        problem = _code_path_problem(source_dir, code_path)
+        if problem:
+            raise ConfigError([problem], source)
+    return cfg
+
+
+def _code_path_problem(source_dir: Path, code_path: str) -> Problem | None:
+    """The code folder must exist and stay inside the config's folder, symlinks included:
+    `sam deploy` and `aws cloudformation package` zip whatever it reaches into the function."""
+    target = source_dir / code_path
+    expected = "a folder or .zip inside the config file's folder"
+    if not target.exists():
+        return Problem(
+            "function.code.path",
+            f"does not exist (looked for {target})",
+            repr(code_path),
+            expected,
+        )
+    root = source_dir.resolve()
+    outside = [target] if not target.resolve().is_relative_to(root) else []
+    if not outside and target.is_dir():
+        outside = [
+            link for link in _symlinks_under(target) if not link.resolve().is_relative_to(root)
+        ]
+    if outside:
+        where = outside[0]
+        return Problem(
+            "function.code.path",
+            f"reaches outside the config file's folder ({where} resolves to {where.resolve()}), "
+            "and everything it reaches would be uploaded as the function's code",
+            repr(code_path),
+            expected + ", with no symlink leading out of it",
+        )
+    return None
+
+
+def _symlinks_under(folder: Path) -> Iterable[Path]:
+    """Every symlink below ``folder``, without following any (a link cycle cannot loop)."""
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        for entry in (*dirs, *files):
+            path = Path(current, entry)
+            if path.is_symlink():
+                yield path
+
+
+def load_config(path: str | Path, fmt: str | None = None) -> Config:
+    """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
+    data, source, source_dir = _read_config(Path(path), fmt)
+    return _finish(validate_config(data, source), source, source_dir)

@@ -1,0 +1,156 @@
+"""Where a created endpoint lives and who may reach it (``network``), and which endpoints may
+call the API (``endpoint``), beside ``resources/network.py`` that builds them."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import (
+    Field,
+    model_validator,
+)
+
+from privgw.config.types import (
+    CidrList,
+    Name,
+    PrincipalArn,
+    SecurityGroupId,
+    StrictModel,
+    SubnetId,
+    UniqueList,
+    VpcEndpointId,
+    VpcId,
+    _fail_many,
+    reads,
+)
+from privgw.errors import Problem
+
+
+class Network(StrictModel):
+    """Where a created endpoint lives and who may reach it on TCP 443."""
+
+    vpc_id: VpcId = Field(description="VPC of the execute-api interface endpoint.")
+    subnet_ids: UniqueList[SubnetId] = Field(
+        min_length=1,
+        max_length=16,
+        description="Subnets for the endpoint's network interfaces (one per AZ you use).",
+    )
+    allowed_cidrs: CidrList = Field(
+        default_factory=list,
+        max_length=60,
+        description="Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
+    )
+    source_security_group_ids: UniqueList[SecurityGroupId] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Security groups whose members may call the endpoint.",
+    )
+
+    @model_validator(mode="after")
+    @reads("allowed_cidrs", "source_security_group_ids")
+    def _has_callers(self) -> Self:
+        if not self.allowed_cidrs and not self.source_security_group_ids:
+            raise _fail_many(
+                [
+                    Problem(
+                        "allowed_cidrs",
+                        "no caller could reach the endpoint",
+                        "[]",
+                        "at least one CIDR here or one id in source_security_group_ids",
+                    )
+                ]
+            )
+        if len(self.allowed_cidrs) + len(self.source_security_group_ids) > 60:
+            raise _fail_many(
+                [
+                    Problem(
+                        "allowed_cidrs",
+                        "too many ingress rules for one security group",
+                        str(len(self.allowed_cidrs) + len(self.source_security_group_ids)),
+                        "at most 60 CIDRs and source groups together",
+                    )
+                ]
+            )
+        return self
+
+
+class EndpointPolicy(StrictModel):
+    """A VPC endpoint policy on a created endpoint: what may be called *through* it."""
+
+    account_apis_only: bool = Field(
+        default=True,
+        description="Only APIs of this stack's account and region may be invoked through it "
+        "(a guard against using the endpoint to reach other accounts' private APIs).",
+    )
+    principals: UniqueList[PrincipalArn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Only these IAM principals (account ids or ARNs; signed requests) may use "
+        "it; empty: anyone in the VPC.",
+    )
+
+
+class Endpoint(StrictModel):
+    """Which execute-api interface endpoints may call the API (the policy's allow-list)."""
+
+    create: bool = Field(
+        default=True, description="Create an execute-api interface endpoint in `network`."
+    )
+    private_dns: bool = Field(
+        default=True,
+        description=(
+            "Private DNS on the created endpoint. Note: it makes every public API's default "
+            "name resolve to the endpoint inside that VPC; only one endpoint per VPC may have it."
+        ),
+    )
+    existing_ids: UniqueList[VpcEndpointId] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Existing execute-api endpoints (any VPC or account) that may call the API.",
+    )
+    imports: UniqueList[Name] = Field(
+        default_factory=list,
+        max_length=20,
+        description=(
+            "Endpoint stacks (their export_prefix) whose endpoint may call the API: "
+            "Fn::ImportValue of <prefix>-VpcEndpointId. Deploy those stacks first."
+        ),
+    )
+    parameter: bool = Field(
+        default=False,
+        description="Take one more endpoint id as the template parameter VpcEndpointId.",
+    )
+    policy: EndpointPolicy | None = Field(
+        default=None, description="A VPC endpoint policy on the created endpoint."
+    )
+
+    @property
+    def any_given(self) -> bool:
+        """Whether any endpoint at all is allowed (created, existing, imported or a parameter)."""
+        return self.create or bool(self.existing_ids or self.imports) or self.parameter
+
+    @model_validator(mode="after")
+    @reads("create", "policy", "private_dns")
+    def _has_endpoint(self) -> Self:
+        problems = []
+        if not self.create and self.policy is not None:
+            problems.append(
+                Problem(
+                    "policy",
+                    "applies only to an endpoint privgw creates",
+                    None,
+                    "no policy when create is false (set it on the endpoint's own stack)",
+                )
+            )
+        if not self.create and "private_dns" in self.model_fields_set:
+            problems.append(
+                Problem(
+                    "private_dns",
+                    "applies only to an endpoint privgw creates",
+                    str(self.private_dns).lower(),
+                    "no private_dns when create is false",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return self

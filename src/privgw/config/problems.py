@@ -1,0 +1,222 @@
+"""pydantic's errors as privgw problems: a field path, what was given, what was expected; and the
+cross-field rules run on the valid parts of a config whose other parts are invalid."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, get_args
+
+from pydantic import (
+    BaseModel,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from privgw.config.api import route_problems
+from privgw.errors import ConfigError, Problem
+
+
+def _join(loc: Iterable[int | str], extra: str = "") -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(("function-", "tagged-union", "union[")) and "[" not in part:
+            path += f".{part}" if path else part
+    if extra:
+        path += extra if extra.startswith("[") or not path else f".{extra}"
+    return path
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model class a location points into, for listing the fields a typo could mean."""
+    current: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _model_in(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
+
+
+def problems_from(exc: ValidationError, root: type[BaseModel], data: Any = None) -> list[Problem]:
+    """Translate pydantic's errors into privgw problems, one per field, in input order; with
+    the input ``data``, add what the cross-field rules find in the valid parts (see
+    ``cross_field_problems``), so one run reports everything that can be known."""
+    return config_error(exc, root, data).problems
+
+
+def config_error(
+    exc: ValidationError, root: type[BaseModel], data: Any = None, source: str | None = None
+) -> ConfigError:
+    """The ConfigError for ``exc``: every problem, and whether some rules had to wait."""
+    problems = _field_problems(exc, root)
+    if not isinstance(data, Mapping):
+        return ConfigError(problems, source)
+    bad = {tuple(err["loc"]) for err in exc.errors(include_url=False)}
+    more, skipped = cross_field_problems(root, data, (), bad)
+    seen = {str(p) for p in problems}
+    for problem in more:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            problems.append(problem)
+    return ConfigError(problems, source, incomplete=skipped)
+
+
+def cross_field_problems(
+    model: type[BaseModel], data: Mapping[str, Any], loc: tuple[int | str, ...], bad: set[Any]
+) -> tuple[list[Problem], bool]:
+    """Run every ``@reads`` rule of ``model`` and of the models inside it whose fields are
+    valid, although other fields are not. Returns the problems, and whether a rule had to be
+    skipped because a field it reads is invalid."""
+    problems: list[Problem] = []
+    skipped = False
+    for name, field in model.model_fields.items():
+        inner = _model_in(field.annotation)
+        if inner is not None and isinstance(data.get(name), Mapping):
+            found, was_skipped = cross_field_problems(inner, data[name], (*loc, name), bad)
+            problems += found
+            skipped = skipped or was_skipped
+    if "routes" in model.model_fields and isinstance(data.get("routes"), list):
+        problems += _valid_route_problems(model, data["routes"], loc)
+    for decorator in model.__pydantic_decorators__.model_validators.values():
+        fields = getattr(decorator.func, "__privgw_reads__", None)
+        if fields is None or decorator.info.mode != "after":
+            continue
+        values = _valid_values(model, data, fields, loc, bad)
+        if values is None:
+            skipped = True
+            continue
+        instance = model.model_construct(_fields_set={f for f in fields if f in data}, **values)
+        try:
+            decorator.func(instance)
+        except PydanticCustomError as exc:
+            problems += _custom_problems(exc, loc)
+    return problems, skipped
+
+
+def _valid_values(
+    model: type[BaseModel],
+    data: Mapping[str, Any],
+    fields: Sequence[str],
+    loc: tuple[int | str, ...],
+    bad: set[Any],
+) -> dict[str, Any] | None:
+    """The typed values of ``fields`` (defaults where unset), or None if any is invalid."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        here = (*loc, name)
+        if any(err[: len(here)] == here for err in bad):
+            return None
+        field = model.model_fields[name]
+        if name not in data:
+            if field.is_required():
+                return None
+            values[name] = field.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _adapter(model, name).validate_python(data[name])
+        except (ValidationError, ConfigError):
+            return None
+    return values
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[field.annotation, *field.metadata])
+
+
+def _valid_route_problems(
+    model: type[BaseModel], routes: list[Any], loc: tuple[int | str, ...]
+) -> list[Problem]:
+    """Route clashes among the routes that are valid on their own."""
+    numbered = []
+    for index, item in enumerate(routes):
+        try:
+            numbered.append((index, _adapter(model, "routes").validate_python([item])[0]))
+        except ValidationError:
+            continue
+    if len(numbered) == len(routes):
+        return []  # all valid: the field validator already ran in the first pass
+    return [
+        Problem(_join((*loc, "routes"), p.path), p.message, p.got, p.expected)
+        for p in route_problems(numbered)
+    ]
+
+
+def _custom_problems(exc: PydanticCustomError, loc: tuple[int | str, ...]) -> list[Problem]:
+    ctx = exc.context or {}
+    if exc.type == "privgw_many":
+        return [Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]]
+    return [Problem(_join(loc), str(ctx.get("message", exc.message())), None, ctx.get("expected"))]
+
+
+def _field_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    """pydantic's errors as privgw problems, one per field, in input order."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "privgw_many":
+            problems.extend(
+                Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]
+            )
+            continue
+        path = _join(loc)
+        got: str | None = _show(err["input"])
+        expected: str | None = None
+        if kind == "privgw":
+            message, expected = ctx["message"], ctx.get("expected")
+        elif kind == "missing":
+            message, got = "is required", None
+            model = _model_at(root, loc[:-1])
+            field = model.model_fields.get(str(loc[-1])) if model else None
+            expected = field.description if field and field.description else None
+        elif kind == "extra_forbidden":
+            model = _model_at(root, loc[:-1])
+            message = "is not a known field"
+            expected = "one of: " + ", ".join(model.model_fields) if model else None
+        elif kind == "literal_error":
+            message, expected = "is not an allowed value", "one of " + str(ctx.get("expected"))
+        else:
+            message = err["msg"][0].lower() + err["msg"][1:]
+            message = message.replace("input should be", "should be")
+            bounds = [fmt.format(ctx[k]) for k, fmt in _BOUNDS.items() if k in ctx]
+            if bounds:
+                expected = " and ".join(bounds)
+            elif "pattern" in ctx:
+                expected = f"text matching {ctx['pattern']}"
+        problems.append(Problem(path, message, got, expected))
+    return problems

@@ -1,0 +1,271 @@
+"""The two kinds of stack config, on one shared base: an API stack (``Config``) and an endpoint
+stack (``EndpointStack``)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
+from privgw.config.domain import CustomDomain
+from privgw.config.function import Function
+from privgw.config.network import Endpoint, EndpointPolicy, Network
+from privgw.config.problems import config_error
+from privgw.config.types import (
+    Description,
+    KmsKeyArn,
+    Name,
+    StrictModel,
+    Tags,
+    _fail_many,
+    min_cidr_prefix,
+    reads,
+)
+from privgw.errors import Problem
+from privgw.limits import MAX_TAGS
+
+
+class StackConfig(StrictModel):
+    """What every kind of stack config has: a kind, a name, a description and tags; and, for
+    the endpoint builders that serve both kinds, the endpoint the stack creates."""
+
+    kind: str
+    name: Name = Field(description="Names the stack's resources and tags every one of them.")
+    description: Description = Field(default="", description="Template description.")
+    tags: Tags = Field(default_factory=dict, max_length=MAX_TAGS - 1)
+
+    @property
+    def network_required(self) -> Network:
+        """The network of the endpoint this stack creates."""
+        raise NotImplementedError
+
+    @property
+    def endpoint_private_dns(self) -> bool:
+        """Private DNS on the endpoint this stack creates."""
+        raise NotImplementedError
+
+    @property
+    def endpoint_policy(self) -> EndpointPolicy | None:
+        """The VPC endpoint policy of the endpoint this stack creates, if any."""
+        raise NotImplementedError
+
+
+class Config(StackConfig):
+    """Everything privgw needs to build one private REST API and what it depends on.
+
+    Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
+    """
+
+    _source_dir: Path | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise config_error(exc, Config, data) from None
+
+    @property
+    def source_dir(self) -> Path | None:
+        """Folder of the config file it was loaded from (local code paths are relative to it)."""
+        return self._source_dir
+
+    kind: Literal["api"] = Field(default="api", description="An API stack (the default).")
+    network: Network | None = Field(
+        default=None, description="Required when privgw creates the endpoint."
+    )
+    endpoint: Endpoint = Field(default_factory=Endpoint)
+    function: Function
+    access: Access = Field(default_factory=Access)
+    routes: list[RouteItem] = Field(
+        default_factory=lambda: list(DEFAULT_ROUTES),
+        min_length=1,
+        description="Default: ANY / and ANY /{proxy+}.",
+    )
+    stage: Stage = Field(default_factory=Stage)
+    custom_domain: CustomDomain | None = Field(
+        default=None,
+        description="A private custom domain name for the API (https://<name>/<base_path>).",
+    )
+    reusable: bool = Field(
+        default=False,
+        description=(
+            "Make VPC, subnets, caller CIDRs and stage name template Parameters (defaults from "
+            "this config), so one template deploys to several environments."
+        ),
+    )
+    log_kms_key_arn: KmsKeyArn | None = Field(
+        default=None,
+        description=(
+            "Customer managed KMS key for every log group privgw creates; its key policy must "
+            "allow the CloudWatch Logs service principal of the region."
+        ),
+    )
+    api_gateway_account_role: bool = Field(
+        default=False,
+        description=(
+            "Create the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account). "
+            "Off by default: it is one setting per account and region, shared by every API."
+        ),
+    )
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_fit_together(cls, routes: list[Route]) -> list[Route]:
+        problems = route_problems(list(enumerate(routes)))
+        if problems:
+            raise _fail_many(problems)
+        return routes
+
+    @model_validator(mode="after")
+    @reads("endpoint", "access")
+    def _someone_can_call(self) -> Self:
+        if not self.endpoint.any_given and not self.access.vpc_ids:
+            raise _fail_many(
+                [
+                    Problem(
+                        "endpoint.existing_ids",
+                        "no endpoint could call the API",
+                        "[] with create: false and no imports, parameter or access.vpc_ids",
+                        "endpoint.create: true, vpce- ids here, endpoint.imports, "
+                        "endpoint.parameter, or VPC ids in access.vpc_ids",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("custom_domain", "endpoint")
+    def _domain_has_an_endpoint(self) -> Self:
+        domain = self.custom_domain
+        if domain and domain.hosted_zone and not self.endpoint.create:
+            raise _fail_many(
+                [
+                    Problem(
+                        "custom_domain.hosted_zone",
+                        "needs an endpoint privgw creates (the alias record points at it)",
+                        None,
+                        "endpoint.create: true, or no hosted_zone (manage DNS yourself)",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("endpoint", "network")
+    def _network_matches_endpoint(self) -> Self:
+        if self.endpoint.create and self.network is None:
+            raise _fail_many(
+                [
+                    Problem(
+                        "network",
+                        "is required to create an endpoint",
+                        None,
+                        "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
+                    )
+                ]
+            )
+        if not self.endpoint.create and self.network is not None:
+            raise _fail_many(
+                [
+                    Problem(
+                        "network",
+                        "is used only when privgw creates the endpoint",
+                        None,
+                        "no network section when endpoint.create is false",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("reusable", "network")
+    def _reusable_cidrs_stay_closed(self) -> Self:
+        """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern
+        per parameter must keep every override from opening the endpoint to all addresses, and
+        the config's own CIDRs are its defaults, so they must pass it too."""
+        if not self.reusable or self.network is None:
+            return self
+        problems = []
+        cidrs = self.network.allowed_cidrs
+        for index, cidr in enumerate(cidrs):
+            network = ipaddress.ip_network(cidr)
+            count = sum(1 for c in cidrs if ipaddress.ip_network(c).version == network.version)
+            shortest = min_cidr_prefix(count)
+            if network.prefixlen < shortest:
+                problems.append(
+                    Problem(
+                        f"network.allowed_cidrs[{index}]",
+                        f"is shorter than /{shortest}, the shortest prefix a reusable template "
+                        f"with {count} IPv{network.version} caller CIDRs accepts (so that no "
+                        "overrides of them can cover every address)",
+                        cidr,
+                        f"/{shortest} or longer",
+                    )
+                )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @property
+    def network_required(self) -> Network:
+        """The network of a created endpoint (validated to exist whenever create is true)."""
+        assert self.network is not None, "validated: create implies network"
+        return self.network
+
+    @property
+    def endpoint_private_dns(self) -> bool:
+        return self.endpoint.private_dns
+
+    @property
+    def endpoint_policy(self) -> EndpointPolicy | None:
+        return self.endpoint.policy
+
+
+class EndpointStack(StackConfig):
+    """A stack with only the execute-api endpoint and its security group, exported for the
+    API stacks of many teams (``endpoint.imports`` in their configs)."""
+
+    kind: Literal["endpoint"] = Field(description="An endpoint stack.")
+    network: Network
+    private_dns: bool = Field(
+        default=True,
+        description="Private DNS on the endpoint (one per VPC; public APIs' names then resolve "
+        "to it inside the VPC).",
+    )
+    export_prefix: Name | None = Field(
+        default=None,
+        description="Exports are <prefix>-VpcEndpointId, -EndpointDnsName, -SecurityGroupId "
+        "(default: name). Export names are unique per account and region.",
+    )
+    policy: EndpointPolicy | None = Field(
+        default=None, description="A VPC endpoint policy on the endpoint."
+    )
+
+    @property
+    def exports(self) -> str:
+        return self.export_prefix or self.name
+
+    @property
+    def network_required(self) -> Network:
+        return self.network
+
+    @property
+    def endpoint_private_dns(self) -> bool:
+        return self.private_dns
+
+    @property
+    def endpoint_policy(self) -> EndpointPolicy | None:
+        return self.policy
+
+
+#: Either kind of stack config; the endpoint builders accept both (through StackConfig).
+AnyConfig = Config | EndpointStack

@@ -1,0 +1,346 @@
+"""Field types shared by every part of the config: ids, CIDRs, names, tags, and the helpers
+that turn a failed check into privgw's own wording (the field path is added later, in
+``problems``)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+)
+from pydantic_core import PydanticCustomError
+
+from privgw.errors import Problem
+from privgw.limits import LOG_RETENTION_DAYS, MAX_DESCRIPTION_BYTES
+from privgw.runtimes import runtime_problem, supported_runtimes
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _fail(message: str, expected: str | None = None) -> PydanticCustomError:
+    """A field error carrying privgw's own wording; ``problems_from`` unpacks it."""
+    return PydanticCustomError("privgw", "{message}", {"message": message, "expected": expected})
+
+
+def reads(*fields: str) -> Callable[[_F], _F]:
+    """Mark a cross-field validator with the fields it reads, so ``cross_field_problems`` can
+    run it on a config whose *other* fields are invalid (pydantic runs after-validators only
+    once every field of the model is valid, which made errors arrive in rounds)."""
+
+    def mark(function: _F) -> _F:
+        function.__privgw_reads__ = fields  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
+def _fail_many(problems: list[Problem]) -> PydanticCustomError:
+    """Several cross-field problems raised as one pydantic error, so none is lost."""
+    text = "; ".join(str(p) for p in problems)
+    return PydanticCustomError("privgw_many", "{text}", {"text": text, "problems": problems})
+
+
+# --- scalar field types ------------------------------------------------------------------------
+
+
+class _Matching(AfterValidator):
+    """An after-validator whose check is a regular expression: the JSON Schema gets the same
+    pattern, so editors refuse what the loader refuses (privgw's own message stays the one a
+    user of the CLI sees)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        pattern = getattr(self.func, "pattern", None)
+        if pattern is not None:
+            schema["pattern"] = pattern
+        return schema
+
+
+def _aws_id(prefix: str) -> Callable[[str], str]:
+    """A validator for ids like vpc-0123abcd / vpc-0123456789abcdef0."""
+    return _text(
+        rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})",
+        f"{prefix} id",
+        f"'{prefix}-' then 8 or 17 lower-case hex digits",
+    )
+
+
+def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
+    """A string type checked against ``pattern`` whose error says ``expected`` in words;
+    ``check.pattern`` is the anchored pattern for the JSON Schema."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise _fail(f"is not a valid {what}", expected)
+        return value
+
+    check.pattern = f"^(?:{pattern})$"  # type: ignore[attr-defined]
+    return check
+
+
+#: API Gateway's rule for stage names ("Set up a stage for a REST API"): letters, digits,
+#: hyphens and underscores, up to 128 characters.
+STAGE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,128}"
+StageName = Annotated[
+    str,
+    _Matching(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
+]
+Handler = Annotated[
+    str,
+    _Matching(
+        _text(r"[^\s]{1,128}", "handler", "module.function without spaces, e.g. index.handler")
+    ),
+]
+BucketName = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+            "S3 bucket name",
+            "3-63 lower-case letters, digits, . or -",
+        )
+    ),
+]
+
+
+def _check_local_path(value: str) -> str:
+    if not value or value.startswith(("/", "~")) or "\\" in value or "://" in value:
+        raise _fail(
+            "is not a relative local path",
+            "a folder or .zip inside the config file's folder, relative to it, with / "
+            "separators, e.g. src/api",
+        )
+    return value
+
+
+LocalPath = Annotated[str, AfterValidator(_check_local_path)]
+KmsKeyArn = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}",
+            "KMS key ARN",
+            "arn:<partition>:kms:<region>:<account>:key/<key-id>",
+        )
+    ),
+]
+DeadLetterArn = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}",
+            "SQS queue or SNS topic ARN",
+            "arn:<partition>:sqs:<region>:<account>:<queue> or ...:sns:...:<topic>",
+        )
+    ),
+]
+VpcId = Annotated[str, _Matching(_aws_id("vpc"))]
+SubnetId = Annotated[str, _Matching(_aws_id("subnet"))]
+SecurityGroupId = Annotated[str, _Matching(_aws_id("sg"))]
+VpcEndpointId = Annotated[str, _Matching(_aws_id("vpce"))]
+
+
+def _check_cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise _fail(
+            f"is not a valid CIDR block ({exc})",
+            "a network address with prefix, host bits zero, e.g. 10.0.0.0/16 or fd00::/56",
+        ) from None
+    if network.prefixlen == 0:
+        raise _fail(
+            "would open the endpoint to every address",
+            "the caller VPCs' CIDRs; 0.0.0.0/0 and ::/0 are never allowed",
+        )
+    return network.compressed
+
+
+Cidr = Annotated[str, AfterValidator(_check_cidr)]
+
+
+def _check_not_everything(cidrs: list[str]) -> list[str]:
+    """Several CIDRs can open to every address as surely as 0.0.0.0/0 (0.0.0.0/1 +
+    128.0.0.0/1): refuse a list whose union covers a whole address family."""
+    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
+        networks = [n for n in (ipaddress.ip_network(c) for c in cidrs) if n.version == version]
+        merged = list(ipaddress.collapse_addresses(networks))  # type: ignore[type-var]
+        if [str(n) for n in merged] == [everything]:
+            raise _fail(
+                f"covers every IPv{version} address together ({', '.join(map(str, networks))})",
+                "the caller VPCs' CIDRs; their union may never be 0.0.0.0/0 or ::/0",
+            )
+    return cidrs
+
+
+Name = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[A-Za-z][A-Za-z0-9-]{0,62}",
+            "name",
+            "1-63 characters: a letter, then letters, digits or hyphens",
+        )
+    ),
+]
+
+
+def _check_retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        raise _fail(
+            "is not a retention CloudWatch Logs accepts",
+            "one of " + ", ".join(str(d) for d in LOG_RETENTION_DAYS),
+        )
+    return value
+
+
+RetentionDays = Annotated[int, AfterValidator(_check_retention)]
+
+
+def _check_runtime(value: str) -> str:
+    problem = runtime_problem(value)
+    if problem:
+        raise _fail(problem, "one of " + ", ".join(supported_runtimes()))
+    return value
+
+
+Runtime = Annotated[str, AfterValidator(_check_runtime)]
+
+
+def _duplicates(values: Iterable[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    dups: list[Any] = []
+    for value in values:
+        if value in seen and value not in dups:
+            dups.append(value)
+        seen.add(value)
+    return dups
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    dups = _duplicates(values)
+    if dups:
+        raise _fail("lists a value twice: " + ", ".join(map(str, dups)), "each value once")
+    return values
+
+
+_Item = TypeVar("_Item")
+#: A list that names each value once (a repeated id or CIDR is always a copy-paste slip).
+UniqueList = Annotated[list[_Item], AfterValidator(_unique)]
+
+
+def min_cidr_prefix(count: int) -> int:
+    """The shortest prefix that keeps ``count`` CIDRs of one family from covering all of it
+    (``count`` networks of /p cover at most count * 2**-p of the space: count < 2**p)."""
+    return count.bit_length()
+
+
+#: Caller CIDRs: each valid, none repeated, and never every address together.
+CidrList = Annotated[UniqueList[Cidr], AfterValidator(_check_not_everything)]
+
+
+PrincipalArn = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
+            r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
+            "IAM principal",
+            "an account id, or an arn:<partition>:iam::<account>:root / role/<name> / "
+            "user/<name> ARN",
+        )
+    ),
+]
+
+
+def _check_not_session(value: str) -> str:
+    if ":sts::" in value:
+        raise _fail(
+            "is a role session, which the resource policy cannot keep apart from the role's "
+            "other sessions (aws:PrincipalArn of a session is its role)",
+            "the role's ARN, arn:<partition>:iam::<account>:role/<name> (its sessions are "
+            "admitted), an account id or a user ARN",
+        )
+    return value
+
+
+#: A principal that may call an IAM-authorized API: no role sessions (see _check_not_session).
+CallerPrincipal = Annotated[PrincipalArn, AfterValidator(_check_not_session)]
+
+
+#: The characters every taggable resource type privgw emits accepts in tag keys and values
+#: (the pattern ``^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`` of their CloudFormation schemas; AWS General
+#: Reference, "Tagging your AWS resources"): letters, separators (spaces), numbers, _ . : / = + - @
+TAG_SYMBOLS = frozenset("_.:/=+-@")
+TAG_EXPECTED = (
+    "keys of 1-128 and values of up to 256 letters, digits, spaces or _ . : / = + - @; "
+    "keys not starting with 'aws:'"
+)
+
+
+def _tag_text_ok(text: str) -> bool:
+    return all(ch in TAG_SYMBOLS or unicodedata.category(ch)[0] in "LZN" for ch in text)
+
+
+def _intrinsic_key(key: str) -> bool:
+    """Keys CloudFormation reads as an intrinsic function or condition in a one-key map."""
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
+def _check_map_keys(mapping: dict[str, str]) -> dict[str, str]:
+    bad = sorted(k for k in mapping if _intrinsic_key(k))
+    if bad:
+        raise _fail(
+            "uses keys CloudFormation reads as intrinsic functions: " + ", ".join(bad),
+            "other names than Ref, Condition or Fn::...",
+        )
+    return mapping
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    problems = []
+    for key, value in tags.items():
+        if (
+            not 1 <= len(key) <= 128
+            or key.lower().startswith("aws:")
+            or not _tag_text_ok(key)
+            or _intrinsic_key(key)
+        ):
+            problems.append(f"key {key!r}")
+        elif len(value) > 256 or not _tag_text_ok(value):
+            problems.append(f"value {value!r} of {key!r}")
+    if problems:
+        raise _fail("has invalid tags: " + ", ".join(problems), TAG_EXPECTED)
+    return tags
+
+
+def _check_description(text: str) -> str:
+    """CloudFormation counts a template Description in bytes, not characters."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_DESCRIPTION_BYTES:
+        raise _fail(
+            f"is {size:,} bytes of UTF-8, over CloudFormation's template description limit",
+            f"at most {MAX_DESCRIPTION_BYTES:,} bytes (a non-ASCII character takes 2-4)",
+        )
+    return text
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+Description = Annotated[str, AfterValidator(_check_description)]
+
+
+# --- models ---
+
+
+class StrictModel(BaseModel):
+    """Frozen, unknown keys rejected: a typo in a config must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)

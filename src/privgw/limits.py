@@ -1,0 +1,32 @@
+"""Every AWS limit privgw checks, in one place: the config, the builders and the rules import
+them from here (AWS CloudFormation User Guide, "CloudFormation quotas"; the quotas pages of the
+API Gateway, Lambda and CloudWatch Logs developer guides). troposphere's own template counts
+are imported, not restated.
+"""
+
+from __future__ import annotations
+
+from troposphere import MAX_OUTPUTS, MAX_PARAMETERS, MAX_RESOURCES
+
+#: privgw's own cap on a config file (no real config comes near it; a huge one is refused).
+MAX_CONFIG_BYTES = 1_000_000
+MAX_INLINE_CODE_BYTES = 4096
+MAX_ENVIRONMENT_BYTES = 4096
+MAX_INTEGRATION_TIMEOUT_S = 29
+MAX_RESOURCES_PER_API = 300
+MAX_TEMPLATE_RESOURCES = MAX_RESOURCES
+MAX_TEMPLATE_OUTPUTS = MAX_OUTPUTS
+MAX_TEMPLATE_PARAMETERS = MAX_PARAMETERS
+MAX_TAGS = 50
+MAX_DESCRIPTION_BYTES = 1024
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+
+#: `aws cloudformation deploy` sends a template inline up to this size; above, through S3.
+INLINE_TEMPLATE_LIMIT = 51_200
+#: CloudFormation's limit for a template read from S3.
+S3_TEMPLATE_LIMIT = 1_000_000
+#: API Gateway's resource policy length (adjustable quota).
+POLICY_LIMIT = 8_192
