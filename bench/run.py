@@ -143,7 +143,7 @@ def section_scaling(repeat: int, results: dict[str, float]) -> list[str]:
         policy_sizes.add(len(json.dumps(policy, separators=(",", ":"))))
         if count == max(ROUTE_COUNTS):
             results["build_200"] = statistics.median(build_samples)
-            advice = [f for f in preflight(text, template.to_dict()) if f.rule == "P1002"]
+            advice = [f for f in preflight(text, template.to_dict()) if f.rule == "I9002"]
             results["size_advice"] = float(
                 len(text.encode()) > INLINE_TEMPLATE_LIMIT
                 and any("--s3-bucket" in f.message for f in advice)
@@ -166,7 +166,7 @@ def section_scaling(repeat: int, results: dict[str, float]) -> list[str]:
         *rows,
         "",
         f"The last row is the most routes that fit in one template (500 resources). Templates "
-        f"over {INLINE_TEMPLATE_LIMIT:,} bytes are reported (P1002) with the fix: "
+        f"over {INLINE_TEMPLATE_LIMIT:,} bytes are reported (I9002) with the fix: "
         "`--s3-bucket`, or `--format json --compact`.",
         "",
     ]
@@ -416,7 +416,7 @@ def section_targets(results: dict[str, float]) -> list[str]:
         ),
         row(
             f"over {INLINE_TEMPLATE_LIMIT:,} bytes reported before deploy, with the fix",
-            "P1002 names --s3-bucket" if results["size_advice"] else "not reported",
+            "I9002 names --s3-bucket" if results["size_advice"] else "not reported",
             bool(results["size_advice"]),
         ),
     ]

@@ -46,14 +46,14 @@ def test_examples_pass_preflight() -> None:
 def test_private_api_without_policy() -> None:
     template = base_template()
     del api_props(template)["Policy"]
-    assert rules(template) == ["P2001"]
+    assert rules(template) == ["E9101"]
 
 
 def test_allow_without_endpoint_condition_is_a_leak() -> None:
     template = base_template()
     del api_props(template)["Policy"]["Statement"][1]
     (finding,) = private_api_findings(template)
-    assert finding.rule == "P2002"
+    assert finding.rule == "E9102"
     assert "aws:SourceVpce" in finding.message
 
 
@@ -62,7 +62,7 @@ def test_inverted_condition_is_a_leak() -> None:
     template = base_template()
     deny = api_props(template)["Policy"]["Statement"][1]
     deny["Condition"] = {"StringEquals": deny["Condition"]["StringNotEquals"]}
-    assert rules(template) == ["P2002"]
+    assert rules(template) == ["E9102"]
 
 
 def test_source_ip_is_refused() -> None:
@@ -70,20 +70,20 @@ def test_source_ip_is_refused() -> None:
     api_props(template)["Policy"]["Statement"][1]["Condition"]["NotIpAddress"] = {
         "aws:SourceIp": ["10.0.0.0/8"]
     }
-    assert "P2003" in rules(template)
+    assert "E9103" in rules(template)
 
 
 def test_ipv4_on_private_is_refused() -> None:
     template = base_template()
     api_props(template)["EndpointConfiguration"]["IpAddressType"] = "ipv4"
-    assert rules(template) == ["P2004"]
+    assert rules(template) == ["E9104"]
 
 
 def test_two_private_dns_endpoints_in_one_vpc() -> None:
     template = base_template()
     second = copy.deepcopy(template["Resources"]["Endpoint"])
     template["Resources"]["Endpoint2"] = second
-    assert rules(template) == ["P2005"]
+    assert rules(template) == ["E9105"]
     second["Properties"]["PrivateDnsEnabled"] = False
     assert rules(template) == []
 
@@ -94,7 +94,7 @@ def test_unevaluable_policy_is_a_warning() -> None:
         "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}
     }
     (finding,) = private_api_findings(template)
-    assert (finding.rule, finding.level) == ("P2006", "warning")
+    assert (finding.rule, finding.level) == ("W9106", "warning")
 
 
 def test_lint_command_guards_hand_edited_templates(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_lint_command_guards_hand_edited_templates(tmp_path: Path) -> None:
     path.write_text(render(template, "json"), encoding="utf-8")
     err = io.StringIO()
     assert main(["lint", str(path)], io.StringIO(), err) == 1
-    assert "P2002" in err.getvalue()
+    assert "E9102" in err.getvalue()
 
 
 def test_a_deny_scoped_to_one_method_is_a_leak() -> None:
@@ -112,7 +112,7 @@ def test_a_deny_scoped_to_one_method_is_a_leak() -> None:
     template = base_template()
     api_props(template)["Policy"]["Statement"][1]["Resource"] = ["execute-api:/*/GET/*"]
     (finding,) = private_api_findings(template)
-    assert finding.rule == "P2002"
+    assert finding.rule == "E9102"
     assert "POST /" in finding.message
 
 
@@ -120,7 +120,7 @@ def test_a_deny_scoped_to_one_stage_is_a_leak() -> None:
     template = base_template()
     api_props(template)["Policy"]["Statement"][1]["Resource"] = ["execute-api:/v1/*"]
     (finding,) = private_api_findings(template)
-    assert finding.rule == "P2002"
+    assert finding.rule == "E9102"
     assert "on stage privgw-probe-stage" in finding.message
 
 
@@ -132,7 +132,7 @@ def test_condition_key_names_are_read_case_insensitively() -> None:
         "Null": {"AWS:SOURCEVPCE": "true"}
     }
     (finding,) = private_api_findings(template)
-    assert finding.rule == "P2002"
+    assert finding.rule == "E9102"
     assert "vpce-0ffffffffffffffff" in finding.message
 
 
@@ -141,7 +141,7 @@ def test_a_policy_that_locks_out_the_allowed_endpoint_is_a_finding() -> None:
     deny = api_props(template)["Policy"]["Statement"][1]
     deny["Condition"]["StringNotEquals"]["aws:SourceVpce"] = ["vpce-0123456789abcdef0"]
     (finding,) = private_api_findings(template)
-    assert (finding.rule, finding.level) == ("P2007", "error")
+    assert (finding.rule, finding.level) == ("E9107", "error")
     assert "resolved-Endpoint" in finding.message
 
 
@@ -154,7 +154,7 @@ def test_an_iam_api_without_the_principal_deny_admits_the_accounts_admins() -> N
     statements = api_props(template)["Policy"]["Statement"]
     statements[:] = [s for s in statements if s["Sid"] != "DenyUnlistedPrincipals"]
     (finding,) = private_api_findings(template)
-    assert finding.rule == "P2002"
+    assert finding.rule == "E9102"
     assert "any principal of the API's own account" in finding.message
 
 

@@ -238,7 +238,7 @@ def test_updates_reach_the_stage_and_no_change_is_no_change(
 
 
 def test_two_hundred_routes_deploy_through_s3(local_aws: LocalAws, tmp_path: Path) -> None:
-    """A template over the 51,200-byte inline limit deploys the way P1002 advises."""
+    """A template over the 51,200-byte inline limit deploys the way I9002 advises."""
     net = create_network(local_aws)
     data = localise(example_data(HELLO), net, local_aws)
     data["routes"] = [f"GET /r{i // 10}/s{i}" for i in range(200)]

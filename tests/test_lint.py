@@ -99,7 +99,7 @@ def test_generated_variants_lint_clean(name: str, fmt: Format) -> None:
 def test_large_template_gets_s3_advice_not_failure() -> None:
     text = render(build_template(Config(**VARIANTS["two-hundred-routes"])), "yaml")
     assert len(text.encode()) > INLINE_TEMPLATE_LIMIT
-    (advice,) = [f for f in lint_text(text) if f.rule == "P1002"]
+    (advice,) = [f for f in lint_text(text) if f.rule == "I9002"]
     assert advice.level == "info"
     assert not advice.fails
     assert "--s3-bucket" in advice.message
@@ -127,14 +127,14 @@ def test_oversized_policy_is_an_error() -> None:
         }
     }
     (finding,) = size_findings("{}", template)
-    assert finding.rule == "P1003"
+    assert finding.rule == "E9003"
     assert finding.fails
     assert str(POLICY_LIMIT)[:1] in finding.message
 
 
 def test_over_one_megabyte_is_an_error() -> None:
     (finding,) = size_findings("x" * 1_000_001, {"Resources": {}})
-    assert (finding.rule, finding.level) == ("P1001", "error")
+    assert (finding.rule, finding.level) == ("E9001", "error")
 
 
 def test_lint_ignores_local_cfnlintrc(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,20 +1,23 @@
 """privgw's own preflight checks: what no linter or scanner checks for a private API.
 
 They read the built template (not the config), so they also guard a template the caller
-extended by hand or wrote elsewhere. Each finding says what is wrong and how to fix it.
+extended by hand or wrote elsewhere. Each finding says what is wrong and how to fix it, and
+where (its ``path``). ``privgw.rules`` wraps them as cfn-lint rules, so cfn-lint reports them
+with line numbers (``cfn-lint --append-rules privgw.rules``); ids follow cfn-lint's convention
+for user rules (E9xxx/W9xxx/I9xxx); before they were P1001..P2007 (in brackets below).
 
 | rule  | level | what |
-| P1001 | error | template over 1,000,000 bytes |
-| P1002 | info  | template over 51,200 bytes (deploy with --s3-bucket) |
-| P1003 | error | resource policy over 8,192 characters |
-| P2001 | error | PRIVATE API without a resource policy |
-| P2002 | error | policy admits calls that do not come through an allowed endpoint/VPC, or
+| E9001 (P1001) | error | template over 1,000,000 bytes |
+| I9002 (P1002) | info  | template over 51,200 bytes (deploy with --s3-bucket) |
+| E9003 (P1003) | error | resource policy over 8,192 characters |
+| E9101 (P2001) | error | PRIVATE API without a resource policy |
+| E9102 (P2002) | error | policy admits calls that do not come through an allowed endpoint/VPC, or
 |       |       | (IAM auth) principals of the API's account that it does not list |
-| P2003 | error | aws:SourceIp in a private API's policy |
-| P2004 | error | IpAddressType ipv4 on a PRIVATE API |
-| P2005 | error | two execute-api endpoints with private DNS in one VPC |
-| P2006 | warning | policy that privgw cannot evaluate |
-| P2007 | error | policy admits no call through an endpoint the API lists |
+| E9103 (P2003) | error | aws:SourceIp in a private API's policy |
+| E9104 (P2004) | error | IpAddressType ipv4 on a PRIVATE API |
+| E9105 (P2005) | error | two execute-api endpoints with private DNS in one VPC |
+| W9106 (P2006) | warning | policy that privgw cannot evaluate |
+| E9107 (P2007) | error | policy admits no call through an endpoint the API lists |
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ OUTSIDERS: tuple[tuple[str, Mapping[str, str]], ...] = (
 )
 
 
-def _finding(rule: str, level: Level, message: str) -> Finding:
-    return Finding("privgw", 0, rule, level, message)
+def _finding(rule: str, level: Level, message: str, path: tuple[str | int, ...] = ()) -> Finding:
+    return Finding("privgw", 0, rule, level, message, path)
 
 
 def _resources(template: Mapping[str, Any], *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -80,6 +83,17 @@ def _is_private(props: Mapping[str, Any]) -> bool:
         return False
     types = config.get("Types", config.get("Type"))
     return "PRIVATE" in (types if isinstance(types, list) else [types])
+
+
+def _policy_path(template: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """Where the resource policy of API ``name`` is written in the template."""
+    resource = template["Resources"][name]
+    props = resource.get("Properties") or {}
+    if resource.get("Type") == "AWS::Serverless::Api":
+        return ("Resources", name, "Properties", "Auth", "ResourcePolicy")
+    if "Policy" not in props and isinstance(props.get("Body"), Mapping):
+        return ("Resources", name, "Properties", "Body", "x-amazon-apigateway-policy")
+    return ("Resources", name, "Properties", "Policy")
 
 
 def _api_policy(resource_type: str, props: Mapping[str, Any]) -> tuple[Any, list[str]]:
@@ -103,12 +117,17 @@ API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
 
 def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
     """Limits cfn-lint leaves out: the inline deploy size and the resource policy's length."""
+    return [*text_size_findings(text), *policy_length_findings(template)]
+
+
+def text_size_findings(text: str) -> list[Finding]:
+    """The template's byte size against what CloudFormation takes inline and through S3."""
     findings = []
     size = len(text.encode("utf-8"))
     if size > S3_TEMPLATE_LIMIT:
         findings.append(
             _finding(
-                "P1001",
+                "E9001",
                 "error",
                 f"template is {size:,} bytes, over CloudFormation's {S3_TEMPLATE_LIMIT:,}-byte "
                 "limit even through S3; split the API into several stacks or fewer routes",
@@ -117,13 +136,19 @@ def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
     elif size > INLINE_TEMPLATE_LIMIT:
         findings.append(
             _finding(
-                "P1002",
+                "I9002",
                 "info",
                 f"template is {size:,} bytes, over the {INLINE_TEMPLATE_LIMIT:,} bytes "
                 "`aws cloudformation deploy` accepts inline; deploy with `--s3-bucket BUCKET`, "
                 "or build with `--format json --compact` (the smallest form)",
             )
         )
+    return findings
+
+
+def policy_length_findings(template: Mapping[str, Any]) -> list[Finding]:
+    """Each private API's resource policy against API Gateway's length quota."""
+    findings = []
     for name, props in _resources(template, *API_TYPES):
         resources = template.get("Resources") or {}
         policy, _ = _api_policy(str(resources[name]["Type"]), props)
@@ -132,11 +157,12 @@ def size_findings(text: str, template: Mapping[str, Any]) -> list[Finding]:
             if length > POLICY_LIMIT:
                 findings.append(
                     _finding(
-                        "P1003",
+                        "E9003",
                         "error",
                         f"resource policy of {name} is about {length:,} characters, over API "
                         f"Gateway's {POLICY_LIMIT:,}; allow fewer endpoints, list VPCs "
                         "(aws:SourceVpc) instead of endpoints, or request a quota increase",
+                        _policy_path(template, name),
                     )
                 )
     return findings
@@ -157,6 +183,7 @@ class _Api:
     """What the probes need to know of one private API, read from the template."""
 
     name: str
+    path: tuple[str, ...]
     policy: Mapping[str, Any]
     endpoints: list[str]
     stages: list[str]
@@ -211,7 +238,7 @@ def _leaks(
     try:
         return _probe(_probe_target(template, name, props, policy))
     except (UnsupportedPolicy, KeyError, TypeError, ValueError, AttributeError) as exc:
-        return [_unevaluable(name, str(exc))]
+        return [_unevaluable(name, str(exc), _policy_path(template, name))]
 
 
 def _probe_target(
@@ -234,6 +261,7 @@ def _probe_target(
             iam_auth = True
     return _Api(
         name,
+        _policy_path(template, name),
         resolve(policy, refs),
         [str(e) for e in resolve(list(endpoints), refs)],
         [str(s) for s in resolve(stages, refs)] or ["v1"],
@@ -277,7 +305,7 @@ def _probe(probe: _Api) -> list[Finding]:
             for principal in signed:
                 request = Request("execute-api:Invoke", resource, principal, context)
                 if _admitted(policy, request, api, probe.iam_auth):
-                    return [_leak(probe.name, f"a call {who} ({_call(resource)})")]
+                    return [_leak(probe, f"a call {who} ({_call(resource)})")]
         if not probe.iam_auth or admin_listed:
             continue
         for endpoint, address in itertools.product(probe.endpoints, _addresses(policy)):
@@ -286,23 +314,25 @@ def _probe(probe: _Api) -> list[Finding]:
             if _admitted(policy, request, api, True):
                 return [
                     _finding(
-                        "P2002",
+                        "E9102",
                         "error",
                         f"resource policy of {probe.name} admits any principal of the API's own "
                         f"account whose IAM policy allows execute-api:Invoke ({_call(resource)}), "
                         "not only the listed ones; add an explicit Deny with StringNotEquals on "
                         "aws:PrincipalArn / aws:PrincipalAccount, as privgw's own policy does",
+                        probe.path,
                     )
                 ]
     locked = [e for e in probe.endpoints if not _anyone_gets_in(probe, api, e)]
     if locked:
         findings.append(
             _finding(
-                "P2007",
+                "E9107",
                 "error",
                 f"resource policy of {probe.name} admits no call through "
                 f"{', '.join(locked)}, an endpoint its EndpointConfiguration allows: every "
                 "call through it fails with 403; allow execute-api:Invoke through it",
+                probe.path,
             )
         )
     return findings
@@ -358,22 +388,24 @@ def _call(resource: str) -> str:
     return f"{method} /{'/'.join(path)} on stage {stage}"
 
 
-def _leak(name: str, who: str) -> Finding:
+def _leak(probe: _Api, who: str) -> Finding:
     return _finding(
-        "P2002",
+        "E9102",
         "error",
-        f"resource policy of {name} admits {who}; add an explicit Deny on every method and "
-        "path (execute-api:/*) with StringNotEquals on aws:SourceVpce (or aws:SourceVpc) "
+        f"resource policy of {probe.name} admits {who}; add an explicit Deny on every method "
+        "and path (execute-api:/*) with StringNotEquals on aws:SourceVpce (or aws:SourceVpc) "
         "listing the allowed endpoints, as privgw's own policy does",
+        probe.path,
     )
 
 
-def _unevaluable(name: str, what: str) -> Finding:
+def _unevaluable(name: str, what: str, path: tuple[str, ...]) -> Finding:
     return _finding(
-        "P2006",
+        "W9106",
         "warning",
         f"resource policy of {name} could not be evaluated ({what}); check by hand that only "
         "the intended VPC endpoints can invoke it",
+        path,
     )
 
 
@@ -389,40 +421,45 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
         if str(config.get("IpAddressType", "")).lower() == "ipv4":
             findings.append(
                 _finding(
-                    "P2004",
+                    "E9104",
                     "error",
                     f"{name} is PRIVATE with IpAddressType ipv4; private APIs are dual-stack "
                     "only: remove IpAddressType (or set dualstack)",
+                    ("Resources", name, "Properties", "EndpointConfiguration", "IpAddressType"),
                 )
             )
         policy, unseen = _api_policy(resource_type, props)
         if not isinstance(policy, Mapping) or not policy.get("Statement"):
             if unseen:
-                findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}"))
+                path = _policy_path(template, name)
+                findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}", path))
                 continue
             findings.append(
                 _finding(
-                    "P2001",
+                    "E9101",
                     "error",
                     f"{name} is PRIVATE but has no resource policy: the deployment fails "
                     "('Private REST API doesn't have a resource policy attached to it') and "
                     "every call is refused; add a policy allowing execute-api:Invoke only "
                     "through your VPC endpoints",
+                    ("Resources", name, "Properties", "EndpointConfiguration"),
                 )
             )
             continue
         if "aws:sourceip" in json.dumps(policy).lower():
             findings.append(
                 _finding(
-                    "P2003",
+                    "E9103",
                     "error",
                     f"resource policy of {name} uses aws:SourceIp, which never matches a call "
                     "through a VPC endpoint; use aws:VpcSourceIp for caller addresses",
+                    _policy_path(template, name),
                 )
             )
         findings.extend(_leaks(template, name, props, policy))
         if unseen:
-            findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}"))
+            path = _policy_path(template, name)
+            findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}", path))
     findings.extend(_private_dns_clashes(template))
     return findings
 
@@ -435,17 +472,23 @@ def _private_dns_clashes(template: Mapping[str, Any]) -> list[Finding]:
             by_vpc.setdefault(json.dumps(props.get("VpcId"), sort_keys=True), []).append(name)
     return [
         _finding(
-            "P2005",
+            "E9105",
             "error",
             f"endpoints {', '.join(names)} all enable private DNS for execute-api in one VPC; "
             "only one may: set PrivateDnsEnabled false on the others and call through their "
             "alias URLs",
+            ("Resources", names[-1], "Properties", "PrivateDnsEnabled"),
         )
         for names in by_vpc.values()
         if len(names) > 1
     ]
 
 
+def template_findings(template: Mapping[str, Any]) -> list[Finding]:
+    """Every privgw check that reads only the template (what ``privgw.rules`` runs in cfn-lint)."""
+    return [*policy_length_findings(template), *private_api_findings(template)]
+
+
 def preflight(text: str, template: Mapping[str, Any]) -> list[Finding]:
     """Every privgw check on one template (its text is needed for the byte size)."""
-    return sorted([*size_findings(text, template), *private_api_findings(template)])
+    return sorted([*text_size_findings(text), *template_findings(template)])

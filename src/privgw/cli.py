@@ -139,7 +139,12 @@ def _parser() -> argparse.ArgumentParser:
         one="lint findings (errors or warnings)",
     )
     lint.add_argument(
-        "templates", nargs="+", metavar="TEMPLATE", type=Path, help="template file(s)"
+        "templates", nargs="*", metavar="TEMPLATE", type=Path, help="template file(s)"
+    )
+    lint.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list privgw's own rules (also usable as `cfn-lint --append-rules privgw.rules`)",
     )
     for command in (build, lint):
         command.add_argument(
@@ -370,6 +375,13 @@ def _build_texts(
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.list_rules:
+        from privgw.lint import rule_list  # noqa: PLC0415
+
+        print("\n".join(rule_list()), file=out)
+        return EXIT_OK
+    if not args.templates:
+        raise TemplateReadError("no TEMPLATE given (or --list-rules)")
     texts = []
     for path in args.templates:
         try:

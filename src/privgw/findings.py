@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Level = Literal["error", "warning", "info"]
@@ -17,6 +17,8 @@ class Finding:
     rule: str
     level: Level
     message: str
+    #: Where in the template (keys and list indexes): cfn-lint turns it into a line number.
+    path: tuple[str | int, ...] = field(default=(), compare=False)
 
     @property
     def fails(self) -> bool:

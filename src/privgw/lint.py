@@ -1,7 +1,9 @@
-"""Template lint: cfn-lint in-process, plus privgw's own preflight checks (``checks``).
+"""Template lint: cfn-lint in-process, with privgw's own checks loaded into it as cfn-lint rules
+(``privgw.rules``), so every finding has a line number; the template's byte size, which needs
+the text, is checked beside it.
 
-This is the only module that imports cfnlint, and only inside ``run_cfn_lint``: importing it
-costs most of a second, which a build with ``--no-lint`` must not pay.
+This is the only module that imports cfnlint (and privgw.rules, which needs it), and only
+inside functions: importing it costs most of a second, which ``--no-lint`` must not pay.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 DEFAULT_REGIONS = ("us-east-1",)
+#: privgw's checks as cfn-lint rules, by module (what `cfn-lint --append-rules` takes too).
+PRIVGW_RULES = "privgw.rules"
 
 
 def _cfn_level(severity: str) -> Level:
@@ -52,7 +56,13 @@ def _cfn_lint_runner(regions: tuple[str, ...]) -> Any:
 
         rcfile = resources.files("privgw").joinpath("cfnlintrc.yaml")
         with resources.as_file(rcfile) as rc_path:
-            config = ConfigMixIn(**ManualArgs(regions=list(regions), config_file=str(rc_path)))
+            config = ConfigMixIn(
+                **ManualArgs(
+                    regions=list(regions),
+                    config_file=str(rc_path),
+                    append_rules=[PRIVGW_RULES],
+                )
+            )
         return Runner(config)
 
 
@@ -74,15 +84,18 @@ def region_error(unknown: Sequence[str]) -> RegionError:
 
 
 def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
-    """cfn-lint's findings for template text, with privgw's pinned cfn-lint settings."""
+    """cfn-lint's findings for template text (privgw's rules among them), with privgw's pinned
+    cfn-lint settings."""
     from cfnlint.decode.decode import decode_str  # noqa: PLC0415 - lazy, see module doc
+
+    from privgw.rules._base import PrivgwCheck  # noqa: PLC0415 - imports cfnlint
 
     template, matches = decode_str(text)
     if not matches and template is not None:
         matches = list(_cfn_lint_runner(tuple(regions)).validate_template(template))
     return sorted(
         Finding(
-            source="cfn-lint",
+            source="privgw" if isinstance(m.rule, PrivgwCheck) else "cfn-lint",
             line=int(m.linenumber or 0),
             rule=str(m.rule.id),
             level=_cfn_level(str(m.rule.severity)),
@@ -93,12 +106,20 @@ def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[
 
 
 def lint_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
-    """Every finding for one template's text: cfn-lint's and privgw's own."""
-    from privgw.checks import preflight  # noqa: PLC0415 - kept off the CLI's start-up path
-    from privgw.rendering import parse_template  # noqa: PLC0415
+    """Every finding for one template's text: cfn-lint's, privgw's rules, and the size."""
+    from privgw.checks import text_size_findings  # noqa: PLC0415 - off the CLI's start-up path
 
-    template = parse_template(text)
-    return sorted([*run_cfn_lint(text, regions), *preflight(text, template)])
+    return sorted([*run_cfn_lint(text, regions), *text_size_findings(text)])
+
+
+def rule_list() -> list[str]:
+    """One line per privgw rule: id, level, what it catches, where AWS documents it."""
+    from privgw.rules import RULES  # noqa: PLC0415 - imports cfnlint
+
+    return [
+        f"{rule.id}  {_cfn_level(rule().severity):<7}  {rule.shortdesc}  ({rule.source_url})"
+        for rule in RULES
+    ]
 
 
 def _lint_one(job: tuple[str, tuple[str, ...]]) -> list[Finding]:
