@@ -98,3 +98,28 @@ def test_the_troubleshooting_section_says_unsigned_calls_get_missing_token() -> 
     section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
     assert "not an auth problem" not in section
     assert "unsigned call" in section
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("Layout (`src/privgw/`):", 1)[1].split("\n\n", 1)[0]
+    package = ROOT / "src" / "privgw"
+    missing = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "__init__.py" and f"`{path.stem}" not in layout
+    ]
+    assert missing == [], "modules the README's layout does not name"
+    for folder in ("config/", "resources/", "rules/"):
+        assert f"`{folder}`" in layout
+
+
+def test_the_template_table_names_the_module_that_builds_each_resource() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the template contains", 1)[1].split("\n## ", 1)[0]
+    rows = [row for row in section.splitlines() if row.startswith("| `")]
+    modules = {p.name for p in (ROOT / "src" / "privgw" / "resources").glob("*.py")}
+    for row in rows:
+        built_by = row.split("|")[2]
+        named = [m for m in modules if f"`{m}`" in built_by]
+        assert named, f"no builder named in: {row[:60]}"
