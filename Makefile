@@ -7,7 +7,7 @@ EXAMPLES := $(sort $(wildcard examples/*.yaml))
 TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
-.PHONY: all venv templates test lint bench deploy-local local-aws format constraints clean
+.PHONY: all venv templates test lint corpus bench deploy-local local-aws format constraints clean
 
 all: templates test
 
@@ -45,6 +45,11 @@ templates: $(STAMP)
 ## The whole test suite (includes the staleness check of templates/ and schema/).
 test: $(STAMP) $(CHECKOV_STAMP)
 	PRIVGW_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(BIN)/python -m pytest
+
+## Rewrite the expected files of tests/corpus (error texts, golden templates) from what privgw
+## does now; review the diff before committing.
+corpus: $(STAMP)
+	$(BIN)/python -m tests.corpus
 
 ## Static checks: ruff (lint + format) and mypy --strict.
 lint: $(STAMP)

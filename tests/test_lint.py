@@ -11,7 +11,8 @@ from privgw.checks import size_findings
 from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
 from privgw.lint import run_cfn_lint
 from privgw.rendering import Format
-from tests.conftest import BASE_CONFIG, DELETE, example_texts, with_changes
+from tests.conftest import BASE_CONFIG, example_texts
+from tests.corpus import valid_data
 
 EXAMPLE_TEXTS = list(example_texts())
 
@@ -23,69 +24,8 @@ def test_every_example_lints_clean_in_both_formats(text: str) -> None:
     assert lint_text(text) == []
 
 
-VARIANTS: dict[str, dict[str, Any]] = {
-    "defaults": with_changes(BASE_CONFIG, routes=DELETE),
-    "private-dns-off": with_changes(BASE_CONFIG, **{"endpoint.private_dns": False}),
-    "created-plus-existing": with_changes(
-        BASE_CONFIG, **{"endpoint.existing_ids": ["vpce-0123456789abcdef0", "vpce-01234567"]}
-    ),
-    "existing-only": with_changes(
-        BASE_CONFIG,
-        network=DELETE,
-        endpoint={"create": False, "existing_ids": ["vpce-0123456789abcdef0"]},
-    ),
-    "account-role-no-tracing": with_changes(
-        BASE_CONFIG, api_gateway_account_role=True, stage={"tracing": False, "name": "prod"}
-    ),
-    "no-access-logs-throttled": with_changes(
-        BASE_CONFIG,
-        stage={"access_logging": False, "throttling_rate_limit": 10, "throttling_burst_limit": 5},
-    ),
-    "ipv6-and-groups": with_changes(
-        BASE_CONFIG,
-        **{
-            "network.allowed_cidrs": ["10.0.0.0/16", "fd00::/56"],
-            "network.source_security_group_ids": ["sg-0123456789abcdef0"],
-        },
-    ),
-    "s3-java-arm": with_changes(
-        BASE_CONFIG,
-        **{
-            "function.runtime": "java21",
-            "function.handler": "com.example.Handler::handleRequest",
-            "function.code": {"s3_bucket": "artifacts-bucket", "s3_key": "app.jar"},
-            "function.architecture": "arm64",
-            "function.memory": 1024,
-            "function.environment": {"LOG_LEVEL": "debug"},
-        },
-    ),
-    "every-method-and-deep-paths": with_changes(
-        BASE_CONFIG,
-        routes=[
-            f"{m} /v2/things/{{thing_id}}/parts/{{part}}"
-            for m in ("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS")
-        ]
-        + ["ANY /", "ANY /{proxy+}", "GET /v2/things"],
-    ),
-    "vpc-only-callers": with_changes(
-        BASE_CONFIG,
-        network=DELETE,
-        endpoint={"create": False},
-        access={"vpc_ids": ["vpc-0a0a0a0a0a0a0a0a0"]},
-    ),
-    "iam-cidrs-vpcs": with_changes(
-        BASE_CONFIG,
-        **{"endpoint.existing_ids": ["vpce-01234567"]},
-        access={
-            "vpc_ids": ["vpc-01234567"],
-            "source_cidrs": ["10.0.0.0/8"],
-            "iam_principals": ["arn:aws:iam::444455556666:role/caller", "111122223333"],
-        },
-    ),
-    "two-hundred-routes": with_changes(
-        BASE_CONFIG, routes=[f"GET /r{i // 10}/s{i}" for i in range(200)]
-    ),
-}
+#: Configs that exercise every option: tests/corpus/valid/ (each beside its golden template).
+VARIANTS: dict[str, dict[str, Any]] = valid_data()
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
@@ -144,14 +84,3 @@ def test_lint_ignores_local_cfnlintrc(tmp_path: Any, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HOME", str(tmp_path))
     text = render(build_template(Config(**BASE_CONFIG)), "json").replace("python3.13", "python3.8")
     assert "W2531" in {f.rule for f in run_cfn_lint(text)}
-
-
-VARIANTS["function-in-vpc"] = with_changes(
-    BASE_CONFIG,
-    **{
-        "function.vpc": {
-            "subnet_ids": ["subnet-0123456789abcdef3"],
-            "security_group_ids": ["sg-0123456789abcdef1"],
-        }
-    },
-)
