@@ -1,7 +1,7 @@
 """Deploy every example for real: the aws CLI against a local CloudFormation endpoint.
 
 The endpoint is moto's server on a free 127.0.0.1 port, patched where moto 5.2.5 falls short
-of AWS (tests/localaws/moto_compat.py), started and stopped here. Set PRIVGW_AWS_ENDPOINT_URL
+of AWS (tests/localaws/moto_compat/), started and stopped here. Set PRIVGW_AWS_ENDPOINT_URL
 (and AWS credentials) to run the same tests against another endpoint.
 """
 

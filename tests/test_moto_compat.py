@@ -54,7 +54,7 @@ def test_dependency_order_follows_refs_getatts_subs_and_depends_on() -> None:
         "Role": {"Properties": {}},
         "Api": {"Properties": {}},
     }
-    order = moto_compat._dependency_order(resources)
+    order = moto_compat.change_sets._dependency_order(resources)
     assert set(order) == set(resources)
     for before, after in [
         ("Role", "Function"),
@@ -64,3 +64,18 @@ def test_dependency_order_follows_refs_getatts_subs_and_depends_on() -> None:
         ("Deployment", "Stage"),
     ]:
         assert order.index(before) < order.index(after), (before, after)
+
+
+def test_the_test_extras_pin_exactly_the_guarded_version() -> None:
+    setup = (ROOT / "setup.cfg").read_text(encoding="utf-8")
+    assert f"moto[server]=={moto_compat.MOTO_VERSION}\n" in setup
+
+
+def test_one_module_per_patch_each_naming_what_it_replaces() -> None:
+    package = ROOT / "tests" / "localaws" / "moto_compat"
+    modules = sorted(p for p in package.glob("*.py") if p.stem not in ("__init__", "registry"))
+    assert len(modules) == len(moto_compat.PATCHES)
+    for module in modules:
+        text = module.read_text(encoding="utf-8")
+        assert text.startswith('"""Replaces: moto 5.2.5 moto/'), module.name
+        assert text.count("@patch(") == 1, module.name

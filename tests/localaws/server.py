@@ -1,4 +1,4 @@
-"""A local AWS endpoint: moto's server on a loopback port, patched (tests/localaws/moto_compat.py).
+"""A local AWS endpoint: moto's server on a loopback port, patched (tests/localaws/moto_compat/).
 
     make local-aws                                 # port 5055, or make local-aws PORT=N
     python -m tests.localaws.server --port 5055 --announce
