@@ -24,6 +24,7 @@ from privgw.config.types import (
     _duplicates,
     _fail,
     _Matching,
+    listed,
 )
 from privgw.errors import Problem
 from privgw.limits import MAX_RESOURCES_PER_API
@@ -196,23 +197,20 @@ class Stage(StrictModel):
 class Access(StrictModel):
     """Who may call, beyond the endpoint allow-list."""
 
-    vpc_ids: UniqueList[VpcId] = Field(
-        default_factory=list,
-        max_length=50,
-        description=(
+    vpc_ids: UniqueList[VpcId] = listed(
+        50,
+        (
             "Calls through *any* execute-api endpoint in these VPCs are admitted too "
             "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
         ),
     )
-    source_cidrs: CidrList = Field(
-        default_factory=list,
-        max_length=50,
-        description="Also require the caller's private IP in one of these (aws:VpcSourceIp).",
+    source_cidrs: CidrList = listed(
+        50,
+        "Also require the caller's private IP in one of these (aws:VpcSourceIp).",
     )
-    iam_principals: UniqueList[CallerPrincipal] = Field(
-        default_factory=list,
-        max_length=50,
-        description=(
+    iam_principals: UniqueList[CallerPrincipal] = listed(
+        50,
+        (
             "Turn on AWS_IAM authorization: callers must sign requests (SigV4), and only these "
             "accounts/roles/users get in: the resource policy allows them and explicitly denies "
             "every other principal, of this account too."

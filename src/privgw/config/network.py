@@ -21,6 +21,8 @@ from privgw.config.types import (
     VpcEndpointId,
     VpcId,
     _fail_many,
+    _refuse,
+    listed,
     reads,
 )
 from privgw.errors import Problem
@@ -35,41 +37,31 @@ class Network(StrictModel):
         max_length=16,
         description="Subnets for the endpoint's network interfaces (one per AZ you use).",
     )
-    allowed_cidrs: CidrList = Field(
-        default_factory=list,
-        max_length=60,
-        description="Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
+    allowed_cidrs: CidrList = listed(
+        60,
+        "Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
     )
-    source_security_group_ids: UniqueList[SecurityGroupId] = Field(
-        default_factory=list,
-        max_length=60,
-        description="Security groups whose members may call the endpoint.",
+    source_security_group_ids: UniqueList[SecurityGroupId] = listed(
+        60,
+        "Security groups whose members may call the endpoint.",
     )
 
     @model_validator(mode="after")
     @reads("allowed_cidrs", "source_security_group_ids")
     def _has_callers(self) -> Self:
         if not self.allowed_cidrs and not self.source_security_group_ids:
-            raise _fail_many(
-                [
-                    Problem(
-                        "allowed_cidrs",
-                        "no caller could reach the endpoint",
-                        "[]",
-                        "at least one CIDR here or one id in source_security_group_ids",
-                    )
-                ]
+            raise _refuse(
+                "allowed_cidrs",
+                "no caller could reach the endpoint",
+                "[]",
+                "at least one CIDR here or one id in source_security_group_ids",
             )
         if len(self.allowed_cidrs) + len(self.source_security_group_ids) > 60:
-            raise _fail_many(
-                [
-                    Problem(
-                        "allowed_cidrs",
-                        "too many ingress rules for one security group",
-                        str(len(self.allowed_cidrs) + len(self.source_security_group_ids)),
-                        "at most 60 CIDRs and source groups together",
-                    )
-                ]
+            raise _refuse(
+                "allowed_cidrs",
+                "too many ingress rules for one security group",
+                str(len(self.allowed_cidrs) + len(self.source_security_group_ids)),
+                "at most 60 CIDRs and source groups together",
             )
         return self
 
@@ -103,15 +95,13 @@ class Endpoint(StrictModel):
             "name resolve to the endpoint inside that VPC; only one endpoint per VPC may have it."
         ),
     )
-    existing_ids: UniqueList[VpcEndpointId] = Field(
-        default_factory=list,
-        max_length=20,
-        description="Existing execute-api endpoints (any VPC or account) that may call the API.",
+    existing_ids: UniqueList[VpcEndpointId] = listed(
+        20,
+        "Existing execute-api endpoints (any VPC or account) that may call the API.",
     )
-    imports: UniqueList[Name] = Field(
-        default_factory=list,
-        max_length=20,
-        description=(
+    imports: UniqueList[Name] = listed(
+        20,
+        (
             "Endpoint stacks (their export_prefix) whose endpoint may call the API: "
             "Fn::ImportValue of <prefix>-VpcEndpointId. Deploy those stacks first."
         ),

@@ -27,6 +27,7 @@ from privgw.config.types import (
     StrictModel,
     Tags,
     _fail_many,
+    _refuse,
     min_cidr_prefix,
     reads,
 )
@@ -129,16 +130,12 @@ class Config(StackConfig):
     @reads("endpoint", "access")
     def _someone_can_call(self) -> Self:
         if not self.endpoint.any_given and not self.access.vpc_ids:
-            raise _fail_many(
-                [
-                    Problem(
-                        "endpoint.existing_ids",
-                        "no endpoint could call the API",
-                        "[] with create: false and no imports, parameter or access.vpc_ids",
-                        "endpoint.create: true, vpce- ids here, endpoint.imports, "
-                        "endpoint.parameter, or VPC ids in access.vpc_ids",
-                    )
-                ]
+            raise _refuse(
+                "endpoint.existing_ids",
+                "no endpoint could call the API",
+                "[] with create: false and no imports, parameter or access.vpc_ids",
+                "endpoint.create: true, vpce- ids here, endpoint.imports, "
+                "endpoint.parameter, or VPC ids in access.vpc_ids",
             )
         return self
 
@@ -147,43 +144,30 @@ class Config(StackConfig):
     def _domain_has_an_endpoint(self) -> Self:
         domain = self.custom_domain
         if domain and domain.hosted_zone and not self.endpoint.create:
-            raise _fail_many(
-                [
-                    Problem(
-                        "custom_domain.hosted_zone",
-                        "needs an endpoint privgw creates (the alias record points at it)",
-                        None,
-                        "endpoint.create: true, or no hosted_zone (manage DNS yourself)",
-                    )
-                ]
+            raise _refuse(
+                "custom_domain.hosted_zone",
+                "needs an endpoint privgw creates (the alias record points at it)",
+                expected="endpoint.create: true, or no hosted_zone (manage DNS yourself)",
             )
         return self
 
     @model_validator(mode="after")
     @reads("endpoint", "network")
     def _network_matches_endpoint(self) -> Self:
-        if self.endpoint.create and self.network is None:
-            raise _fail_many(
-                [
-                    Problem(
-                        "network",
-                        "is required to create an endpoint",
-                        None,
-                        "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
-                    )
-                ]
+        creates = self.endpoint.create
+        if creates != (self.network is not None):
+            message, expected = (
+                (
+                    "is required to create an endpoint",
+                    "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
+                )
+                if creates
+                else (
+                    "is used only when privgw creates the endpoint",
+                    "no network section when endpoint.create is false",
+                )
             )
-        if not self.endpoint.create and self.network is not None:
-            raise _fail_many(
-                [
-                    Problem(
-                        "network",
-                        "is used only when privgw creates the endpoint",
-                        None,
-                        "no network section when endpoint.create is false",
-                    )
-                ]
-            )
+            raise _refuse("network", message, expected=expected)
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Field,
 )
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +40,18 @@ def reads(*fields: str) -> Callable[[_F], _F]:
         return function
 
     return mark
+
+
+def _refuse(
+    path: str, message: str, got: str | None = None, expected: str | None = None
+) -> PydanticCustomError:
+    """One cross-field problem, located relative to the model that raises it."""
+    return _fail_many([Problem(path, message, got, expected)])
+
+
+def listed(max_length: int, description: str) -> Any:
+    """An optional list field: empty by default, at most ``max_length`` values."""
+    return Field(default_factory=list, max_length=max_length, description=description)
 
 
 def _fail_many(problems: list[Problem]) -> PydanticCustomError:
