@@ -22,7 +22,6 @@ from privgw.config.loading import (
     validate_config,
 )
 from privgw.config.network import Endpoint, EndpointPolicy, Network
-from privgw.config.problems import problems_from
 from privgw.config.schema import config_schema
 from privgw.config.stack import AnyConfig, Config, EndpointStack
 from privgw.config.types import STAGE_NAME_PATTERN, min_cidr_prefix
@@ -52,7 +51,6 @@ __all__ = [
     "load_config",
     "min_cidr_prefix",
     "parse_config_text",
-    "problems_from",
     "resource_paths",
     "validate_config",
 ]

@@ -67,17 +67,13 @@ def _model_in(annotation: Any) -> Any:
 _BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
 
 
-def problems_from(exc: ValidationError, root: type[BaseModel], data: Any = None) -> list[Problem]:
-    """Translate pydantic's errors into privgw problems, one per field, in input order; with
-    the input ``data``, add what the cross-field rules find in the valid parts (see
-    ``cross_field_problems``), so one run reports everything that can be known."""
-    return config_error(exc, root, data).problems
-
-
 def config_error(
     exc: ValidationError, root: type[BaseModel], data: Any = None, source: str | None = None
 ) -> ConfigError:
-    """The ConfigError for ``exc``: every problem, and whether some rules had to wait."""
+    """The ConfigError for ``exc``: pydantic's errors as field-path problems, in input order;
+    with the input ``data``, also what the cross-field rules find in the valid parts (see
+    ``cross_field_problems``), so one run reports everything that can be known, and whether
+    some rules had to wait."""
     problems = _field_problems(exc, root)
     if not isinstance(data, Mapping):
         return ConfigError(problems, source)

@@ -26,7 +26,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _fail(message: str, expected: str | None = None) -> PydanticCustomError:
-    """A field error carrying privgw's own wording; ``problems_from`` unpacks it."""
+    """A field error carrying privgw's own wording; ``problems.config_error`` unpacks it."""
     return PydanticCustomError("privgw", "{message}", {"message": message, "expected": expected})
 
 
