@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from privgw import Config, ConfigError, build_template, lint_text, render
-from tests.conftest import BASE_CONFIG, with_changes
+from privgw import Config, ConfigError, build_template, lint_text, load_config, render
+from tests.conftest import BASE_CONFIG, ROOT, with_changes
 from tests.localaws.endpoint import LocalAws, create_network
 from tests.localaws.stacks import sam_transform
 from tests.proof import proof_failures
@@ -201,3 +201,15 @@ def test_too_many_parameters_is_a_config_error() -> None:
     )
     with pytest.raises(ConfigError, match=r"reusable: needs 2\d\d template parameters"):
         build_template(Config(**many))
+
+
+def test_every_committed_reusable_template_has_no_literal_id() -> None:
+    from privgw.rendering import parse_template  # noqa: PLC0415
+
+    reusable = [p for p in ROOT.glob("examples/*.yaml") if load_config(p).reusable]
+    assert reusable
+    for example in reusable:
+        for name in (f"{example.stem}.yaml", f"{example.stem}.sam.yaml"):
+            built = parse_template((ROOT / "templates" / name).read_text(encoding="utf-8"))
+            built.pop("Parameters")
+            assert LITERAL_ID.findall(json.dumps(built)) == [], name

@@ -16,6 +16,7 @@ import yaml
 from privgw import Config, ConfigError, validate_config
 from privgw.config import EndpointStack, config_schema, load_any
 from tests.conftest import BASE_CONFIG, ROOT, with_changes
+from tests.corpus import invalid_configs
 from tests.test_lint import VARIANTS
 from tests.test_policy_proof import ACCESS_VARIANTS
 from tests.test_reusable import EVERY_ID, REUSABLE
@@ -111,3 +112,26 @@ def test_the_schema_speaks_to_users_not_to_privgws_developers() -> None:
     text = json.dumps(config_schema())
     for internal in ("src/", "AWS-FACTS", "\\u00a7", "privgw/config.py", "ConfigError"):
         assert internal not in text
+
+
+def _schema_accepts_list() -> dict[str, str]:
+    lines = (ROOT / "tests/corpus/invalid/SCHEMA_ACCEPTS.txt").read_text(encoding="utf-8")
+    entries = [line.split(None, 1) for line in lines.splitlines() if line and line[0] != "#"]
+    return {entry[0]: entry[1] for entry in entries}
+
+
+@pytest.mark.parametrize("path", invalid_configs(), ids=[p.stem for p in invalid_configs()])
+def test_every_invalid_corpus_config_fails_the_schema_where_json_schema_can_say_it(
+    path: Path,
+) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    accepted = _schema_accepts_list()
+    if path.stem in accepted:
+        assert schema_errors(data) == [], f"refused now: drop {path.stem} from SCHEMA_ACCEPTS"
+    else:
+        assert schema_errors(data), "the schema accepts what the loader refuses"
+
+
+def test_the_accept_list_names_only_corpus_configs() -> None:
+    names = {p.stem for p in invalid_configs()}
+    assert set(_schema_accepts_list()) <= names

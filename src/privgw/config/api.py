@@ -97,7 +97,11 @@ RouteString = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*(" + "|".join(_any_case(m) for m in HTTP_METHODS) + r")\s+/\S*\s*$",
+            "pattern": r"^\s*("
+            + "|".join(_any_case(m) for m in HTTP_METHODS)
+            + r")\s+"
+            + _check_path.pattern.removeprefix("^").removesuffix("$")
+            + r"\s*$",
             "description": "'METHOD /path', e.g. 'GET /items/{id}'",
         }
     ),

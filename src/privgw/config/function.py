@@ -16,6 +16,7 @@ from privgw.config.types import (
     BucketName,
     DeadLetterArn,
     Handler,
+    JsonSchemaExtra,
     KmsKeyArn,
     LocalPath,
     RetentionDays,
@@ -106,6 +107,10 @@ class Code(StrictModel):
 
 
 _ENV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+#: Variable names as JSON Schema can say them: the shape, minus intrinsic and reserved names.
+ENV_KEY_PATTERN = (
+    "^(?!(Ref|Condition|" + "|".join(sorted(RESERVED_ENV_KEYS)) + ")$)[A-Za-z][A-Za-z0-9_]+$"
+)
 
 
 def _check_environment(env: dict[str, str]) -> dict[str, str]:
@@ -150,9 +155,11 @@ class Function(StrictModel):
         description="Seconds; at most 29, API Gateway's integration timeout.",
     )
     architecture: Literal["x86_64", "arm64"] = "x86_64"
-    environment: Annotated[dict[str, str], AfterValidator(_check_environment)] = Field(
-        default_factory=dict
-    )
+    environment: Annotated[
+        dict[str, str],
+        AfterValidator(_check_environment),
+        JsonSchemaExtra(propertyNames={"pattern": ENV_KEY_PATTERN}),
+    ] = Field(default_factory=dict)
     log_retention_days: RetentionDays = 30
     description: str = Field(default="", max_length=256)
     reserved_concurrency: int | None = Field(

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from privgw.errors import Problem
 from privgw.limits import LOG_RETENTION_DAYS, MAX_DESCRIPTION_BYTES
-from privgw.runtimes import runtime_problem, supported_runtimes
+from privgw.runtimes import RUNTIME_DEPRECATION, runtime_problem, supported_runtimes
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -73,6 +73,19 @@ class _Matching(AfterValidator):
         pattern = getattr(self.func, "pattern", None)
         if pattern is not None:
             schema["pattern"] = pattern
+        return schema
+
+
+class JsonSchemaExtra:
+    """Adds to a field type's JSON Schema what its after-validator checks, where JSON Schema
+    can say it (an enum, a pattern, key names), so editors refuse what the loader refuses."""
+
+    def __init__(self, **extra: Any) -> None:
+        self.extra = extra
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema.update(self.extra)
         return schema
 
 
@@ -134,7 +147,11 @@ def _check_local_path(value: str) -> str:
     return value
 
 
-LocalPath = Annotated[str, AfterValidator(_check_local_path)]
+LocalPath = Annotated[
+    str,
+    AfterValidator(_check_local_path),
+    JsonSchemaExtra(pattern=r"^(?![/~])(?!.*\\)(?!.*://).+$"),
+]
 KmsKeyArn = Annotated[
     str,
     _Matching(
@@ -177,7 +194,13 @@ def _check_cidr(value: str) -> str:
     return network.compressed
 
 
-Cidr = Annotated[str, AfterValidator(_check_cidr)]
+#: What JSON Schema can say of a caller CIDR: an IPv4 or IPv6 network with a prefix other than
+#: /0 (host bits and the union of a list are checked by the loader only).
+CIDR_PATTERN = (
+    r"^((\d{1,3}\.){3}\d{1,3}/([1-9]|[12]\d|3[0-2])"
+    r"|[0-9a-fA-F:]+/([1-9]|[1-9]\d|1[01]\d|12[0-8]))$"
+)
+Cidr = Annotated[str, AfterValidator(_check_cidr), JsonSchemaExtra(pattern=CIDR_PATTERN)]
 
 
 def _check_not_everything(cidrs: list[str]) -> list[str]:
@@ -215,7 +238,9 @@ def _check_retention(value: int) -> int:
     return value
 
 
-RetentionDays = Annotated[int, AfterValidator(_check_retention)]
+RetentionDays = Annotated[
+    int, AfterValidator(_check_retention), JsonSchemaExtra(enum=list(LOG_RETENTION_DAYS))
+]
 
 
 def _check_runtime(value: str) -> str:
@@ -225,7 +250,11 @@ def _check_runtime(value: str) -> str:
     return value
 
 
-Runtime = Annotated[str, AfterValidator(_check_runtime)]
+#: The schema names every runtime privgw knows; which of them are deprecated depends on the day
+#: the config is loaded, so that part stays with the loader (the schema would go stale).
+Runtime = Annotated[
+    str, AfterValidator(_check_runtime), JsonSchemaExtra(enum=sorted(RUNTIME_DEPRECATION))
+]
 
 
 def _duplicates(values: Iterable[Any]) -> list[Any]:
@@ -247,7 +276,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 _Item = TypeVar("_Item")
 #: A list that names each value once (a repeated id or CIDR is always a copy-paste slip).
-UniqueList = Annotated[list[_Item], AfterValidator(_unique)]
+UniqueList = Annotated[list[_Item], AfterValidator(_unique), JsonSchemaExtra(uniqueItems=True)]
 
 
 def min_cidr_prefix(count: int) -> int:
@@ -346,7 +375,13 @@ def _check_description(text: str) -> str:
     return text
 
 
-Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+#: Tag keys as JSON Schema can say them: 1-128 characters, not aws:, not an intrinsic key.
+TAG_KEY_PATTERN = r"^(?![aA][wW][sS]:)(?!Ref$)(?!Condition$)(?!Fn::).{1,128}$"
+Tags = Annotated[
+    dict[str, str],
+    AfterValidator(_check_tags),
+    JsonSchemaExtra(propertyNames={"pattern": TAG_KEY_PATTERN}),
+]
 Description = Annotated[str, AfterValidator(_check_description)]
 
 
