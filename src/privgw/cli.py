@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from privgw import __version__
 from privgw.errors import ConfigError, OutputError, PrivgwError, RegionError, TemplateReadError
 from privgw.findings import Finding
-from privgw.flavours import FLAVOURS, Flavour
+from privgw.flavours import CONFIG_FORMATS, FLAVOURS, STDIN, Flavour
 from privgw.gcpause import gc_paused
 from privgw.lint import DEFAULT_REGIONS, LintServer, lint_many, region_error, unknown_regions
 from privgw.rendering import (
@@ -28,10 +28,6 @@ from privgw.rendering import (
     render,
     write_atomic,
 )
-
-#: The config argument that means standard input (config.STDIN; not imported: see below).
-STDIN = "-"
-CONFIG_FORMATS = ("yaml", "json", "toml")
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,

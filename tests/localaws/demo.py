@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from privgw.cli import main as privgw
@@ -38,15 +38,12 @@ class Step:
     flavour: Flavour
     stack: str
     endpoint_stack: bool = False
-    overrides: tuple[str, ...] = field(default=())
 
 
 def plan() -> list[Step]:
     """Every stack, in an order where each one's imports exist before it is deployed."""
     steps = [
-        Step(path, flavour, path.stem if flavour == "cfn" else f"{path.stem}-sam")
-        for path in EXAMPLES
-        for flavour in FLAVOURS
+        Step(path, flavour, _stack_name(path, flavour)) for path in EXAMPLES for flavour in FLAVOURS
     ]
     configs = {path: load_any(path) for path in TOPOLOGIES}
     steps += [
@@ -57,22 +54,23 @@ def plan() -> list[Step]:
     for path, cfg in configs.items():
         if isinstance(cfg, EndpointStack):
             continue
-        for flavour in FLAVOURS:
-            name = path.stem if flavour == "cfn" else f"{path.stem}-sam"
-            steps.append(Step(path, flavour, name))
+        steps += [Step(path, flavour, _stack_name(path, flavour)) for flavour in FLAVOURS]
     return steps
+
+
+def _stack_name(config: Path, flavour: Flavour) -> str:
+    return config.stem if flavour == "cfn" else f"{config.stem}-sam"
 
 
 def _template(step: Step, net: Network, local: LocalAws, tmp: Path) -> tuple[Path, list[str]]:
     """The file privgw deploy gets, and its parameter overrides."""
-    data = localise(example_data(step.config), net, local) if not step.endpoint_stack else None
     if step.endpoint_stack:
         raw = example_data(step.config)
         raw["network"].update(vpc_id=net.vpc_id, subnet_ids=net.subnet_ids)
         path = tmp / "endpoint.yaml"
         path.write_text(render(build_endpoint_stack(EndpointStack(**raw)), "yaml"), "utf-8")
         return path, []
-    assert data is not None
+    data = localise(example_data(step.config), net, local)
     if step.flavour == "sam" and data.get("custom_domain"):
         # one account cannot map one domain name to two stacks' stages: give SAM its own
         data["custom_domain"]["name"] = "sam." + data["custom_domain"]["name"]

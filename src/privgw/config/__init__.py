@@ -14,8 +14,6 @@ from privgw.config.api import DEFAULT_ROUTES, HTTP_METHODS, Access, Route, Stage
 from privgw.config.domain import CustomDomain, PrivateHostedZone
 from privgw.config.function import Code, Function, FunctionVpc
 from privgw.config.loading import (
-    CONFIG_FORMATS,
-    STDIN,
     load_any,
     load_config,
     parse_config_text,
@@ -27,11 +25,9 @@ from privgw.config.stack import AnyConfig, Config, EndpointStack
 from privgw.config.types import STAGE_NAME_PATTERN, min_cidr_prefix
 
 __all__ = [
-    "CONFIG_FORMATS",
     "DEFAULT_ROUTES",
     "HTTP_METHODS",
     "STAGE_NAME_PATTERN",
-    "STDIN",
     "Access",
     "AnyConfig",
     "Code",

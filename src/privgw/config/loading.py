@@ -19,6 +19,7 @@ from pydantic import (
 from privgw.config.problems import _show, config_error
 from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
+from privgw.flavours import STDIN
 from privgw.limits import MAX_CONFIG_BYTES
 
 
@@ -77,10 +78,6 @@ def validate_config(data: Any, source: str | None = None) -> Config:
 
 
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-
-
-STDIN = "-"
-CONFIG_FORMATS = ("yaml", "json", "toml")
 
 
 def _read_config(file: Path, fmt: str | None = None) -> tuple[Any, str, Path]:
