@@ -10,7 +10,7 @@ import importlib
 import json
 from typing import Any
 
-from tests.localaws.moto_compat.registry import NamedModel, patch
+from tests.localaws.moto_compat.registry import Deploying, NamedModel, patch
 
 
 @patch(
@@ -23,8 +23,6 @@ from tests.localaws.moto_compat.registry import NamedModel, patch
     "store one).",
 )
 def _custom_domains() -> None:
-    models: Any = importlib.import_module("moto.apigateway.models")
-    ec2: Any = importlib.import_module("moto.ec2.models")
     common: Any = importlib.import_module("moto.core.common_models")
     exceptions: Any = importlib.import_module("moto.cloudformation.exceptions")
 
@@ -50,18 +48,9 @@ def _custom_domains() -> None:
             raise exceptions.UnformattedGetAttTemplateException()
 
         @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> Any:
-            props = cloudformation_json["Properties"]
-            backend = models.apigateway_backends[account_id][region_name]
+        def create(cls, props: dict[str, Any], where: Deploying) -> Any:
             config = props.get("EndpointConfiguration") or {}
-            domain = backend.create_domain_name(
+            domain = where.backend("apigateway").create_domain_name(
                 domain_name=props["DomainName"],
                 certificate_name="",
                 tags={t["Key"]: t["Value"] for t in props.get("Tags", [])},
@@ -76,8 +65,8 @@ def _custom_domains() -> None:
             )
             domain.policy = json.dumps(props.get("Policy"))
             arn = (
-                f"arn:aws:apigateway:{region_name}:{account_id}:/domainnames/"
-                f"{props['DomainName']}+{resource_name.lower()[:10]}"
+                f"arn:aws:apigateway:{where.region_name}:{where.account_id}:/domainnames/"
+                f"{props['DomainName']}+{where.resource_name.lower()[:10]}"
             )
             return cls(props["DomainName"], arn)
 
@@ -85,17 +74,8 @@ def _custom_domains() -> None:
         resource_type = "AWS::ApiGateway::BasePathMappingV2"
 
         @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> Any:
-            props = cloudformation_json["Properties"]
-            backend = models.apigateway_backends[account_id][region_name]
-            return backend.create_base_path_mapping(
+        def create(cls, props: dict[str, Any], where: Deploying) -> Any:
+            return where.backend("apigateway").create_base_path_mapping(
                 domain_of(props["DomainNameArn"]),
                 props["RestApiId"],
                 props.get("BasePath", ""),
@@ -110,21 +90,11 @@ def _custom_domains() -> None:
             self.arn = arn
 
         @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> Any:
-            props = cloudformation_json["Properties"]
-            models.apigateway_backends[account_id][region_name].get_domain_name(
-                domain_of(props["DomainNameArn"])
-            )
+        def create(cls, props: dict[str, Any], where: Deploying) -> Any:
+            where.backend("apigateway").get_domain_name(domain_of(props["DomainNameArn"]))
             if props["AccessAssociationSourceType"] != "VPCE":
                 raise ValueError("AccessAssociationSourceType must be VPCE")
-            ec2.ec2_backends[account_id][region_name].describe_vpc_endpoints(
+            where.backend("ec2").describe_vpc_endpoints(
                 vpc_end_point_ids=[props["AccessAssociationSource"]]
             )
             return cls(f"{props['DomainNameArn']}/access/{props['AccessAssociationSource']}")

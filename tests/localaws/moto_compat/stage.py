@@ -5,10 +5,9 @@ Drop this module when moto does what the reason below says AWS does.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from tests.localaws.moto_compat.registry import NamedModel, patch
+from tests.localaws.moto_compat.registry import Deploying, NamedModel, patch
 
 
 @patch(
@@ -18,7 +17,6 @@ from tests.localaws.moto_compat.registry import NamedModel, patch
     "description, tags and tracing flag, and updates its deployment on stack updates.",
 )
 def _stage() -> None:
-    models: Any = importlib.import_module("moto.apigateway.models")
     from moto.core.common_models import CloudFormationModel
 
     class StageResource(NamedModel, CloudFormationModel):
@@ -28,17 +26,8 @@ def _stage() -> None:
             self.api_id, self.name = api_id, name
 
         @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> StageResource:
-            props = cloudformation_json["Properties"]
-            backend = models.apigateway_backends[account_id][region_name]
-            backend.create_stage(
+        def create(cls, props: dict[str, Any], where: Deploying) -> StageResource:
+            where.backend("apigateway").create_stage(
                 props["RestApiId"],
                 props["StageName"],
                 props["DeploymentId"],
@@ -50,17 +39,8 @@ def _stage() -> None:
             return cls(props["RestApiId"], props["StageName"])
 
         @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> StageResource:
-            props = cloudformation_json["Properties"]
-            backend = models.apigateway_backends[account_id][region_name]
-            backend.update_stage(
+        def update(cls, props: dict[str, Any], where: Deploying) -> StageResource:
+            where.backend("apigateway").update_stage(
                 props["RestApiId"],
                 props["StageName"],
                 [{"op": "replace", "path": "/deploymentId", "value": props["DeploymentId"]}],
@@ -68,15 +48,7 @@ def _stage() -> None:
             return cls(props["RestApiId"], props["StageName"])
 
         @classmethod
-        def delete_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> None:
-            props = cloudformation_json["Properties"]
-            backend = models.apigateway_backends[account_id][region_name]
-            backend.delete_stage(props["RestApiId"], props["StageName"])
+        def delete(cls, props: dict[str, Any], where: Deploying) -> None:
+            where.backend("apigateway").delete_stage(props["RestApiId"], props["StageName"])
 
     globals()["StageResource"] = StageResource
