@@ -250,7 +250,11 @@ def _probe_target(
     config = props["EndpointConfiguration"]
     endpoints = config.get("VpcEndpointIds", config.get("VPCEndpointIds")) or []
     stages = [props["StageName"]] if "StageName" in props else []
-    iam_auth = _auth_type(props) == "AWS_IAM" or _body_signs(props.get("Body"))
+    iam_auth = (
+        _auth_type(props) == "AWS_IAM"
+        or _body_signs(props.get("Body"))
+        or _body_signs(props.get("DefinitionBody"))
+    )
     for _, stage in _resources(template, "AWS::ApiGateway::Stage"):
         if stage.get("RestApiId") == {"Ref": name} and "StageName" in stage:
             stages.append(stage["StageName"])
@@ -283,7 +287,8 @@ def _parameter_defaults(template: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _body_signs(body: Any) -> bool:
-    """Whether an OpenAPI Body (SAM's output) authorizes some method with SigV4 (IAM)."""
+    """Whether an OpenAPI Body (SAM's output) or DefinitionBody (a SAM Api's input) authorizes
+    some method with SigV4 (IAM)."""
     text = json.dumps(body, separators=(",", ":")).lower()
     return '"x-amazon-apigateway-authtype":"awssigv4"' in text
 
