@@ -25,6 +25,10 @@ COVERED_BY = {
     "list-parameter-defaults": "test_every_example_deploys[reusable-*] (defaults only)",
     "private-custom-domains": "check_deployed: get-domain-name and get-base-path-mappings",
     "template-url-on-loopback": "test_two_hundred_routes_deploy_through_s3",
+    "unmodelled-getatt-outputs": "test_privgw_deploy_of_an_untransformed_sam_template_is_not_"
+    "a_silent_success",
+    "private-integrations": "check_integrations: get-method of every route (mock, VPC link, "
+    "target, streaming), get-vpc-link; test_missing_vpc_link_fails_the_deploy",
 }
 
 
@@ -79,3 +83,57 @@ def test_one_module_per_patch_each_naming_what_it_replaces() -> None:
         text = module.read_text(encoding="utf-8")
         assert text.startswith('"""Replaces: moto 5.2.5 moto/'), module.name
         assert text.count("@patch(") == 1, module.name
+
+
+def test_openapi_integrations_come_back_in_cloudformation_casing() -> None:
+    from tests.localaws.moto_compat.private_integrations import from_openapi  # noqa: PLC0415
+
+    mock = {
+        "type": "mock",
+        "passthroughBehavior": "never",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "responses": {"default": {"statusCode": "200", "responseTemplates": {"a/b": "x"}}},
+    }
+    assert from_openapi(mock) == {
+        "Type": "MOCK",
+        "PassthroughBehavior": "NEVER",
+        "RequestTemplates": {"application/json": '{"statusCode": 200}'},
+        "IntegrationResponses": [{"StatusCode": "200", "ResponseTemplates": {"a/b": "x"}}],
+    }
+    proxy = {"type": "http_proxy", "httpMethod": "ANY", "connectionId": "abc12"}
+    assert from_openapi(proxy) == {
+        "Type": "HTTP_PROXY",
+        "IntegrationHttpMethod": "ANY",
+        "ConnectionId": "abc12",
+    }
+
+
+class _Links:
+    def __init__(self, *ids: str) -> None:
+        self.vpc_links = dict.fromkeys(ids)
+
+
+@pytest.mark.parametrize(
+    ("integration", "refusal"),
+    [
+        ({"ConnectionType": "VPC_LINK", "ConnectionId": "nope1"}, "Invalid VPC link identifier"),
+        ({"ConnectionType": "VPC_LINK", "ConnectionId": "v2abc"}, "requires an integration target"),
+        (
+            {"ConnectionType": "VPC_LINK", "ConnectionId": "v1abc", "IntegrationTarget": "arn:x"},
+            "only allowed with a VPC link V2",
+        ),
+    ],
+)
+def test_vpc_link_integrations_are_checked_as_aws_does(
+    integration: dict[str, str], refusal: str
+) -> None:
+    from tests.localaws.moto_compat.private_integrations import check_connection  # noqa: PLC0415
+
+    with pytest.raises(Exception, match=refusal):
+        check_connection(_Links("v1abc"), _Links("v2abc"), integration)
+    check_connection(_Links("v1abc"), _Links("v2abc"), {"ConnectionType": "INTERNET"})
+    check_connection(
+        _Links("v1abc"),
+        _Links("v2abc"),
+        {"ConnectionType": "VPC_LINK", "ConnectionId": "v2abc", "IntegrationTarget": "arn:x"},
+    )

@@ -66,15 +66,25 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
             data["network"]["source_security_group_ids"] = [net.caller_group_id]
     if data.get("access", {}).get("vpc_ids"):
         data["access"]["vpc_ids"] = [net.vpc_id]
-    if data["function"].get("vpc"):
-        data["function"]["vpc"] = {
-            "subnet_ids": net.subnet_ids,
-            "security_group_ids": [net.caller_group_id],
-        }
     existing = data.get("endpoint", {}).get("existing_ids")
     if existing:
         data["endpoint"]["existing_ids"] = net.shared_endpoint_ids[: len(existing)]
-    code = data["function"]["code"]
+    functions = [data["function"]] if "function" in data else []
+    functions += list(data.get("functions", {}).values())
+    for function in functions:
+        _localise_function(function, net, local)
+    for backend in data.get("backends", {}).values():
+        _localise_backend(backend, net, local)
+    return data
+
+
+def _localise_function(function: dict[str, Any], net: Network, local: LocalAws) -> None:
+    if function.get("vpc"):
+        function["vpc"] = {
+            "subnet_ids": net.subnet_ids,
+            "security_group_ids": [net.caller_group_id],
+        }
+    code = function["code"]
     if "s3_bucket" in code:
         package = _zip(FUNCTIONS / "inventory")
         local.aws(
@@ -88,7 +98,29 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
             str(package),
         )
         code["s3_bucket"] = net.bucket
-    return data
+
+
+def _localise_backend(backend: dict[str, Any], net: Network, local: LocalAws) -> None:
+    """A created VPC link goes into the local subnets and caller group; an existing link (v1
+    or v2) is created here first, as the account would already have it."""
+    link = backend.get("vpc_link")
+    if link and link.get("subnet_ids"):
+        link["subnet_ids"] = net.subnet_ids[: len(link["subnet_ids"])]
+        link["security_group_ids"] = [net.caller_group_id]
+    elif link:
+        created = local.client("apigatewayv2").create_vpc_link(
+            Name="existing-v2", SubnetIds=net.subnet_ids, SecurityGroupIds=[net.caller_group_id]
+        )
+        link["id"] = created["VpcLinkId"]
+    if backend.get("vpc_link_v1"):
+        created = local.client("apigateway").create_vpc_link(
+            name="existing-v1",
+            targetArns=[
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                "loadbalancer/net/existing/0123456789abcdef"
+            ],
+        )
+        backend["vpc_link_v1"]["id"] = created["id"]
 
 
 def _zip(folder: Path) -> Path:
@@ -112,7 +144,7 @@ def deployable(
     cfg = load_config(config)
     template = tmp / f"template.{flavour}.yaml"
     template.write_text(render(build_template(cfg, flavour, tmp), "yaml"), encoding="utf-8")
-    if cfg.function.code.path is not None:
+    if any(fn.code.path is not None for fn in cfg.all_functions.values()):
         packaged = tmp / f"packaged.{flavour}.yaml"
         local.aws(
             "cloudformation",

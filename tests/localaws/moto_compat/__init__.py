@@ -18,11 +18,13 @@ from tests.localaws.moto_compat import (  # noqa: F401 - imported to register th
     dns_entries,
     endpoint_subnets,
     list_parameter_defaults,
+    private_integrations,
     private_policy,
     rest_api,
     security_groups,
     stage,
     template_url,
+    unmodelled_getatt,
 )
 from tests.localaws.moto_compat.registry import INSTALLERS, MOTO_VERSION, PATCHES
 

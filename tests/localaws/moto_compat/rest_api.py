@@ -10,6 +10,7 @@ import importlib
 import json
 from typing import Any
 
+from tests.localaws.moto_compat.private_integrations import apply_openapi_integrations
 from tests.localaws.moto_compat.registry import patch
 
 
@@ -19,7 +20,10 @@ from tests.localaws.moto_compat.registry import patch
     "EndpointConfiguration in CloudFormation casing, so get-rest-api shows neither, and it "
     "cannot update a RestApi at all (a changed policy left the stack without its API); the "
     "patch passes both (API casing) to moto's own create_rest_api, an OpenAPI Body (SAM) to "
-    "its put_rest_api (overwrite mode, x-amazon-apigateway-any-method as ANY), and updates "
+    "its put_rest_api (overwrite mode, x-amazon-apigateway-any-method as ANY) and each "
+    "operation's x-amazon-apigateway-integration (which that import fails on for a MOCK and "
+    "stores without a VPC link's target) to the private-integrations patch's put_integration, "
+    "and updates "
     "policy and endpoint configuration in place on stack updates, as AWS does.",
 )
 def _rest_api() -> None:
@@ -58,7 +62,13 @@ def _rest_api() -> None:
                     operations["ANY"] = operations.pop("x-amazon-apigateway-any-method")
                 for key in [k for k in operations if k.startswith("x-") or k == "parameters"]:
                     operations.pop(key)
+                for operation in operations.values():  # applied below, MOCK included
+                    operation.pop("x-amazon-apigateway-integration", None)
             backend.put_rest_api(api.id, doc, fail_on_warnings=False, mode="overwrite")
+            v2: Any = importlib.import_module("moto.apigatewayv2.models")
+            apply_openapi_integrations(
+                backend, v2.apigatewayv2_backends[account_id][region_name], api, body
+            )
         return api
 
     def update(
