@@ -28,6 +28,7 @@ def test_valid_config_gets_documented_defaults() -> None:
     assert cfg.stage.access_logging is True
     assert cfg.stage.tracing is True
     assert cfg.api_gateway_account_role is False
+    assert cfg.function is not None
     assert cfg.function.timeout == 10
 
 
@@ -80,7 +81,10 @@ def test_problem_message_has_got_and_expected() -> None:
 
 
 def test_constructing_config_in_python_raises_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"function.timeout: .*<= 29"):
+    with pytest.raises(
+        ConfigError,
+        match=r"function.timeout: is over API Gateway's integration timeout .*at most 29",
+    ):
         Config(**with_changes(BASE_CONFIG, **{"function.timeout": 31}))
 
 
@@ -237,6 +241,7 @@ def test_code_path_with_symlinks_inside_the_folder_passes(tmp_path: Path) -> Non
     (tmp_path / "cfg" / "src" / "shared").symlink_to(tmp_path / "cfg" / "shared")
     (tmp_path / "cfg" / "src" / "self").symlink_to(tmp_path / "cfg" / "src")  # a cycle
     cfg = load_config(_code_config(tmp_path / "cfg", "src"))
+    assert cfg.function is not None
     assert cfg.function.code.path == "src"
 
 

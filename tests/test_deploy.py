@@ -15,14 +15,16 @@ from typing import Any
 
 import pytest
 
-from privgw import Config, build_template, render, validate_config
+from privgw import Config, build_template, naming, render, validate_config
 from privgw.cli import main
+from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
 from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import REGION, LocalAws, create_network
 from tests.localaws.stacks import deployable, example_data, localise
 
 HELLO = ROOT / "examples" / "hello.yaml"
+PLATFORM = ROOT / "examples" / "platform.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +105,7 @@ def check_custom_domain(local: LocalAws, stack: str, cfg: Config, api_id: str) -
         assert alias["AliasTarget"]["DNSName"].rstrip(".").startswith(endpoint_id)
 
 
-def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
-    local: LocalAws, stack: str, cfg: Config, flavour: Flavour
-) -> None:
+def check_deployed(local: LocalAws, stack: str, cfg: Config, flavour: Flavour) -> None:
     """Read the deployed stack back and compare with what the config asked for."""
     outputs = outputs_of(local, stack)
     api_id = outputs["RestApiId"]
@@ -149,20 +149,7 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
         sources |= {x["GroupId"] for r in ingress for x in r.get("UserIdGroupPairs", [])}
         net = cfg.network_required
         assert sources == {*net.allowed_cidrs, *net.source_security_group_ids}
-    function = local.aws(
-        "lambda", "get-function-configuration", "--function-name", outputs["FunctionName"]
-    )
-    assert (function["Runtime"], function["Handler"]) == (
-        cfg.function.runtime,
-        cfg.function.handler,
-    )
-    statements = json.loads(
-        local.aws("lambda", "get-policy", "--function-name", outputs["FunctionName"])["Policy"]
-    )["Statement"]
-    assert len(statements) == (1 if flavour == "cfn" else len(cfg.routes))
-    for statement in statements:
-        assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
-        assert f":{api_id}/" in statement["Condition"]["ArnLike"]["AWS:SourceArn"]
+    check_functions(local, cfg, flavour, outputs, api_id)
     stages = local.aws("apigateway", "get-stages", "--rest-api-id", api_id)["item"]
     (stage,) = [s for s in stages if s["stageName"] == cfg.stage.name]
     deployments = local.aws("apigateway", "get-deployments", "--rest-api-id", api_id)["items"]
@@ -170,6 +157,7 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
     resources = local.aws("apigateway", "get-resources", "--rest-api-id", api_id)["items"]
     served = {(m, r["path"]) for r in resources for m in r.get("resourceMethods") or {}}
     assert served == {(r.method, r.path) for r in cfg.routes}
+    check_integrations(local, cfg, stack, api_id, resources)
     stage_url = f"{cfg.stage.name}/"
     for index, vpce in enumerate(endpoint_ids, start=1):
         key = "AliasUrl" if len(endpoint_ids) == 1 else f"AliasUrl{index}"
@@ -184,6 +172,75 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
         )
 
 
+def check_functions(
+    local: LocalAws, cfg: Config, flavour: Flavour, outputs: dict[str, str], api_id: str
+) -> None:
+    """Each function runs what its config says, and API Gateway may invoke it: one permission
+    per function (SAM: one per event), each scoped to this API."""
+    if MAIN_FUNCTION in cfg.all_functions:
+        assert outputs["FunctionName"] == outputs["FunctionArn"].rsplit(":", 1)[1]
+    for name, fn in cfg.all_functions.items():
+        arn = outputs[naming.function_ids(name).arn_output]
+        function = local.aws("lambda", "get-function-configuration", "--function-name", arn)
+        assert (function["Runtime"], function["Handler"], function["Timeout"]) == (
+            fn.runtime,
+            fn.handler,
+            fn.timeout,
+        )
+        statements = json.loads(
+            local.aws("lambda", "get-policy", "--function-name", arn)["Policy"]
+        )["Statement"]
+        events = cfg.routes_to("function", name)
+        assert len(statements) == (1 if flavour == "cfn" else len(events))
+        for statement in statements:
+            assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+            assert f":{api_id}/" in statement["Condition"]["ArnLike"]["AWS:SourceArn"]
+
+
+def check_integrations(
+    local: LocalAws, cfg: Config, stack: str, api_id: str, resources: list[dict[str, Any]]
+) -> None:
+    """Every method's integration as API Gateway holds it: type, URI or function, VPC link and
+    load balancer, streaming, the mock's answer."""
+    by_path = {r["path"]: r["id"] for r in resources}
+    outputs = outputs_of(local, stack)
+    for route in cfg.routes:
+        method = local.client("apigateway").get_method(
+            restApiId=api_id, resourceId=by_path[route.path], httpMethod=route.method
+        )
+        integration = method["methodIntegration"]
+        target = cfg.target_of(route)
+        if target.kind == "function":
+            assert target.name is not None
+            fn = cfg.all_functions[target.name]
+            arn = outputs[naming.function_ids(target.name).arn_output]
+            assert integration["type"] == "AWS_PROXY"
+            assert f"/functions/{arn}/" in integration["uri"]
+            streamed = integration.get("responseTransferMode") == "STREAM"
+            assert streamed is fn.response_streaming
+            assert integration["uri"].endswith(
+                "/response-streaming-invocations" if streamed else "/invocations"
+            )
+        elif target.kind == "backend":
+            assert target.name is not None
+            backend = cfg.backends[target.name]
+            link_id = outputs[naming.capitalised(target.name) + "VpcLinkId"]
+            assert integration["type"] == "HTTP_PROXY"
+            assert integration["connectionType"] == "VPC_LINK"
+            assert integration["connectionId"] == link_id
+            assert integration["uri"].startswith(backend.base_url + "/")
+            assert integration.get("integrationTarget") == backend.load_balancer_arn
+            if backend.vpc_link is not None and backend.vpc_link.created:
+                link = local.client("apigatewayv2").get_vpc_link(VpcLinkId=link_id)
+                assert link["SubnetIds"] == backend.vpc_link.subnet_ids
+        else:
+            assert route.mock is not None
+            assert integration["type"] == "MOCK"
+            (response,) = integration["integrationResponses"].values()
+            assert response["statusCode"] == str(route.mock.status)
+            assert response["responseTemplates"] == {route.mock.content_type: route.mock.body}
+
+
 @pytest.mark.parametrize("flavour", ["cfn", "sam"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_example_deploys(
@@ -196,7 +253,8 @@ def test_every_example_deploys(
     template = deployable(data, flavour, net, local_aws, tmp_path)
     stack = f"{example.stem}-{flavour}"
     result = aws_deploy(local_aws, template, stack)
-    assert result.returncode == 0, result.stderr + result.stdout
+    if result.returncode != 0:
+        pytest.fail(result.stderr + result.stdout + _stack_failure(local_aws, stack))
     assert "Successfully created/updated stack" in result.stdout
     check_deployed(local_aws, stack, validate_config(data), flavour)
 
@@ -298,6 +356,20 @@ def test_missing_subnet_fails_the_deploy(local_aws: LocalAws, tmp_path: Path) ->
     failure = _stack_failure(local_aws, "broken-subnet")
     assert "Endpoint CREATE_FAILED" in failure
     assert "subnet-0123456789abcdef0" in failure
+
+
+def test_missing_vpc_link_fails_the_deploy(local_aws: LocalAws, tmp_path: Path) -> None:
+    """A route to a VPC link that does not exist fails the stack, as in AWS."""
+    net = create_network(local_aws)
+    data = localise(example_data(PLATFORM), net, local_aws)
+    data["backends"]["billing"]["vpc_link_v1"]["id"] = "missing01"
+    path = tmp_path / "missing-link.yaml"
+    path.write_text(render(build_template(validate_config(data)), "yaml"), encoding="utf-8")
+    result = aws_deploy(local_aws, path, "broken-vpc-link")
+    assert result.returncode != 0
+    failure = _stack_failure(local_aws, "broken-vpc-link")
+    assert "MethodBillingInvoicesVarId0614d23bGet CREATE_FAILED" in failure
+    assert "Invalid VPC link identifier specified: missing01" in failure
 
 
 def privgw_deploy(local: LocalAws, template: Path, stack: str) -> tuple[int, str, str]:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from privgw import Config, build_template, render
-from tests.conftest import BASE_CONFIG, DELETE, resources_of, with_changes
+from tests.conftest import BASE_CONFIG, DELETE, SUBNETS, resources_of, with_changes
 
 
 def deployment_id(data: dict[str, Any]) -> str:
@@ -71,3 +71,68 @@ def test_rebuilding_unchanged_config_is_byte_identical() -> None:
     second = render(build_template(Config(**BASE_CONFIG)), "yaml")
     assert first == second
     assert deployment_id(BASE_CONFIG) == BASE
+
+
+ALB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/svc/0123456789abcdef"
+#: Two functions, a backend through a created VPC link v2, one through a VPC link v1, a mock.
+MANY = with_changes(
+    BASE_CONFIG,
+    function=DELETE,
+    functions={"a": BASE_CONFIG["function"], "b": BASE_CONFIG["function"]},
+    backends={
+        "svc": {
+            "load_balancer_arn": ALB,
+            "vpc_link": {"subnet_ids": SUBNETS, "security_group_ids": ["sg-0123456789abcdef0"]},
+            "uri": "https://svc.internal.example.com",
+        },
+        "old": {"vpc_link_v1": {"id": "abc123"}, "uri": "http://old.internal.example.com"},
+    },
+    routes=[
+        "GET /a -> a",
+        "GET /b -> b",
+        "ANY /svc/{proxy+} -> svc",
+        "GET /old/{id} -> old",
+        {"method": "GET", "path": "/health", "mock": {"body": '{"ok": true}'}},
+    ],
+)
+MANY_ID = deployment_id(MANY)
+
+
+def test_every_integration_change_redeploys() -> None:
+    """A route's target, a backend's URI, port, prefix, VPC link (created or existing),
+    load balancer, a mock's answer: each reaches callers only through a new Deployment."""
+    routes = list(MANY["routes"])
+    changes: list[dict[str, Any]] = [
+        {"routes": ["GET /a -> b", "GET /b -> a", *routes[2:]]},
+        {"routes": [*routes[:2], "ANY /svc/{proxy+} -> old", "GET /old/{id} -> svc", routes[4]]},
+        {"backends.svc.uri": "https://svc2.internal.example.com"},
+        {"backends.svc.port": 8443},
+        {"backends.svc.path_prefix": "/v2"},
+        {"backends.svc.timeout": 10},
+        {"backends.svc.load_balancer_arn": ALB.replace("/svc/", "/svc2/")},
+        {"backends.svc.vpc_link": {"id": "xyz789"}},
+        {"backends.svc.vpc_link.subnet_ids": SUBNETS[:1]},
+        {"backends.old.vpc_link_v1": {"id": "def456"}},
+        {"routes": [*routes[:4], {"method": "GET", "path": "/health", "mock": {"status": 503}}]},
+        {"routes": [*routes[:4], {"method": "GET", "path": "/health", "mock": {"body": "no"}}]},
+        {
+            "routes": [
+                *routes[:4],
+                {"method": "GET", "path": "/health", "mock": {"headers": {"X-A": "1"}}},
+            ]
+        },
+        {"functions.b.response_streaming": True},
+    ]
+    for change in changes:
+        assert deployment_id(with_changes(MANY, **change)) != MANY_ID, change
+
+
+def test_many_backends_unchanged_config_is_byte_identical() -> None:
+    first = render(build_template(Config(**MANY)), "yaml")
+    assert render(build_template(Config(**MANY)), "yaml") == first
+    reordered = with_changes(
+        MANY,
+        functions=dict(reversed(list(MANY["functions"].items()))),
+        backends=dict(reversed(list(MANY["backends"].items()))),
+    )
+    assert render(build_template(Config(**reordered)), "yaml") == first

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from privgw import Config, build_template, render
-from privgw.config.problems import _model_in
+from privgw.config.problems import _map_value_model, _model_in
 from privgw.rendering import SECTION_ORDER
 from privgw.resources.outputs import url_notes
 from tests.conftest import BASE_CONFIG, ROOT
@@ -35,8 +35,15 @@ def _leaf_keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
         sub = _model_in(field.annotation)
         if sub is None:
             yield prefix + name
-        elif name != "routes":  # a route's method and path are described in the routes row
+        elif name == "routes":  # a route's method and path are described in the routes row
+            yield from (k for k in _leaf_keys(sub, "routes[].") if k not in ROUTE_SHAPE)
+        elif _map_value_model(field.annotation) is not None:  # functions.NAME.runtime, ...
+            yield from _leaf_keys(sub, f"{prefix}{name}.NAME.")
+        else:
             yield from _leaf_keys(sub, f"{prefix}{name}.")
+
+
+ROUTE_SHAPE = ("routes[].method", "routes[].path")
 
 
 def test_config_reference_lists_every_key() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from privgw import Config, load_config
+from privgw.config import Function
 from tests.conftest import ROOT
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -51,11 +52,17 @@ def proxy_event(  # noqa: PLR0917 - reads like the request it builds
     }
 
 
-def python_handler(cfg: Config, module_dir: Path | None = None) -> Handler:
-    module_name, function = cfg.function.handler.rsplit(".", 1)
-    if cfg.function.code.inline is not None:
+def only(cfg: Config) -> Function:
+    """The function of a one-function example."""
+    assert cfg.function is not None
+    return cfg.function
+
+
+def python_handler(fn: Function, module_dir: Path | None = None) -> Handler:
+    module_name, function = fn.handler.rsplit(".", 1)
+    if fn.code.inline is not None:
         module = ModuleType("index")
-        exec(compile(cfg.function.code.inline, "index.py", "exec"), module.__dict__)
+        exec(compile(fn.code.inline, "index.py", "exec"), module.__dict__)
     else:
         assert module_dir is not None
         file = module_dir / (module_name.replace(".", "/") + ".py")
@@ -76,9 +83,9 @@ def call(handler: Handler, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 def test_hello_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = load_config(EXAMPLES / "hello.yaml")
-    for key, value in cfg.function.environment.items():  # as Lambda sets them
+    for key, value in only(cfg).environment.items():  # as Lambda sets them
         monkeypatch.setenv(key, value)
-    handler = python_handler(cfg)
+    handler = python_handler(only(cfg))
     status, body = call(handler, proxy_event(cfg, "GET", "/hello", "/hello"))
     assert status == 200
     assert body["message"] == "Hello from a private API"
@@ -88,8 +95,8 @@ def test_hello_handler(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_local_code_handler() -> None:
     cfg = load_config(EXAMPLES / "local-code.yaml")
-    assert cfg.function.code.path is not None
-    handler = python_handler(cfg, EXAMPLES / cfg.function.code.path)
+    assert only(cfg).code.path is not None
+    handler = python_handler(only(cfg), EXAMPLES / str(only(cfg).code.path))
     assert call(handler, proxy_event(cfg, "GET", "/reports", "/reports")) == (
         200,
         {"reports": ["daily", "weekly"]},
@@ -102,7 +109,7 @@ def test_local_code_handler() -> None:
 
 def test_s3_packaged_handler() -> None:
     cfg = load_config(EXAMPLES / "shared-endpoint.yaml")
-    handler = python_handler(cfg, EXAMPLES / "functions" / "inventory")
+    handler = python_handler(only(cfg), EXAMPLES / "functions" / "inventory")
     assert call(handler, proxy_event(cfg, "GET", "/items", "/items")) == (
         200,
         {"items": ["sku-1", "sku-2"]},
@@ -118,8 +125,8 @@ def test_s3_packaged_handler() -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 def test_node_handler_of_the_peered_example(tmp_path: Path) -> None:
     cfg = load_config(EXAMPLES / "peered.yaml")
-    assert cfg.function.code.inline is not None
-    (tmp_path / "index.js").write_text(cfg.function.code.inline, encoding="utf-8")
+    assert only(cfg).code.inline is not None
+    (tmp_path / "index.js").write_text(str(only(cfg).code.inline), encoding="utf-8")
     events = [
         proxy_event(cfg, "GET", "/orders", "/orders"),
         proxy_event(cfg, "POST", "/orders", "/orders", body="{}"),
@@ -152,13 +159,14 @@ def test_every_example_has_a_handler_test() -> None:
         "many-callers",
         "custom-domain",
         "reusable",
+        "platform",
     }
     assert {p.stem for p in EXAMPLES.glob("*.yaml")} <= tested, sys.modules[__name__].__doc__
 
 
 def test_many_callers_handler() -> None:
     cfg = load_config(EXAMPLES / "many-callers.yaml")
-    handler = python_handler(cfg)
+    handler = python_handler(only(cfg))
     event = proxy_event(cfg, "POST", "/payments", "/payments", body="{}")
     event["requestContext"]["identity"]["userArn"] = "arn:aws:iam::111122223333:role/x"
     assert call(handler, event) == (
@@ -171,7 +179,7 @@ def test_many_callers_handler() -> None:
 
 def test_custom_domain_handler() -> None:
     cfg = load_config(EXAMPLES / "custom-domain.yaml")
-    handler = python_handler(cfg)
+    handler = python_handler(only(cfg))
     assert call(handler, proxy_event(cfg, "GET", "/orders", "/orders")) == (
         200,
         {"orders": [], "path": "/orders"},
@@ -180,8 +188,55 @@ def test_custom_domain_handler() -> None:
 
 def test_reusable_handler() -> None:
     cfg = load_config(EXAMPLES / "reusable.yaml")
-    handler = python_handler(cfg)
+    handler = python_handler(only(cfg))
     assert call(handler, proxy_event(cfg, "GET", "/products", "/products")) == (
         200,
         {"products": [], "stage": "dev"},
     )
+
+
+def test_platform_function_handlers() -> None:
+    cfg = load_config(EXAMPLES / "platform.yaml")
+    orders = python_handler(cfg.all_functions["orders"])
+    assert call(orders, proxy_event(cfg, "GET", "/orders", "/orders")) == (200, {"orders": []})
+    event = proxy_event(cfg, "POST", "/orders", "/orders", body="{}")
+    assert call(orders, event) == (201, {"accepted": True})
+    users = python_handler(cfg.all_functions["users"])
+    event = proxy_event(cfg, "GET", "/users/{id}", "/users/u-7", {"id": "u-7"})
+    assert call(users, event) == (200, {"id": "u-7"})
+
+
+#: Lambda's Node.js runtime gives streaming handlers a global ``awslambda``; this stands in for
+#: it: streamifyResponse hands the handler a stream, HttpResponseStream.from writes API
+#: Gateway's prelude (the JSON metadata, then eight zero bytes) before the body (API Gateway
+#: developer guide, "Lambda proxy integration format for response streaming").
+STREAMING_RUNTIME = """
+const chunks = [];
+const stream = { write: (c) => chunks.push(Buffer.from(c)), end: () => {
+  process.stdout.write(Buffer.concat(chunks).toString("base64")); } };
+globalThis.awslambda = {
+  streamifyResponse: (fn) => (event) => fn(event, stream),
+  HttpResponseStream: { from: (s, meta) => {
+    s.write(JSON.stringify(meta)); s.write(Buffer.alloc(8)); return s; } },
+};
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_platform_streaming_handler_writes_the_streaming_format(tmp_path: Path) -> None:
+    cfg = load_config(EXAMPLES / "platform.yaml")
+    reports = cfg.all_functions["reports"]
+    assert reports.response_streaming
+    assert reports.code.inline is not None
+    (tmp_path / "index.js").write_text(reports.code.inline, encoding="utf-8")
+    event = proxy_event(cfg, "GET", "/reports/{name}", "/reports/daily", {"name": "daily"})
+    script = STREAMING_RUNTIME + (f"require('./index.js').handler({json.dumps(event)});")
+    result = subprocess.run(
+        ["node", "-e", script], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+    )
+    import base64  # noqa: PLC0415
+
+    raw = base64.b64decode(result.stdout)
+    prelude, _, body = raw.partition(bytes(8))
+    assert json.loads(prelude) == {"statusCode": 200, "headers": {"Content-Type": "text/plain"}}
+    assert body.decode().splitlines() == ["report", "line 1", "line 2"]

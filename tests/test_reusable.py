@@ -213,3 +213,68 @@ def test_every_committed_reusable_template_has_no_literal_id() -> None:
             built = parse_template((ROOT / "templates" / name).read_text(encoding="utf-8"))
             built.pop("Parameters")
             assert LITERAL_ID.findall(json.dumps(built)) == [], name
+
+
+ALB = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/svc/0123456789abcdef"
+EVERY_BACKEND_ID = with_changes(
+    EVERY_ID,
+    function=None,
+    functions={
+        "main": EVERY_ID["function"],
+        "other": {
+            **BASE_CONFIG["function"],
+            "vpc": {
+                "subnet_ids": ["subnet-0e0e0e0e0e0e0e0e0"],
+                "security_group_ids": ["sg-0f0f0f0f0f0f0f0f0"],
+            },
+            "dead_letter_arn": "arn:aws:sns:eu-west-1:111122223333:other-dlq",
+            "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/ef01",
+        },
+    },
+    backends={
+        "created": {
+            "load_balancer_arn": ALB,
+            "vpc_link": {
+                "subnet_ids": ["subnet-0a0a0a0a0a0a0a0a0"],
+                "security_group_ids": ["sg-0a0a0a0a0a0a0a0a0"],
+            },
+            "uri": "https://svc.internal.example.com",
+        },
+        "existing": {
+            "load_balancer_arn": ALB,
+            "vpc_link": {"id": "linkv2aa"},
+            "uri": "https://svc.internal.example.com",
+        },
+        "legacy": {"vpc_link_v1": {"id": "linkv1bb"}, "uri": "http://old.internal.example.com"},
+    },
+    routes=[
+        "GET /hello -> main",
+        "GET /other -> other",
+        "ANY /created/{proxy+} -> created",
+        "GET /existing -> existing",
+        "GET /legacy/{id} -> legacy",
+    ],
+)
+EVERY_BACKEND_ID.pop("function")
+
+
+def test_functions_and_backends_keep_no_account_specific_id_literal() -> None:
+    """Each function's and backend's account-specific values become parameters of its own."""
+    cfg = Config(**EVERY_BACKEND_ID)
+    for flavour in ("cfn", "sam"):
+        built = build_template(cfg, flavour).to_dict()
+        parameters = built.pop("Parameters")
+        text = render(built, "json")
+        assert LITERAL_ID.findall(text) == [], f"{flavour}: literal ids outside Parameters"
+        for link in ("linkv2aa", "linkv1bb"):
+            assert link not in text, f"{flavour}: existing VPC link id outside Parameters"
+        assert parameters["ExistingVpcLinkId"]["Default"] == "linkv2aa"
+        assert parameters["LegacyVpcLinkId"]["Default"] == "linkv1bb"
+        assert parameters["CreatedLoadBalancerArn"]["Default"] == ALB
+        assert parameters["CreatedVpcLinkSubnetIds"]["Type"] == "List<AWS::EC2::Subnet::Id>"
+        assert parameters["OtherFunctionSubnetIds"]["Default"] == "subnet-0e0e0e0e0e0e0e0e0"
+        assert parameters["FunctionSubnetIds"]["Default"] == "subnet-0c0c0c0c0c0c0c0c0"
+        assert parameters["OtherDeadLetterArn"]["Default"].endswith(":other-dlq")
+        assert parameters["OtherFunctionKmsKeyArn"]["Default"].endswith("key/ef01")
+        assert lint_text(render(build_template(cfg, flavour), "yaml")) == []
+    assert proof_failures(cfg, build_template(cfg).to_dict()) == []

@@ -12,7 +12,7 @@ from privgw import Config, build_template, lint_text, load_config, render
 from privgw.config import HTTP_METHODS
 from privgw.resources import parameters
 from privgw.resources.template import build_template as build
-from tests.conftest import BASE_CONFIG, ROOT, one_of, resources_of, with_changes
+from tests.conftest import BASE_CONFIG, DELETE, ROOT, one_of, resources_of, with_changes
 from tests.localaws.stacks import sam_transform
 
 SAM_METHOD_KEYS = {m.lower(): m for m in HTTP_METHODS[1:]} | {
@@ -35,19 +35,18 @@ def both(cfg: Config) -> tuple[dict[str, Any], dict[str, Any]]:
     return plain, sam
 
 
-def sam_routes(sam: dict[str, Any]) -> set[tuple[str, str]]:
+def sam_routes(sam: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each route of the transformed SAM template with its integration and security."""
     body = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]["Body"]
-    routes = set()
+    routes = {}
     for path, operations in body["paths"].items():
         for key, operation in operations.items():
-            integration = operation["x-amazon-apigateway-integration"]
-            assert integration["type"] == "aws_proxy"
-            assert "${Function.Arn}" in integration["uri"]["Fn::Sub"]
-            routes.add((SAM_METHOD_KEYS[key], path))
+            routes[(SAM_METHOD_KEYS[key], path)] = operation
     return routes
 
 
-def plain_routes(plain: dict[str, Any]) -> set[tuple[str, str]]:
+def plain_routes(plain: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each route of the plain template with its Method's properties."""
     resources = {
         k: v["Properties"] for k, v in resources_of(plain, "AWS::ApiGateway::Resource").items()
     }
@@ -59,9 +58,44 @@ def plain_routes(plain: dict[str, Any]) -> set[tuple[str, str]]:
         return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
 
     return {
-        (m["Properties"]["HttpMethod"], path_of(m["Properties"]["ResourceId"]) or "/")
+        (m["Properties"]["HttpMethod"], path_of(m["Properties"]["ResourceId"]) or "/"): m[
+            "Properties"
+        ]
         for m in resources_of(plain, "AWS::ApiGateway::Method").values()
     }
+
+
+def lambda_target(uri: Any) -> tuple[str, bool]:
+    """(function logical id, streamed) of a Lambda proxy URI; SAM writes its own events'
+    URIs with a literal partition, privgw with ${AWS::Partition}."""
+    text = uri["Fn::Sub"]
+    function = text.split("/functions/${", 1)[1].split(".Arn}", 1)[0]
+    streamed = text.endswith(
+        "/2021-11-15/functions/${" + function + ".Arn}/response-streaming-invocations"
+    )
+    assert streamed or text.endswith("/2015-03-31/functions/${" + function + ".Arn}/invocations")
+    return function, streamed
+
+
+def as_openapi(integration: dict[str, Any]) -> dict[str, Any]:
+    """A plain Method's Integration in the spelling of the OpenAPI extension (API Gateway
+    developer guide, "x-amazon-apigateway-integration object"), written out independently of
+    privgw's own converter so the comparison can catch it."""
+    names = {"IntegrationHttpMethod": "httpMethod"}
+    result: dict[str, Any] = {}
+    for key, given in integration.items():
+        name = names.get(key, key[0].lower() + key[1:])
+        value = given.lower() if key in ("Type", "PassthroughBehavior") else given
+        if key == "IntegrationResponses":
+            name = "responses"
+            value = {
+                r.get("SelectionPattern", "default"): {
+                    k[0].lower() + k[1:]: v for k, v in r.items() if k != "SelectionPattern"
+                }
+                for r in given
+            }
+        result[name] = value
+    return result
 
 
 @pytest.fixture
@@ -90,19 +124,68 @@ def _statements(policy: dict[str, Any]) -> list[str]:
     return sorted(json.dumps(s, sort_keys=True) for s in policy["Statement"])
 
 
-def test_same_routes_to_the_same_function(
+def test_same_routes_with_the_same_integrations(
     pair: tuple[Config, dict[str, Any], dict[str, Any]],
 ) -> None:
-    cfg, plain, sam = pair
+    """Every route reaches the same target the same way in both flavours: the same function
+    (and streaming), the same VPC link, load balancer, URI and path mapping, the same mock."""
+    assert_same_routes(*pair)
+
+
+def assert_same_routes(cfg: Config, plain: dict[str, Any], sam: dict[str, Any]) -> None:
     expected = {(r.method, r.path) for r in cfg.routes}
-    assert plain_routes(plain) == expected
-    assert sam_routes(sam) == expected
+    plain_by_route = plain_routes(plain)
+    sam_by_route = sam_routes(sam)
+    assert set(plain_by_route) == set(sam_by_route) == expected
+    for key, method in plain_by_route.items():
+        integration = method["Integration"]
+        operation = sam_by_route[key]
+        sam_integration = operation["x-amazon-apigateway-integration"]
+        if integration["Type"] == "AWS_PROXY":
+            assert sam_integration["type"] == "aws_proxy", key
+            assert lambda_target(sam_integration["uri"]) == lambda_target(integration["Uri"]), key
+            assert sam_integration["timeoutInMillis"] == integration["TimeoutInMillis"], key
+            assert sam_integration.get("responseTransferMode") == integration.get(
+                "ResponseTransferMode"
+            ), key
+        else:
+            assert sam_integration == as_openapi(integration), key
+        iam = method["AuthorizationType"] == "AWS_IAM"
+        assert (operation.get("security") == [{"AWS_IAM": []}]) is iam, key
+
+
+def test_several_functions_keep_their_own_events_and_roles() -> None:
+    data = with_changes(
+        BASE_CONFIG,
+        function=DELETE,
+        functions={"a": BASE_CONFIG["function"], "b": BASE_CONFIG["function"]},
+        routes=["GET /a -> a", "POST /a -> a", "GET /b/{id} -> b"],
+    )
+    cfg = Config(**data)
+    _, sam = both(cfg)
+    sam_functions = resources_of(sam, "AWS::Lambda::Function")
+    assert sorted(sam_functions) == ["AFunction", "BFunction"]
+    for name in ("AFunction", "BFunction"):
+        assert sam_functions[name]["Properties"]["Role"] == {"Fn::GetAtt": [f"{name}Role", "Arn"]}
+    targets = {
+        key: lambda_target(op["x-amazon-apigateway-integration"]["uri"])[0]
+        for key, op in sam_routes(sam).items()
+    }
+    assert targets == {
+        ("GET", "/a"): "AFunction",
+        ("POST", "/a"): "AFunction",
+        ("GET", "/b/{id}"): "BFunction",
+    }
+    permissions = resources_of(sam, "AWS::Lambda::Permission").values()
+    by_function = sorted(p["Properties"]["FunctionName"]["Ref"] for p in permissions)
+    assert by_function == ["AFunction", "AFunction", "BFunction"]
 
 
 def test_permissions_scoped_to_the_api(pair: tuple[Config, dict[str, Any], dict[str, Any]]) -> None:
     cfg, _, sam = pair
     permissions = resources_of(sam, "AWS::Lambda::Permission").values()
-    assert len(permissions) == len(cfg.routes), "SAM adds one permission per event"
+    events = [r for r in cfg.routes if cfg.target_of(r).kind == "function"]
+    assert len(permissions) == len(events), "SAM adds one permission per event"
     for permission in permissions:
         props = permission["Properties"]
         assert props["Principal"] == "apigateway.amazonaws.com"
@@ -116,26 +199,29 @@ def test_same_function_role_stage_and_outputs(
     pair: tuple[Config, dict[str, Any], dict[str, Any]],
 ) -> None:
     cfg, plain, sam = pair
-    plain_fn = one_of(plain, "AWS::Lambda::Function")["Properties"]
-    sam_fn = one_of(sam, "AWS::Lambda::Function")["Properties"]
-    assert sam_fn["Tags"][:-1] == plain_fn["Tags"] or sam_fn["Tags"] == [
-        {"Key": "lambda:createdBy", "Value": "SAM"},
-        *plain_fn["Tags"],
-    ]
-    for key in (
-        "Role",
-        "Runtime",
-        "Handler",
-        "MemorySize",
-        "Timeout",
-        "LoggingConfig",
-        "Architectures",
-    ):
-        assert sam_fn[key] == plain_fn[key], key
-    assert (
-        not [r for r in resources_of(sam, "AWS::IAM::Role") if r != "FunctionRole"]
-        or cfg.api_gateway_account_role
-    )
+    plain_functions = resources_of(plain, "AWS::Lambda::Function")
+    sam_functions = resources_of(sam, "AWS::Lambda::Function")
+    assert sorted(sam_functions) == sorted(plain_functions)
+    for logical_id, plain_resource in plain_functions.items():
+        plain_fn = plain_resource["Properties"]
+        sam_fn = sam_functions[logical_id]["Properties"]
+        assert sam_fn["Tags"][:-1] == plain_fn["Tags"] or sam_fn["Tags"] == [
+            {"Key": "lambda:createdBy", "Value": "SAM"},
+            *plain_fn["Tags"],
+        ]
+        for key in (
+            "Role",
+            "Runtime",
+            "Handler",
+            "MemorySize",
+            "Timeout",
+            "LoggingConfig",
+            "Architectures",
+        ):
+            assert sam_fn[key] == plain_fn[key], key
+    assert sorted(resources_of(sam, "AWS::IAM::Role")) == sorted(
+        resources_of(plain, "AWS::IAM::Role")
+    ), "no SAM-generated roles"
     (stage,) = resources_of(sam, "AWS::ApiGateway::Stage").values()
     plain_stage = one_of(plain, "AWS::ApiGateway::Stage")["Properties"]
     expected_stage = parameters.stage_name(cfg)
@@ -145,13 +231,14 @@ def test_same_function_role_stage_and_outputs(
     for key in ("AccessLogSetting", "TracingEnabled", "MethodSettings"):
         assert stage["Properties"].get(key) == plain_stage.get(key), key
     assert sam["Outputs"] == plain["Outputs"]
-    shared = (
+    shared = [
         "Endpoint",
         "EndpointSecurityGroup",
-        "FunctionRole",
-        "FunctionLogGroup",
         "AccessLogGroup",
-    )
+        *resources_of(plain, "AWS::IAM::Role"),
+        *resources_of(plain, "AWS::Logs::LogGroup"),
+        *resources_of(plain, "AWS::ApiGatewayV2::VpcLink"),
+    ]
     for name in shared:
         assert sam["Resources"].get(name) == plain["Resources"].get(name), name
 
@@ -237,3 +324,32 @@ def test_iam_authorization_is_equivalent_in_sam() -> None:
         one_of(plain, "AWS::ApiGateway::RestApi")["Properties"]["Policy"]
     )
     assert [f for f in lint_text(render(sam, "json")) if f.fails] == []
+
+
+def test_iam_with_a_mock_and_a_backend_puts_security_in_the_definition() -> None:
+    """With a definition of its own, the SAM Api carries AWS_IAM on every operation itself."""
+    data = with_changes(
+        BASE_CONFIG,
+        access={"iam_principals": ["arn:aws:iam::444455556666:role/caller"]},
+        backends={
+            "svc": {
+                "vpc_link_v1": {"id": "abc123"},
+                "uri": "http://svc.internal.example.com",
+            }
+        },
+        routes=[
+            "GET /hello",
+            "ANY /svc/{proxy+} -> svc",
+            {"method": "GET", "path": "/health", "mock": {"body": "ok"}},
+        ],
+    )
+    cfg = Config(**data)
+    plain, sam = both(cfg)
+    assert_same_routes(cfg, plain, sam)
+    body = one_of(sam, "AWS::ApiGateway::RestApi")["Properties"]["Body"]
+    assert body["components"]["securitySchemes"]["AWS_IAM"]["x-amazon-apigateway-authtype"] == (
+        "awsSigv4"
+    )
+    assert [f for f in lint_text(render(sam, "json")) if f.fails] == []
+    # privgw's own checks see the signing in the DefinitionBody of the untransformed template
+    assert lint_text(render(build_template(cfg, "sam"), "yaml")) == []

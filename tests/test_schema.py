@@ -83,7 +83,25 @@ INVALID: dict[str, dict[str, Any]] = {
     "bad stage name": {"stage.name": "v.1"},
     "bad name": {"name": "-x"},
     "bad architecture": {"function.architecture": "sparc"},
-    "missing function": {"function": None},
+    "streaming timeout too long": {"function.timeout": 901, "function.response_streaming": True},
+    "backend with an unknown key": {
+        "backends": {"svc": {"uri": "http://svc", "vpc_link_v1": {"id": "abc12"}, "nope": 1}},
+        "routes": ["GET /hello", "GET /svc -> svc"],
+    },
+    "gateway load balancer": {
+        "backends": {
+            "svc": {
+                "uri": "http://svc",
+                "vpc_link": {"id": "abc12"},
+                "load_balancer_arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
+                "loadbalancer/gwy/g/0123456789abcdef",
+            }
+        },
+        "routes": ["GET /hello", "GET /svc -> svc"],
+    },
+    "mock body not a string": {
+        "routes": ["GET /hello", {"method": "GET", "path": "/h", "mock": {"body": 5}}],
+    },
     "bad certificate": {
         "custom_domain": {"name": "a.example.com", "certificate_arn": "nope"},
     },

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from privgw import ConfigError, build_template, load_config, render
+from privgw import Config, ConfigError, build_template, load_config, naming, render
+from privgw.config import Route
+from privgw.config.api import Mock
 from privgw.rendering import parse_template
 from privgw.resources import parameters
 from privgw.resources.outputs import private_dns_url_may_work
@@ -103,45 +105,132 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
 
 
 def test_function_role_is_least_privilege(example_template: dict[str, Any], example: Path) -> None:
-    role = one_of(example_template, "AWS::IAM::Role")["Properties"]
-    trust = role["AssumeRolePolicyDocument"]["Statement"]
-    assert trust == [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": ["lambda.amazonaws.com"]},
-            "Action": ["sts:AssumeRole"],
-        }
-    ]
-    assert "ManagedPolicyArns" not in role
-    (policy,) = role["Policies"]
-    statement, *vpc = policy["PolicyDocument"]["Statement"]
-    assert statement["Effect"] == "Allow"
-    assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert statement["Resource"] == [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]
     cfg = load_config(example)
-    if cfg.function.vpc is None:
-        assert vpc == []
+    roles = resources_of(example_template, "AWS::IAM::Role")
+    functions = resources_of(example_template, "AWS::Lambda::Function")
+    assert len(roles) == len(functions) == len(cfg.all_functions)
+    for name, config_fn in cfg.all_functions.items():
+        ids = naming.function_ids(name)
+        role = roles[ids.role]["Properties"]
+        trust = role["AssumeRolePolicyDocument"]["Statement"]
+        assert trust == [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": ["lambda.amazonaws.com"]},
+                "Action": ["sts:AssumeRole"],
+            }
+        ]
+        assert "ManagedPolicyArns" not in role
+        (policy,) = role["Policies"]
+        statement, *vpc = policy["PolicyDocument"]["Statement"]
+        assert statement["Effect"] == "Allow"
+        assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+        assert statement["Resource"] == [{"Fn::GetAtt": [ids.log_group, "Arn"]}], "own log group"
+        if config_fn.vpc is None:
+            assert vpc == []
+        else:
+            (network,) = vpc
+            assert all(a.startswith("ec2:") for a in network["Action"])
+            assert "ec2:CreateNetworkInterface" in network["Action"]
+        fn = functions[ids.function]["Properties"]
+        assert fn["Role"] == {"Fn::GetAtt": [ids.role, "Arn"]}
+        assert fn["LoggingConfig"] == {"LogGroup": {"Ref": ids.log_group}}
+
+
+def test_one_permission_per_function_scoped_to_this_api(
+    example_template: dict[str, Any], example: Path
+) -> None:
+    cfg = load_config(example)
+    permissions = resources_of(example_template, "AWS::Lambda::Permission")
+    assert sorted(permissions) == sorted(
+        naming.function_ids(name).permission for name in cfg.all_functions
+    )
+    for name in cfg.all_functions:
+        props = permissions[naming.function_ids(name).permission]["Properties"]
+        assert props["FunctionName"] == {"Fn::GetAtt": [naming.function_ids(name).function, "Arn"]}
+        assert props["Principal"] == "apigateway.amazonaws.com"
+        assert props["Action"] == "lambda:InvokeFunction"
+        assert props["SourceArn"] == {
+            "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+            "${RestApi}/*"
+        }
+        assert props["SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+def check_integration(cfg: Config, route: Route, props: dict[str, Any]) -> None:
+    """The method of ``route`` reaches what its target says, the way that target is reached."""
+    target = cfg.target_of(route)
+    if target.kind == "function":
+        assert target.name is not None
+        _check_lambda(cfg, target.name, props["Integration"])
+    elif target.kind == "backend":
+        assert target.name is not None
+        _check_backend(cfg, target.name, route, props)
     else:
-        (network,) = vpc
-        assert all(a.startswith("ec2:") for a in network["Action"])
-        assert "ec2:CreateNetworkInterface" in network["Action"]
-    fn = one_of(example_template, "AWS::Lambda::Function")["Properties"]
-    assert fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}
-    assert fn["LoggingConfig"] == {"LogGroup": {"Ref": "FunctionLogGroup"}}
+        assert route.mock is not None
+        _check_mock(route.mock, props)
 
 
-def test_one_permission_scoped_to_this_api(example_template: dict[str, Any]) -> None:
-    (perm,) = resources_of(example_template, "AWS::Lambda::Permission").values()
-    props = perm["Properties"]
-    assert props["Principal"] == "apigateway.amazonaws.com"
-    assert props["Action"] == "lambda:InvokeFunction"
-    assert props["SourceArn"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/*"
+def _check_lambda(cfg: Config, name: str, integration: dict[str, Any]) -> None:
+    fn = cfg.all_functions[name]
+    assert integration["Type"] == "AWS_PROXY"
+    assert integration["IntegrationHttpMethod"] == "POST"
+    arn = "${" + naming.function_ids(name).function + ".Arn}"
+    uri = integration["Uri"]["Fn::Sub"]
+    if fn.response_streaming:
+        assert uri.endswith("/2021-11-15/functions/" + arn + "/response-streaming-invocations")
+        assert integration["ResponseTransferMode"] == "STREAM"
+    else:
+        assert uri.endswith("/2015-03-31/functions/" + arn + "/invocations")
+        assert "ResponseTransferMode" not in integration
+    assert integration["TimeoutInMillis"] == fn.timeout * 1000
+
+
+def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) -> None:
+    integration = props["Integration"]
+    backend = cfg.backends[name]
+    assert integration["Type"] == "HTTP_PROXY"
+    assert integration["IntegrationHttpMethod"] == route.method
+    assert integration["ConnectionType"] == "VPC_LINK"
+    path = re.sub(r"\{(\w+)\+\}", r"{\1}", route.path)
+    assert integration["Uri"] == backend.base_url + path
+    if backend.vpc_link is not None and backend.vpc_link.created:
+        assert integration["ConnectionId"] == {"Ref": naming.vpc_link_id(name)}
+    elif not cfg.reusable:
+        link = backend.vpc_link or backend.vpc_link_v1
+        assert link is not None
+        assert integration["ConnectionId"] == link.id
+    if backend.vpc_link is not None and not cfg.reusable:
+        assert integration["IntegrationTarget"] == backend.load_balancer_arn
+    if backend.vpc_link_v1 is not None:
+        assert "IntegrationTarget" not in integration
+    variables = re.findall(r"\{(\w+)\+?\}", route.path)
+    assert integration.get("RequestParameters", {}) == {
+        f"integration.request.path.{v}": f"method.request.path.{v}" for v in variables
     }
-    assert props["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert props.get("RequestParameters", {}) == {
+        f"method.request.path.{v}": True for v in variables
+    }
+    assert integration["TimeoutInMillis"] == backend.timeout * 1000
 
 
-def test_routes_become_resources_and_proxy_methods(
+def _check_mock(mock: Mock, props: dict[str, Any]) -> None:
+    integration = props["Integration"]
+    assert integration["Type"] == "MOCK"
+    assert json.loads(integration["RequestTemplates"]["application/json"]) == {
+        "statusCode": mock.status
+    }
+    (response,) = integration["IntegrationResponses"]
+    assert response["StatusCode"] == str(mock.status)
+    assert response["ResponseTemplates"] == {mock.content_type: mock.body}
+    headers = {f"method.response.header.{k}": f"'{v}'" for k, v in mock.headers.items()}
+    assert response.get("ResponseParameters", {}) == headers
+    (declared,) = props["MethodResponses"]
+    assert declared["StatusCode"] == str(mock.status)
+    assert set(declared.get("ResponseParameters", {})) == set(headers)
+
+
+def test_routes_become_resources_and_methods_with_their_integrations(
     example_template: dict[str, Any], example: Path
 ) -> None:
     cfg = load_config(example)
@@ -156,17 +245,15 @@ def test_routes_become_resources_and_proxy_methods(
         node = by_id[ref["Ref"]]
         return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
 
+    routes = {(r.method, r.path): r for r in cfg.routes}
     served = set()
     for method in methods.values():
         props = method["Properties"]
-        integration = props["Integration"]
-        assert integration["Type"] == "AWS_PROXY"
-        assert integration["IntegrationHttpMethod"] == "POST"
-        assert "${Function.Arn}" in integration["Uri"]["Fn::Sub"]
-        assert integration["TimeoutInMillis"] == cfg.function.timeout * 1000
+        key = (props["HttpMethod"], path_of(props["ResourceId"]) or "/")
+        check_integration(cfg, routes[key], props)
         assert props["AuthorizationType"] == ("AWS_IAM" if cfg.access.iam_principals else "NONE")
-        served.add((props["HttpMethod"], path_of(props["ResourceId"]) or "/"))
-    assert served == {(r.method, r.path) for r in cfg.routes}
+        served.add(key)
+    assert served == set(routes)
 
 
 def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -> None:
@@ -187,7 +274,10 @@ def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -
     }
     assert retention == {
         "AccessLogGroup": cfg.stage.log_retention_days,
-        "FunctionLogGroup": cfg.function.log_retention_days,
+        **{
+            naming.function_ids(name).log_group: fn.log_retention_days
+            for name, fn in cfg.all_functions.items()
+        },
     }
 
 
@@ -241,6 +331,7 @@ def test_no_account_region_or_partition_literals(
     cfg = load_config(example)
     written = list(cfg.access.iam_principals)
     written += [cfg.custom_domain.certificate_arn] if cfg.custom_domain else []
+    written += [b.load_balancer_arn for b in cfg.backends.values() if b.load_balancer_arn]
     for literal in written:
         text = text.replace(literal, "")
     assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
@@ -412,3 +503,60 @@ def test_iam_apis_get_signed_curls_and_a_body_route_gets_a_curl_with_a_body(
         method = "POST" if takes_body[0].method == "ANY" else takes_body[0].method
         assert f"curl -sS -X {method} https://" in curls["CurlWithBody"]
         assert "-d '{\"example\": true}'" in curls["CurlWithBody"]
+
+
+def spread_config(functions: int, backends: int, routes: int) -> dict[str, Any]:
+    """``routes`` flat routes spread round-robin over functions and backends."""
+    names = [f"fn{i}" for i in range(functions)] + [f"be{i}" for i in range(backends)]
+    alb = (
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/svc/0123456789abcdef"
+    )
+    return with_changes(
+        BASE_CONFIG,
+        function=DELETE,
+        functions={f"fn{i}": BASE_CONFIG["function"] for i in range(functions)},
+        backends={
+            f"be{i}": {
+                "load_balancer_arn": alb,
+                "vpc_link": {
+                    "subnet_ids": ["subnet-0123456789abcdef1"],
+                    "security_group_ids": ["sg-0123456789abcdef0"],
+                },
+                "uri": "https://svc.internal.example.com",
+            }
+            for i in range(backends)
+        },
+        routes=[f"GET /r{i} -> {names[i % len(names)]}" for i in range(routes)],
+    )
+
+
+def test_resources_per_route_stay_two_plus_a_fixed_number_per_function_and_backend(
+    build_dict: Build,
+) -> None:
+    """Each function adds its function, role, log group and one permission; each created
+    VPC link one resource; each route one Resource and one Method, whatever its target."""
+
+    def count(functions: int, backends: int, routes: int) -> int:
+        return len(build_dict(spread_config(functions, backends, routes))["Resources"])
+
+    base = count(1, 0, 10)
+    assert count(1, 0, 20) - base == 20
+    assert count(2, 0, 10) - base == 4
+    assert count(1, 1, 10) - base == 1
+    assert count(20, 5, 200) - count(1, 0, 200) == 19 * 4 + 5
+
+
+def test_the_policy_does_not_grow_with_functions_or_backends(build_dict: Build) -> None:
+    policies = [
+        json.dumps(one_of(build_dict(spread_config(f, b, 30)), "AWS::ApiGateway::RestApi"))
+        for f, b in ((1, 0), (20, 5), (15, 15))
+    ]
+    documents = [json.loads(p)["Properties"]["Policy"] for p in policies]
+    assert documents[0] == documents[1] == documents[2]
+
+
+def test_too_many_functions_for_one_template_is_a_clear_error(build_dict: Build) -> None:
+    with pytest.raises(ConfigError, match=r"routes: need \d+ template resources"):
+        build_dict(spread_config(50, 50, 200))
+    with pytest.raises(ConfigError, match=r"functions: dictionary should have at most 50 items"):
+        build_dict(spread_config(51, 0, 51))

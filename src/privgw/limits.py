@@ -13,6 +13,12 @@ MAX_CONFIG_BYTES = 1_000_000
 MAX_INLINE_CODE_BYTES = 4096
 MAX_ENVIRONMENT_BYTES = 4096
 MAX_INTEGRATION_TIMEOUT_S = 29
+#: A streamed response may last 15 minutes (API Gateway developer guide, "Stream the
+#: integration response for your proxy integrations"); Lambda's own maximum is the same.
+MAX_STREAMING_TIMEOUT_S = 900
+#: privgw's own cap on functions and on backends in one API (each function adds four resources).
+MAX_FUNCTIONS = 50
+MAX_BACKENDS = 50
 MAX_RESOURCES_PER_API = 300
 MAX_TEMPLATE_RESOURCES = MAX_RESOURCES
 MAX_TEMPLATE_OUTPUTS = MAX_OUTPUTS

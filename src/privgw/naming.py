@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 ENDPOINT = "Endpoint"
@@ -105,3 +106,51 @@ def deployment_id(digest: str) -> str:
 def domain_access_id(index: int) -> str:
     """The access association of the ``index``-th endpoint of this stack's account."""
     return f"{DOMAIN_ACCESS_PREFIX}{index}"
+
+
+@dataclass(frozen=True)
+class FunctionIds:
+    """The logical ids of one function's resources, and the prefix of its parameters."""
+
+    function: str
+    role: str
+    log_group: str
+    permission: str
+    arn_output: str
+    parameter_prefix: str
+
+
+#: The function ``function:`` names (config.stack.MAIN_FUNCTION) keeps the ids privgw's
+#: one-function templates always had, so their stacks update in place.
+_MAIN_IDS = FunctionIds(
+    FUNCTION, FUNCTION_ROLE, FUNCTION_LOG_GROUP, API_PERMISSION, "FunctionArn", ""
+)
+
+
+def capitalised(name: str) -> str:
+    """A function or backend name as a logical-id stem (the config keeps names apart in any
+    letter case, so stems never clash)."""
+    return name[:1].upper() + name[1:]
+
+
+def function_ids(name: str) -> FunctionIds:
+    if name == "main":
+        return _MAIN_IDS
+    stem = capitalised(name) + "Function"
+    return FunctionIds(
+        stem,
+        f"{stem}Role",
+        f"{stem}LogGroup",
+        f"{stem}InvokePermission",
+        f"{stem}Arn",
+        capitalised(name),
+    )
+
+
+def vpc_link_id(backend: str) -> str:
+    """The VPC link v2 privgw creates for ``backend``."""
+    return capitalised(backend) + "VpcLink"
+
+
+def backend_parameter_prefix(backend: str) -> str:
+    return capitalised(backend) + "Backend"

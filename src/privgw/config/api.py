@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
     Field,
     WithJsonSchema,
+    model_validator,
 )
 
+from privgw.config.function import TargetName
 from privgw.config.types import (
     CallerPrincipal,
     CidrList,
@@ -24,7 +26,10 @@ from privgw.config.types import (
     _duplicates,
     _fail,
     _Matching,
+    _refuse,
+    _text,
     listed,
+    reads,
 )
 from privgw.errors import Problem
 from privgw.limits import MAX_RESOURCES_PER_API
@@ -65,20 +70,78 @@ _check_path.pattern = f"^/(?:{_SEGMENT_TEXT}(?:/{_SEGMENT_TEXT})*)?$"  # type: i
 
 
 def _route_shape(value: Any) -> Any:
-    """Accept the compact ``"GET /items/{id}"`` form beside the mapping form."""
+    """Accept the compact ``"GET /items/{id}"`` and ``"GET /items/{id} -> orders"`` forms
+    beside the mapping form."""
     if isinstance(value, str):
-        parts = value.split()
-        if len(parts) != 2:
-            raise _fail("is not 'METHOD /path'", "e.g. 'GET /hello' or {method: GET, path: /hello}")
-        return {"method": parts[0].upper(), "path": parts[1]}
+        head, arrow, target = value.partition("->")
+        parts = head.split()
+        if len(parts) != 2 or (arrow and len(target.split()) != 1):
+            raise _fail(
+                "is not 'METHOD /path' or 'METHOD /path -> target'",
+                "e.g. 'GET /hello', 'GET /orders -> orders' or {method: GET, path: /hello}",
+            )
+        route = {"method": parts[0].upper(), "path": parts[1]}
+        return route | {"target": target.strip()} if arrow else route
     return value
 
 
+_HEADER_NAME = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
+HeaderName = Annotated[
+    str,
+    _Matching(_text(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
+]
+#: A static header value, which API Gateway writes between single quotes ('value').
+HeaderValue = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[\x20-\x26\x28-\x7e]{0,1024}",
+            "static header value",
+            "up to 1,024 printable ASCII characters, no single quote",
+        )
+    ),
+]
+
+
+class Mock(StrictModel):
+    """A fixed answer from API Gateway itself (a MOCK integration): no backend is called."""
+
+    status: int = Field(default=200, ge=100, le=599, description="HTTP status code.")
+    body: str = Field(
+        default="",
+        max_length=10_000,
+        description="Response body: a mapping template, so $context variables such as "
+        "$context.requestId are filled in; plain text is sent as it is.",
+    )
+    content_type: str = Field(
+        default="application/json",
+        pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$",
+        description="Content-Type of the answer.",
+    )
+    headers: dict[HeaderName, HeaderValue] = Field(
+        default_factory=dict, max_length=20, description="Static response headers."
+    )
+
+
 class Route(StrictModel):
-    """One HTTP method on one path, proxied to the function."""
+    """One HTTP method on one path, sent to a function, a backend, or answered by a mock."""
 
     method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
     path: Annotated[str, _Matching(_check_path)] = Field(max_length=1024)
+    target: TargetName | None = Field(
+        default=None,
+        description="A function or backend name; without one, the route goes to the only function.",
+    )
+    mock: Mock | None = Field(
+        default=None, description="Answer with a fixed response instead of calling a target."
+    )
+
+    @model_validator(mode="after")
+    @reads("target", "mock")
+    def _target_or_mock(self) -> Self:
+        if self.target is not None and self.mock is not None:
+            raise _refuse("mock", "is given beside target", None, "either target or mock")
+        return self
 
     @property
     def segments(self) -> tuple[str, ...]:
@@ -101,8 +164,9 @@ RouteString = Annotated[
             + "|".join(_any_case(m) for m in HTTP_METHODS)
             + r")\s+"
             + _check_path.pattern.removeprefix("^").removesuffix("$")
-            + r"\s*$",
-            "description": "'METHOD /path', e.g. 'GET /items/{id}'",
+            + r"(\s*->\s*[A-Za-z][A-Za-z0-9]{0,63})?\s*$",
+            "description": "'METHOD /path' or 'METHOD /path -> target', e.g. "
+            "'GET /items/{id} -> orders'",
         }
     ),
 ]

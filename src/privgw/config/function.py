@@ -22,16 +22,23 @@ from privgw.config.types import (
     RetentionDays,
     Runtime,
     SecurityGroupId,
+    StreamsResponses,
     StrictModel,
     SubnetId,
     UniqueList,
     _check_map_keys,
     _fail,
     _fail_many,
+    _Matching,
+    _text,
     reads,
 )
 from privgw.errors import Problem
-from privgw.limits import MAX_ENVIRONMENT_BYTES, MAX_INLINE_CODE_BYTES, MAX_INTEGRATION_TIMEOUT_S
+from privgw.limits import (
+    MAX_ENVIRONMENT_BYTES,
+    MAX_INLINE_CODE_BYTES,
+    MAX_STREAMING_TIMEOUT_S,
+)
 from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES
 
 RESERVED_ENV_KEYS = frozenset(
@@ -141,8 +148,22 @@ class FunctionVpc(StrictModel):
     )
 
 
-class Function(StrictModel):
-    """The one Lambda function every route reaches."""
+#: The name of a function or backend: it becomes part of logical ids (``OrdersFunction``), so
+#: letters and digits only.
+TargetName = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[A-Za-z][A-Za-z0-9]{0,63}",
+            "function or backend name",
+            "1-64 letters and digits, starting with a letter",
+        )
+    ),
+]
+
+
+class Function(StreamsResponses):
+    """A Lambda function that routes reach through a Lambda proxy integration."""
 
     runtime: Runtime = Field(description="A Lambda runtime AWS has not deprecated.")
     handler: Handler = Field(description="module.function, e.g. index.handler.")
@@ -151,8 +172,15 @@ class Function(StrictModel):
     timeout: int = Field(
         default=10,
         ge=1,
-        le=MAX_INTEGRATION_TIMEOUT_S,
-        description="Seconds; at most 29, API Gateway's integration timeout.",
+        le=MAX_STREAMING_TIMEOUT_S,
+        description="Seconds; at most 29, API Gateway's integration timeout (900 with "
+        "response_streaming).",
+    )
+    response_streaming: bool = Field(
+        default=False,
+        description="Stream the function's response to callers (REST response streaming: "
+        "ResponseTransferMode STREAM, the InvokeWithResponseStream URI); the handler must "
+        "write API Gateway's streaming format. Allows a timeout up to 900 seconds.",
     )
     architecture: Literal["x86_64", "arm64"] = "x86_64"
     environment: Annotated[

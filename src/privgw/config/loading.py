@@ -138,22 +138,25 @@ def _parse_raw(raw: bytes, fmt: str | None, source: str) -> Any:
 
 def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
     cfg._source_dir = source_dir
-    code_path = cfg.function.code.path
-    if code_path is not None:
-        problem = _code_path_problem(source_dir, code_path)
-        if problem:
-            raise ConfigError([problem], source)
+    problems = [
+        problem
+        for field, function in cfg.function_fields().items()
+        if function.code.path is not None
+        and (problem := _code_path_problem(source_dir, function.code.path, f"{field}.code.path"))
+    ]
+    if problems:
+        raise ConfigError(problems, source)
     return cfg
 
 
-def _code_path_problem(source_dir: Path, code_path: str) -> Problem | None:
+def _code_path_problem(source_dir: Path, code_path: str, field: str) -> Problem | None:
     """The code folder must exist and stay inside the config's folder, symlinks included:
     `sam deploy` and `aws cloudformation package` zip whatever it reaches into the function."""
     target = source_dir / code_path
     expected = "a folder or .zip inside the config file's folder"
     if not target.exists():
         return Problem(
-            "function.code.path",
+            field,
             f"does not exist (looked for {target})",
             repr(code_path),
             expected,
@@ -167,7 +170,7 @@ def _code_path_problem(source_dir: Path, code_path: str) -> Problem | None:
     if outside:
         where = outside[0]
         return Problem(
-            "function.code.path",
+            field,
             f"reaches outside the config file's folder ({where} resolves to {where.resolve()}), "
             "and everything it reaches would be uploaded as the function's code",
             repr(code_path),

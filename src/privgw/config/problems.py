@@ -64,6 +64,17 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+def _map_value_model(annotation: Any) -> Any:
+    """The model of a ``dict[str, Model]`` field's values (functions, backends), else None."""
+    if getattr(annotation, "__origin__", None) is dict:
+        return _model_in(get_args(annotation)[1])
+    for arg in get_args(annotation):
+        found = _map_value_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 _BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
 
 
@@ -96,11 +107,21 @@ def cross_field_problems(
     problems: list[Problem] = []
     skipped = False
     for name, field in model.model_fields.items():
+        value = data.get(name)
+        if not isinstance(value, Mapping):
+            continue
+        keyed = _map_value_model(field.annotation)
         inner = _model_in(field.annotation)
-        if inner is not None and isinstance(data.get(name), Mapping):
-            found, was_skipped = cross_field_problems(inner, data[name], (*loc, name), bad)
-            problems += found
-            skipped = skipped or was_skipped
+        parts = (
+            [((*loc, name, key), item) for key, item in value.items()]
+            if keyed is not None
+            else [((*loc, name), value)]
+        )
+        for where, item in parts:
+            if (keyed or inner) is not None and isinstance(item, Mapping):
+                found, was_skipped = cross_field_problems(keyed or inner, item, where, bad)
+                problems += found
+                skipped = skipped or was_skipped
     if "routes" in model.model_fields and isinstance(data.get("routes"), list):
         problems += _valid_route_problems(model, data["routes"], loc)
     for decorator in model.__pydantic_decorators__.model_validators.values():

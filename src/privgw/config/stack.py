@@ -4,6 +4,7 @@ stack (``EndpointStack``)."""
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -16,8 +17,9 @@ from pydantic import (
 )
 
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
+from privgw.config.backend import Backend
 from privgw.config.domain import CustomDomain
-from privgw.config.function import Function
+from privgw.config.function import Function, TargetName
 from privgw.config.network import Endpoint, EndpointPolicy, Network
 from privgw.config.problems import config_error
 from privgw.config.types import (
@@ -32,7 +34,19 @@ from privgw.config.types import (
     reads,
 )
 from privgw.errors import Problem
-from privgw.limits import MAX_TAGS
+from privgw.limits import MAX_BACKENDS, MAX_FUNCTIONS, MAX_TAGS
+
+#: The name ``function:`` (the one-function shorthand) gives its function; its resources keep
+#: the logical ids of privgw's one-function templates (``Function``, ``FunctionRole``, ...).
+MAIN_FUNCTION = "main"
+
+
+@dataclass(frozen=True)
+class RouteTarget:
+    """Where a route goes: a function or backend by name, or a mock (``name`` None)."""
+
+    kind: Literal["function", "backend", "mock"]
+    name: str | None = None
 
 
 class StackConfig(StrictModel):
@@ -84,7 +98,21 @@ class Config(StackConfig):
         default=None, description="Required when privgw creates the endpoint."
     )
     endpoint: Endpoint = Field(default_factory=Endpoint)
-    function: Function
+    function: Function | None = Field(
+        default=None,
+        description="One Lambda function (named main): shorthand for functions: {main: ...}.",
+    )
+    functions: dict[TargetName, Function] = Field(
+        default_factory=dict,
+        max_length=MAX_FUNCTIONS,
+        description="Lambda functions by name; routes name theirs in target.",
+    )
+    backends: dict[TargetName, Backend] = Field(
+        default_factory=dict,
+        max_length=MAX_BACKENDS,
+        description="Internal HTTP services behind an ALB or NLB, reached through a VPC link; "
+        "routes name theirs in target.",
+    )
     access: Access = Field(default_factory=Access)
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
@@ -125,6 +153,153 @@ class Config(StackConfig):
         if problems:
             raise _fail_many(problems)
         return routes
+
+    def function_fields(self) -> dict[str, Function]:
+        """Every function by the config path it was given at (``function`` or
+        ``functions.NAME``), for messages about one of them."""
+        fields = {f"functions.{name}": fn for name, fn in self.functions.items()}
+        if self.function is not None:
+            fields["function"] = self.function
+        return fields
+
+    @property
+    def all_functions(self) -> dict[str, Function]:
+        """Every function by name, sorted by name (``function:`` is the one named main)."""
+        merged = dict(self.functions)
+        if self.function is not None:
+            merged[MAIN_FUNCTION] = self.function
+        return dict(sorted(merged.items()))
+
+    def target_of(self, route: Route) -> RouteTarget:
+        """Where ``route`` goes (validated: every target exists, a route without one has the
+        only function)."""
+        if route.mock is not None:
+            return RouteTarget("mock")
+        name = route.target
+        if name is None:
+            (name,) = self.all_functions
+        return RouteTarget("backend" if name in self.backends else "function", name)
+
+    def routes_to(
+        self, kind: Literal["function", "backend", "mock"], name: str | None = None
+    ) -> list[Route]:
+        """The routes going to one function or backend (or every mock route), in config order."""
+        return [r for r in self.routes if self.target_of(r) == RouteTarget(kind, name)]
+
+    @model_validator(mode="after")
+    @reads("function", "functions")
+    def _one_function_form(self) -> Self:
+        if self.function is not None and self.functions:
+            raise _refuse(
+                "function",
+                "is given beside functions",
+                None,
+                f"either function (one function, named {MAIN_FUNCTION}) or functions "
+                f"(add it there as {MAIN_FUNCTION}: ...)",
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("function", "functions", "backends")
+    def _names_apart(self) -> Self:
+        """Names become logical ids (first letter capitalised), and a route's target must say
+        one thing: no name twice across functions and backends, in any letter case."""
+        problems = []
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        named = [("functions", n) for n in self.all_functions] + [
+            ("backends", n) for n in self.backends
+        ]
+        for section, name in named:
+            here = f"{section}.{name}"
+            if name in exact:
+                clash = f"is also the name of {exact[name]}"
+            elif name.lower() in folded:
+                clash = f"differs only in case from {folded[name.lower()]}"
+            else:
+                exact[name] = folded[name.lower()] = here
+                continue
+            exact.setdefault(name, here)
+            problems.append(
+                Problem(
+                    here,
+                    f"{clash}; a route's target must name one thing",
+                    None,
+                    "a name no other function or backend uses, in any letter case",
+                )
+            )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("routes", "function", "functions", "backends")
+    def _targets_exist(self) -> Self:
+        functions = self.all_functions
+        names = [*functions, *self.backends]
+        known = ", ".join(names) if names else "none: add functions or backends"
+        problems = []
+        for index, route in enumerate(self.routes):
+            if route.mock is not None:
+                continue
+            if route.target is not None:
+                if route.target not in functions and route.target not in self.backends:
+                    problems.append(
+                        Problem(
+                            f"routes[{index}].target",
+                            f"names no function or backend ({route.method} {route.path})",
+                            route.target,
+                            f"one of: {known}",
+                        )
+                    )
+            elif len(functions) != 1:
+                problems.append(
+                    Problem(
+                        f"routes[{index}]",
+                        f"has no target, and the config has {len(functions)} functions "
+                        f"({route.method} {route.path})",
+                        None,
+                        f"target: one of {known}, or mock: {{...}}"
+                        if names
+                        else "a function section, or target/mock on every route",
+                    )
+                )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("routes", "function", "functions", "backends")
+    def _everything_routed(self) -> Self:
+        """A function or backend no route reaches is a typo or a leftover: it would still be
+        deployed (and a function still invocable by the API's permission)."""
+        used = {r.target for r in self.routes if r.target is not None}
+        if any(r.target is None and r.mock is None for r in self.routes):
+            used.update(self.all_functions)
+        problems = [
+            Problem(
+                field,
+                "is the target of no route",
+                None,
+                f"a route with target: {name}, or remove it",
+            )
+            for field, name in [
+                *(
+                    (
+                        "function"
+                        if name == MAIN_FUNCTION and self.function
+                        else f"functions.{name}",
+                        name,
+                    )
+                    for name in self.all_functions
+                ),
+                *((f"backends.{name}", name) for name in self.backends),
+            ]
+            if name not in used
+        ]
+        if problems:
+            raise _fail_many(problems)
+        return self
 
     @model_validator(mode="after")
     @reads("endpoint", "access")

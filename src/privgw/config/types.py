@@ -8,18 +8,24 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from privgw.errors import Problem
-from privgw.limits import LOG_RETENTION_DAYS, MAX_DESCRIPTION_BYTES
+from privgw.limits import (
+    LOG_RETENTION_DAYS,
+    MAX_DESCRIPTION_BYTES,
+    MAX_INTEGRATION_TIMEOUT_S,
+    MAX_STREAMING_TIMEOUT_S,
+)
 from privgw.runtimes import RUNTIME_DEPRECATION, runtime_problem, supported_runtimes
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -392,3 +398,36 @@ class StrictModel(BaseModel):
     """Frozen, unknown keys rejected: a typo in a config must never be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)
+
+
+class StreamsResponses(StrictModel):
+    """An integration target with ``timeout`` and ``response_streaming`` fields: a buffered
+    response must arrive within API Gateway's integration timeout; a streamed one may last
+    15 minutes ("Stream the integration response for your proxy integrations"). The JSON
+    Schema says the same with if/else, so editors refuse what the loader refuses."""
+
+    model_config = StrictModel.model_config | ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"response_streaming": {"const": True}},
+                "required": ["response_streaming"],
+            },
+            "else": {"properties": {"timeout": {"maximum": MAX_INTEGRATION_TIMEOUT_S}}},
+        }
+    )
+
+    @model_validator(mode="after")
+    @reads("timeout", "response_streaming")
+    def _timeout_fits_integration(self) -> Self:
+        # the fields are the subclass's (their defaults and descriptions differ)
+        timeout: int = getattr(self, "timeout")  # noqa: B009
+        streaming: bool = getattr(self, "response_streaming")  # noqa: B009
+        if not streaming and timeout > MAX_INTEGRATION_TIMEOUT_S:
+            raise _refuse(
+                "timeout",
+                "is over API Gateway's integration timeout for a buffered response",
+                str(timeout),
+                f"at most {MAX_INTEGRATION_TIMEOUT_S} seconds, or response_streaming: true "
+                f"(up to {MAX_STREAMING_TIMEOUT_S})",
+            )
+        return self

@@ -1,4 +1,5 @@
-"""The PRIVATE REST API: resources, proxy methods, the one Lambda permission, deployment, stage."""
+"""The PRIVATE REST API: resources, a method per route (Lambda proxy, VPC-link backend or mock),
+one Lambda permission per function, deployment, stage."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from troposphere.apigateway import (
     Deployment,
     EndpointConfiguration,
     Integration,
+    IntegrationResponse,
     Method,
+    MethodResponse,
     MethodSetting,
     Resource,
     RestApi,
@@ -25,7 +28,8 @@ from troposphere.logs import LogGroup
 
 from privgw import naming, suppressions
 from privgw.config import Config, Route, resource_paths
-from privgw.resources import parameters, policy
+from privgw.config.api import Mock
+from privgw.resources import backend, parameters, policy
 from privgw.resources.common import execute_api_arn, log_group, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
 
@@ -49,9 +53,15 @@ ACCESS_LOG_FORMAT = json.dumps(
     separators=(",", ":"),
 )
 
+#: Lambda proxy URIs: Invoke, or InvokeWithResponseStream for a streamed response (API Gateway
+#: developer guide, "Set up a Lambda proxy integration with payload response streaming").
 LAMBDA_PROXY_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-    "${Function.Arn}/invocations"
+    "${%s.Arn}/invocations"
+)
+LAMBDA_STREAMING_URI = (
+    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2021-11-15/functions/"
+    "${%s.Arn}/response-streaming-invocations"
 )
 
 
@@ -117,8 +127,63 @@ def api_resources(cfg: Config) -> list[Resource]:
     ]
 
 
-def proxy_method(cfg: Config, route: Route) -> Method:
-    """A Lambda proxy method; the integration timeout follows the function's timeout."""
+def lambda_integration(cfg: Config, name: str) -> Integration:
+    """A Lambda proxy integration; its timeout follows the function's timeout."""
+    fn = cfg.all_functions[name]
+    function_id = naming.function_ids(name).function
+    extra: dict[str, Any] = {}
+    if fn.response_streaming:
+        extra["ResponseTransferMode"] = "STREAM"
+    uri = LAMBDA_STREAMING_URI if fn.response_streaming else LAMBDA_PROXY_URI
+    return Integration(
+        Type="AWS_PROXY",
+        IntegrationHttpMethod="POST",
+        Uri=Sub(uri % function_id),
+        TimeoutInMillis=fn.timeout * 1000,
+        **extra,
+    )
+
+
+def mock_integration(mock: Mock) -> tuple[Integration, list[MethodResponse]]:
+    """API Gateway answers by itself: the request template picks the status, the response
+    template is the body, headers are static values. Other request content types get 415
+    (PassthroughBehavior NEVER), so a body is never read as the mock's selector."""
+    headers = {f"method.response.header.{k}": f"'{v}'" for k, v in sorted(mock.headers.items())}
+    status = str(mock.status)
+    response: dict[str, Any] = {
+        "StatusCode": status,
+        "ResponseTemplates": {mock.content_type: mock.body},
+    }
+    if headers:
+        response["ResponseParameters"] = headers
+    integration = Integration(
+        Type="MOCK",
+        PassthroughBehavior="NEVER",
+        RequestTemplates={"application/json": json.dumps({"statusCode": mock.status})},
+        IntegrationResponses=[IntegrationResponse(**response)],
+    )
+    declared: dict[str, Any] = {"StatusCode": status}
+    if headers:
+        declared["ResponseParameters"] = dict.fromkeys(headers, False)
+    return integration, [MethodResponse(**declared)]
+
+
+def route_method(cfg: Config, route: Route) -> Method:
+    """The method of one route, with the integration its target needs."""
+    target = cfg.target_of(route)
+    extra: dict[str, Any] = {}
+    if target.kind == "mock":
+        assert route.mock is not None
+        integration, extra["MethodResponses"] = mock_integration(route.mock)
+    elif target.kind == "backend":
+        assert target.name is not None
+        integration = backend.backend_integration(cfg, target.name, route)
+        request_parameters = backend.method_request_parameters(route)
+        if request_parameters:
+            extra["RequestParameters"] = request_parameters
+    else:
+        assert target.name is not None
+        integration = lambda_integration(cfg, target.name)
     return Method(
         naming.method_id(route.segments, route.method),
         RestApiId=Ref(naming.API),
@@ -128,30 +193,29 @@ def proxy_method(cfg: Config, route: Route) -> Method:
         **suppressions.metadata(
             None if cfg.access.iam_principals else suppressions.METHOD_WITHOUT_AUTHORIZER
         ),
-        Integration=Integration(
-            Type="AWS_PROXY",
-            IntegrationHttpMethod="POST",
-            Uri=Sub(LAMBDA_PROXY_URI),
-            TimeoutInMillis=cfg.function.timeout * 1000,
-        ),
+        Integration=integration,
+        **extra,
     )
 
 
 def api_methods(cfg: Config) -> list[Method]:
     """Methods sorted by logical id, so route order in the config never changes the output."""
-    return sorted((proxy_method(cfg, r) for r in cfg.routes), key=lambda m: str(m.title))
+    return sorted((route_method(cfg, r) for r in cfg.routes), key=lambda m: str(m.title))
 
 
-def invoke_permission() -> Permission:
-    """One permission for the whole API (not one per method), scoped to this API's ARN."""
-    return Permission(
-        naming.API_PERMISSION,
-        Action="lambda:InvokeFunction",
-        FunctionName=GetAtt(naming.FUNCTION, "Arn"),
-        Principal="apigateway.amazonaws.com",
-        SourceAccount=Ref("AWS::AccountId"),
-        SourceArn=execute_api_arn("*"),
-    )
+def invoke_permissions(cfg: Config) -> list[Permission]:
+    """One permission per function (not one per method), scoped to this API's ARN."""
+    return [
+        Permission(
+            naming.function_ids(name).permission,
+            Action="lambda:InvokeFunction",
+            FunctionName=GetAtt(naming.function_ids(name).function, "Arn"),
+            Principal="apigateway.amazonaws.com",
+            SourceAccount=Ref("AWS::AccountId"),
+            SourceArn=execute_api_arn("*"),
+        )
+        for name in cfg.all_functions
+    ]
 
 
 def deployment_digest(api: RestApi, parts: Sequence[AWSObject]) -> str:
@@ -166,9 +230,15 @@ def deployment_digest(api: RestApi, parts: Sequence[AWSObject]) -> str:
 
 
 def deployment(
-    cfg: Config, api: RestApi, resources: list[Resource], methods: list[Method]
+    cfg: Config,
+    api: RestApi,
+    resources: list[Resource],
+    methods: list[Method],
+    links: Sequence[AWSObject] = (),
 ) -> Deployment:
-    digest = deployment_digest(api, [*resources, *methods])
+    """A snapshot of ``methods``; the VPC links are hashed too, so a link that CloudFormation
+    replaces (a new id in the integrations) reaches the stage."""
+    digest = deployment_digest(api, [*resources, *methods, *links])
     return Deployment(
         naming.deployment_id(digest),
         RestApiId=Ref(naming.API),

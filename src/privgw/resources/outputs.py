@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import Export, Join, Output, Ref, Sub
+from troposphere import Export, GetAtt, Join, Output, Ref, Sub
 
 from privgw import naming
 from privgw.config import Config, EndpointStack, Route
+from privgw.config.stack import MAIN_FUNCTION
 from privgw.resources import parameters
+from privgw.resources.backend import backend_notes, vpc_link_ref
 from privgw.resources.domain import association_notes, association_outputs, domain_url
 from privgw.resources.network import created_endpoint_dns_name, endpoint_ids
 
@@ -74,7 +76,7 @@ def api_outputs(cfg: Config) -> list[Output]:
     outputs = [
         Output("RestApiId", Description="Id of the private REST API", Value=Ref(naming.API)),
         Output("StageName", Description="Stage callers use", Value=parameters.stage_name(cfg)),
-        Output("FunctionName", Description="The Lambda function", Value=Ref(naming.FUNCTION)),
+        *backend_outputs(cfg),
     ]
     if ids:
         outputs.append(
@@ -154,6 +156,35 @@ def api_outputs(cfg: Config) -> list[Output]:
     return outputs
 
 
+def backend_outputs(cfg: Config) -> list[Output]:
+    """Per function its ARN (and the one-function name output privgw always had), per backend
+    the VPC link its routes go through."""
+    outputs = []
+    if MAIN_FUNCTION in cfg.all_functions:
+        outputs.append(
+            Output("FunctionName", Description="The Lambda function", Value=Ref(naming.FUNCTION))
+        )
+    for name in cfg.all_functions:
+        ids = naming.function_ids(name)
+        outputs.append(
+            Output(
+                ids.arn_output,
+                Description=f"ARN of the Lambda function {name}",
+                Value=GetAtt(ids.function, "Arn"),
+            )
+        )
+    for name, backend in sorted(cfg.backends.items()):
+        version = "v2" if backend.vpc_link is not None else "v1"
+        outputs.append(
+            Output(
+                naming.capitalised(name) + "VpcLinkId",
+                Description=f"VPC link ({version}) the routes to backend {name} go through",
+                Value=vpc_link_ref(cfg, name, backend),
+            )
+        )
+    return outputs
+
+
 def private_dns_url_may_work(cfg: Config) -> bool:
     """Whether {api}.execute-api.{region} can resolve for some caller: the created endpoint
     has private DNS, or callers use endpoints privgw does not manage (they may have it)."""
@@ -225,7 +256,8 @@ def stage_path(cfg: Config) -> str:
 
 
 def url_notes(cfg: Config) -> list[str]:
-    """What a user must know about the invoke URLs of this config (printed by the build)."""
+    """What a user must know about the invoke URLs of this config, and what the stack cannot
+    do for them (printed by the build)."""
     notes = []
     if cfg.endpoint.create and cfg.endpoint.private_dns:
         notes.append(
@@ -250,4 +282,4 @@ def url_notes(cfg: Config) -> list[str]:
             "PrivateDnsUrl resolves only in VPCs whose execute-api endpoint has private DNS "
             "on; from anywhere else use an AliasUrl output"
         )
-    return notes + association_notes(cfg)
+    return notes + association_notes(cfg) + backend_notes(cfg)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from troposphere import Parameter, Ref
 
 from privgw import naming
 from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, min_cidr_prefix
+from privgw.config.backend import LOAD_BALANCER_ARN_PATTERN, VPC_LINK_ID_PATTERN
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,51 @@ HOSTED_ZONE = Slot(
 )
 
 
+def function_slot(function: str, slot: Slot) -> Slot:
+    """``slot`` for one function: the function named main keeps the unprefixed name."""
+    prefix = naming.function_ids(function).parameter_prefix
+    if not prefix:
+        return slot
+    return replace(slot, name=prefix + slot.name, description=f"{slot.description} ({function})")
+
+
+def load_balancer_slot(backend: str) -> Slot:
+    return Slot(
+        naming.capitalised(backend) + "LoadBalancerArn",
+        "String",
+        f"Internal ALB or NLB of backend {backend}",
+        pattern=f"^{LOAD_BALANCER_ARN_PATTERN}$",
+        constraint="arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/"
+        "app|net/<name>/<id>",
+    )
+
+
+def vpc_link_subnets_slot(backend: str) -> Slot:
+    return Slot(
+        naming.capitalised(backend) + "VpcLinkSubnetIds",
+        "List<AWS::EC2::Subnet::Id>",
+        f"Subnets of the VPC link to backend {backend}",
+    )
+
+
+def vpc_link_groups_slot(backend: str) -> Slot:
+    return Slot(
+        naming.capitalised(backend) + "VpcLinkSecurityGroupIds",
+        "List<AWS::EC2::SecurityGroup::Id>",
+        f"Security groups of the VPC link to backend {backend}",
+    )
+
+
+def vpc_link_slot(backend: str) -> Slot:
+    return Slot(
+        naming.capitalised(backend) + "VpcLinkId",
+        "String",
+        f"Existing VPC link to backend {backend}",
+        pattern=f"^{VPC_LINK_ID_PATTERN}$",
+        constraint="a VPC link id: 5-16 lower-case letters and digits",
+    )
+
+
 def dead_letter_slot(service: str) -> Slot:
     """The dead-letter target keeps its service: the role's permission is for that one."""
     return Slot(
@@ -216,14 +262,30 @@ def _filled(cfg: Config) -> Iterator[tuple[Slot, Any]]:
         yield ALLOWED_VPC, vpc
     for principal in cfg.access.iam_principals:
         yield ALLOWED_PRINCIPAL, account_of_root(principal)
-    fn = cfg.function
-    if fn.vpc:
-        yield FUNCTION_SUBNETS, list(fn.vpc.subnet_ids)
-        yield FUNCTION_GROUPS, list(fn.vpc.security_group_ids)
-    if fn.dead_letter_arn and fn.dead_letter_service:
-        yield dead_letter_slot(fn.dead_letter_service), fn.dead_letter_arn
-    if fn.kms_key_arn:
-        yield FUNCTION_KEY, fn.kms_key_arn
+    for name, fn in cfg.all_functions.items():
+        if fn.vpc:
+            yield function_slot(name, FUNCTION_SUBNETS), list(fn.vpc.subnet_ids)
+            yield function_slot(name, FUNCTION_GROUPS), list(fn.vpc.security_group_ids)
+        if fn.dead_letter_arn and fn.dead_letter_service:
+            yield function_slot(name, dead_letter_slot(fn.dead_letter_service)), fn.dead_letter_arn
+        if fn.kms_key_arn:
+            yield function_slot(name, FUNCTION_KEY), fn.kms_key_arn
+    for name, backend in sorted(cfg.backends.items()):
+        if backend.load_balancer_arn:
+            yield load_balancer_slot(name), backend.load_balancer_arn
+        link = backend.vpc_link
+        if link is not None and link.created:
+            yield vpc_link_subnets_slot(name), list(link.subnet_ids)
+            yield vpc_link_groups_slot(name), list(link.security_group_ids)
+        else:
+            existing = (
+                link.id
+                if link is not None
+                else backend.vpc_link_v1.id
+                if backend.vpc_link_v1
+                else None
+            )
+            yield vpc_link_slot(name), existing
     if cfg.log_kms_key_arn:
         yield LOG_KEY, cfg.log_kms_key_arn
     domain = cfg.custom_domain

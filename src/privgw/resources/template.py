@@ -5,14 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from troposphere import AWSObject, Ref, Template
+from troposphere import AWSObject, Output, Parameter, Ref, Template
 
 from privgw import __version__, naming, suppressions
 from privgw.config import Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
-from privgw.resources import api, domain, function, network, outputs, parameters, sam
+from privgw.resources import (
+    api,
+    backend,
+    domain,
+    function,
+    network,
+    outputs,
+    parameters,
+    sam,
+)
 
 
 def build_template(
@@ -29,18 +38,24 @@ def build_template(
     parts: list[AWSObject] = []
     if cfg.endpoint.create:
         parts += [network.endpoint_security_group(cfg), network.vpc_endpoint(cfg)]
-    parts += [function.function_log_group(cfg), function.function_role(cfg)]
+    parts += function.function_resources(cfg)
+    links = backend.vpc_links(cfg)
+    parts += links
     if flavour == "sam":
-        parts += [sam.serverless_function(cfg, output_dir), sam.serverless_api(cfg)]
+        parts += sam.serverless_functions(cfg, output_dir)
+        parts.append(sam.serverless_api(cfg))
         # SAM's own reference to the stage it generates from the Api
         parts += domain.domain_resources(cfg, Ref(f"{naming.API}.Stage"), api.resource_policy(cfg))
     else:
-        parts.append(function.lambda_function(cfg, output_dir))
+        parts += [
+            function.lambda_function(cfg, name, fn, output_dir)
+            for name, fn in cfg.all_functions.items()
+        ]
         rest_api = api.rest_api(cfg)
         resources = api.api_resources(cfg)
         methods = api.api_methods(cfg)
-        deployment = api.deployment(cfg, rest_api, resources, methods)
-        parts += [rest_api, *resources, *methods, api.invoke_permission(), deployment]
+        deployment = api.deployment(cfg, rest_api, resources, methods, links)
+        parts += [rest_api, *resources, *methods, *api.invoke_permissions(cfg), deployment]
         parts.append(api.stage(cfg, str(deployment.title)))
         parts += domain.domain_resources(cfg, Ref(naming.STAGE), api.resource_policy(cfg))
     if cfg.stage.access_logging:
@@ -49,8 +64,10 @@ def build_template(
         parts += api.account_logging_role(cfg)
     stack_outputs = outputs.api_outputs(cfg)
     # SAM expands its Api into RestApi + Deployment + Stage and adds a permission per event.
-    expanded = len(parts) + (2 + len(cfg.routes) if flavour == "sam" else 0)
+    events = sum(1 for r in cfg.routes if cfg.target_of(r).kind == "function")
+    expanded = len(parts) + (2 + events if flavour == "sam" else 0)
     _check_limits(cfg, expanded, len(stack_outputs))
+    _check_ids_apart(parts, stack_outputs, parameters.template_parameters(cfg))
 
     template = Template(
         Description=cfg.description
@@ -124,5 +141,33 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
                 "or reusable: false",
             )
         )
+    if problems:
+        raise ConfigError(problems)
+
+
+def _check_ids_apart(
+    parts: list[AWSObject], stack_outputs: list[Output], stack_parameters: list[Parameter]
+) -> None:
+    """Function and backend names become logical ids beside path-derived ones; the config keeps
+    names apart from each other, and this catches the rare name that spells a path's id
+    (a function ``resourceOrders`` and a path ``/orders/function``)."""
+    problems = []
+    for kind, titles in (
+        ("resource", [str(p.title) for p in parts]),
+        ("output", [str(o.title) for o in stack_outputs]),
+        ("parameter", [str(p.title) for p in stack_parameters]),
+    ):
+        seen: set[str] = set()
+        for title in titles:
+            if title in seen:
+                problems.append(
+                    Problem(
+                        "",
+                        f"gives two template {kind}s the logical id {title}",
+                        None,
+                        "function and backend names that do not spell a route's logical id",
+                    )
+                )
+            seen.add(title)
     if problems:
         raise ConfigError(problems)

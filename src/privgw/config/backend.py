@@ -1,0 +1,242 @@
+"""Internal HTTP services behind a load balancer (``backends``), beside ``resources/backend.py``
+that builds their VPC links and integrations.
+
+A REST API reaches a private load balancer through a VPC link (API Gateway developer guide,
+"Private integrations for REST APIs"): a VPC link v2 to an Application or Network Load Balancer
+of the same account (the integration names the load balancer), or a legacy VPC link v1, which
+already names its Network Load Balancer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Self
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, model_validator
+
+from privgw.config.types import (
+    JsonSchemaExtra,
+    SecurityGroupId,
+    StreamsResponses,
+    StrictModel,
+    SubnetId,
+    UniqueList,
+    _fail,
+    _Matching,
+    _refuse,
+    _text,
+    reads,
+)
+from privgw.limits import MAX_INTEGRATION_TIMEOUT_S, MAX_STREAMING_TIMEOUT_S
+
+#: An ALB (``app``) or NLB (``net``); a Gateway Load Balancer (``gwy``) takes no HTTP.
+LOAD_BALANCER_ARN_PATTERN = (
+    r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:"
+    r"loadbalancer/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}"
+)
+LoadBalancerArn = Annotated[
+    str,
+    _Matching(
+        _text(
+            LOAD_BALANCER_ARN_PATTERN,
+            "Application or Network Load Balancer ARN",
+            "arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/"
+            "<16 hex digits> (or .../net/... for an NLB; not a Gateway Load Balancer)",
+        )
+    ),
+]
+#: API Gateway's generated ids (VPC links of either version): lower-case letters and digits.
+VPC_LINK_ID_PATTERN = r"[a-z0-9]{5,16}"
+VpcLinkId = Annotated[
+    str,
+    _Matching(_text(VPC_LINK_ID_PATTERN, "VPC link id", "5-16 lower-case letters and digits")),
+]
+
+_HOST = re.compile(
+    r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
+    r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+URI_EXPECTED = (
+    "http://HOST or https://HOST, with an optional :PORT and nothing after it (the path goes "
+    "in path_prefix), e.g. https://orders.internal.example.com"
+)
+
+
+def _check_base_uri(value: str) -> str:
+    """The integration's scheme, host and port. API Gateway sends the host as the request's
+    Host header and, over https, checks it against the backend's certificate; the connection
+    itself goes through the VPC link ("Set up API with private integrations using OpenAPI")."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise _fail("is not a URL", URI_EXPECTED) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not _HOST.fullmatch(parts.hostname)
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+        or (port is not None and not 1 <= port <= 65535)
+    ):
+        raise _fail("is not a base URL", URI_EXPECTED)
+    return value.rstrip("/")
+
+
+_check_base_uri.pattern = (  # type: ignore[attr-defined]
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"
+)
+BaseUri = Annotated[str, _Matching(_check_base_uri)]
+
+_PREFIX_SEGMENT = r"[A-Za-z0-9._~:@!$&'()*+,;=-]+"
+
+
+def _check_prefix(value: str) -> str:
+    if value and not re.fullmatch(rf"(/{_PREFIX_SEGMENT})+", value):
+        raise _fail(
+            "is not a path prefix",
+            "empty, or /-separated segments without a trailing /, e.g. /internal/v2",
+        )
+    return value
+
+
+PathPrefix = Annotated[
+    str,
+    AfterValidator(_check_prefix),
+    JsonSchemaExtra(pattern=rf"^(/{_PREFIX_SEGMENT})*$"),
+]
+
+
+class VpcLinkV2(StrictModel):
+    """A VPC link v2: privgw creates one from subnets and security groups, or uses ``id``."""
+
+    id: VpcLinkId | None = Field(default=None, description="An existing VPC link v2.")
+    subnet_ids: UniqueList[SubnetId] = Field(
+        default_factory=list,
+        max_length=16,
+        description="Subnets for the link's network interfaces (one per Availability Zone "
+        "the load balancer serves).",
+    )
+    security_group_ids: UniqueList[SecurityGroupId] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Security groups of the link's interfaces; the load balancer's group must "
+        "admit them on its listener port.",
+    )
+
+    @model_validator(mode="after")
+    @reads("id", "subnet_ids", "security_group_ids")
+    def _one_shape(self) -> Self:
+        if self.id is not None and (self.subnet_ids or self.security_group_ids):
+            raise _refuse(
+                "id",
+                "names an existing link and also subnets or security groups for a new one",
+                self.id,
+                "either id, or subnet_ids with security_group_ids",
+            )
+        if self.id is None and not (self.subnet_ids and self.security_group_ids):
+            missing = "subnet_ids" if not self.subnet_ids else "security_group_ids"
+            raise _refuse(
+                missing,
+                "is required to create a VPC link",
+                "[]",
+                "at least one (or id: an existing VPC link v2)",
+            )
+        return self
+
+    @property
+    def created(self) -> bool:
+        return self.id is None
+
+
+class VpcLinkV1(StrictModel):
+    """An existing legacy VPC link (v1), which already names its Network Load Balancer."""
+
+    id: VpcLinkId
+
+
+class Backend(StreamsResponses):
+    """An internal HTTP service: routes reach it through an HTTP proxy integration."""
+
+    load_balancer_arn: LoadBalancerArn | None = Field(
+        default=None,
+        description="The internal ALB or NLB (same account as the API) a VPC link v2 reaches.",
+    )
+    vpc_link: VpcLinkV2 | None = Field(
+        default=None,
+        description="{subnet_ids, security_group_ids} to create a VPC link v2, or {id} of one.",
+    )
+    vpc_link_v1: VpcLinkV1 | None = Field(
+        default=None, description="{id} of an existing legacy VPC link to an NLB."
+    )
+    uri: BaseUri = Field(
+        description="Scheme, host and optional port: the Host header the service gets (and, "
+        "with https, the name its certificate must carry)."
+    )
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port, when uri does not give one."
+    )
+    path_prefix: PathPrefix = Field(
+        default="", description="Prepended to each route's path on the way to the service."
+    )
+    timeout: int = Field(
+        default=MAX_INTEGRATION_TIMEOUT_S,
+        ge=1,
+        le=MAX_STREAMING_TIMEOUT_S,
+        description="Integration timeout in seconds; at most 29 (900 with response_streaming).",
+    )
+    response_streaming: bool = Field(
+        default=False, description="Stream the service's response (ResponseTransferMode STREAM)."
+    )
+
+    @model_validator(mode="after")
+    @reads("load_balancer_arn", "vpc_link", "vpc_link_v1")
+    def _one_link(self) -> Self:
+        if self.vpc_link is None and self.vpc_link_v1 is None:
+            raise _refuse(
+                "vpc_link",
+                "is required: a private API reaches an internal service only through a VPC link",
+                None,
+                "vpc_link: {subnet_ids, security_group_ids} (a new VPC link v2), "
+                "vpc_link: {id} (an existing one), or vpc_link_v1: {id}",
+            )
+        if self.vpc_link is not None and self.vpc_link_v1 is not None:
+            raise _refuse(
+                "vpc_link_v1", "is given beside vpc_link", None, "one of vpc_link, vpc_link_v1"
+            )
+        if self.vpc_link is not None and self.load_balancer_arn is None:
+            raise _refuse(
+                "load_balancer_arn",
+                "is required with vpc_link (a VPC link v2 integration names its load balancer)",
+                None,
+                "the ARN of an internal ALB or NLB",
+            )
+        if self.vpc_link_v1 is not None and self.load_balancer_arn is not None:
+            raise _refuse(
+                "load_balancer_arn",
+                "is not used with vpc_link_v1 (a VPC link v1 already names its NLB)",
+                self.load_balancer_arn,
+                "no load_balancer_arn, or vpc_link instead of vpc_link_v1",
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("uri", "port")
+    def _port_once(self) -> Self:
+        if self.port is not None and urlsplit(self.uri).port is not None:
+            raise _refuse("port", "is also given in uri", str(self.port), "the port in one place")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """Scheme, host, port and path prefix: the integration URI before the route's path."""
+        port = f":{self.port}" if self.port is not None else ""
+        return f"{self.uri}{port}{self.path_prefix}"
+
+    @property
+    def link_version(self) -> int:
+        return 2 if self.vpc_link is not None else 1
