@@ -217,6 +217,7 @@ def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) 
 def _check_mock(mock: Mock, props: dict[str, Any]) -> None:
     integration = props["Integration"]
     assert integration["Type"] == "MOCK"
+    assert integration["PassthroughBehavior"] == "NEVER", "other content types get 415"
     assert json.loads(integration["RequestTemplates"]["application/json"]) == {
         "statusCode": mock.status
     }

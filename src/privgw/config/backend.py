@@ -13,7 +13,7 @@ import re
 from typing import Annotated, Self
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from privgw.config.types import (
     JsonSchemaExtra,
@@ -161,6 +161,16 @@ class VpcLinkV1(StrictModel):
 
 class Backend(StreamsResponses):
     """An internal HTTP service: routes reach it through an HTTP proxy integration."""
+
+    model_config = StreamsResponses.model_config | ConfigDict(
+        json_schema_extra={
+            **StreamsResponses.model_config.get("json_schema_extra", {}),  # type: ignore[dict-item]
+            # what _one_link checks, as far as JSON Schema can say it
+            "anyOf": [{"required": ["vpc_link"]}, {"required": ["vpc_link_v1"]}],
+            "not": {"required": ["vpc_link", "vpc_link_v1"]},
+            "dependentRequired": {"vpc_link": ["load_balancer_arn"]},
+        }
+    )
 
     load_balancer_arn: LoadBalancerArn | None = Field(
         default=None,

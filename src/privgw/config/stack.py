@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import (
+    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -79,6 +80,11 @@ class Config(StackConfig):
 
     Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
     """
+
+    # what _one_function_form checks, in JSON Schema
+    model_config = StackConfig.model_config | ConfigDict(
+        json_schema_extra={"not": {"required": ["function", "functions"]}}
+    )
 
     _source_dir: Path | None = PrivateAttr(default=None)
 
@@ -274,6 +280,9 @@ class Config(StackConfig):
         """A function or backend no route reaches is a typo or a leftover: it would still be
         deployed (and a function still invocable by the API's permission)."""
         used = {r.target for r in self.routes if r.target is not None}
+        known = {*self.all_functions, *self.backends}
+        if not used <= known or (self.function is not None and self.functions):
+            return self  # a misspelt target or two function sections: reported already
         if any(r.target is None and r.mock is None for r in self.routes):
             used.update(self.all_functions)
         problems = [
