@@ -302,3 +302,11 @@ def test_a_single_field_error_inside_a_section_stays_a_single_problem() -> None:
     with pytest.raises(ConfigError) as caught:
         validate_config(with_changes(BASE_CONFIG, **{"function.memory": 64}))
     assert [p.path for p in caught.value.problems] == ["function.memory"]
+
+
+def test_a_config_without_any_function_says_function_is_required() -> None:
+    """What a user who forgot the function section reads (found by tests/test_fuzz.py)."""
+    data = with_changes(BASE_CONFIG, function=DELETE)
+    with pytest.raises(ConfigError, match=r"- function: is required") as caught:
+        Config(**data)
+    assert "routes[0]" not in str(caught.value)

@@ -245,6 +245,14 @@ class Config(StackConfig):
         names = [*functions, *self.backends]
         known = ", ".join(names) if names else "none: add functions or backends"
         problems = []
+        untargeted = [r for r in self.routes if r.mock is None and r.target is None]
+        if untargeted and not names:
+            raise _refuse(
+                "function",
+                "is required: a route without a target or mock goes to the config's function",
+                None,
+                "a function section, or functions/backends and a target (or mock) on every route",
+            )
         for index, route in enumerate(self.routes):
             if route.mock is not None:
                 continue
