@@ -27,6 +27,8 @@ COVERED_BY = {
     "template-url-on-loopback": "test_two_hundred_routes_deploy_through_s3",
     "unmodelled-getatt-outputs": "test_privgw_deploy_of_an_untransformed_sam_template_is_not_"
     "a_silent_success",
+    "access-control-resources": "check_access_control: get-authorizers, get-usage-plans, "
+    "get-api-keys, get-gateway-responses, get-request-validators",
     "private-integrations": "check_integrations: get-method of every route (mock, VPC link, "
     "target, streaming), get-vpc-link; test_missing_vpc_link_fails_the_deploy",
 }

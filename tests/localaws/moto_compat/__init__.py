@@ -12,6 +12,7 @@ from __future__ import annotations
 
 # Each patch touches its own part of moto, so the order they are installed in does not matter.
 from tests.localaws.moto_compat import (  # noqa: F401 - imported to register their patches
+    access_control,
     change_sets,
     custom_domains,
     deployment_ref,

@@ -10,7 +10,10 @@ import importlib
 import json
 from typing import Any
 
-from tests.localaws.moto_compat.private_integrations import apply_openapi_integrations
+from tests.localaws.moto_compat.private_integrations import (
+    apply_openapi_access,
+    apply_openapi_integrations,
+)
 from tests.localaws.moto_compat.registry import patch
 
 
@@ -23,6 +26,8 @@ from tests.localaws.moto_compat.registry import patch
     "its put_rest_api (overwrite mode, x-amazon-apigateway-any-method as ANY) and each "
     "operation's x-amazon-apigateway-integration (which that import fails on for a MOCK and "
     "stores without a VPC link's target) to the private-integrations patch's put_integration, "
+    "and the definition's gateway responses, authorizers, request validators and each "
+    "operation's security and validator (which that import ignores) to moto's own calls, "
     "and updates "
     "policy and endpoint configuration in place on stack updates, as AWS does.",
 )
@@ -69,6 +74,7 @@ def _rest_api() -> None:
             apply_openapi_integrations(
                 backend, v2.apigatewayv2_backends[account_id][region_name], api, body
             )
+            apply_openapi_access(backend, api, body)
         return api
 
     def update(
