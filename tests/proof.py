@@ -144,13 +144,24 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
         )
     failures = []
     for route in cfg.routes:
+        # The route's own auth decides who calls: a signed principal (iam), or an anonymous
+        # caller (none, a Lambda or Cognito token: the policy sees no IAM identity), which a
+        # policy naming principals denies (W9108 warns of such a route).
+        signs = cfg.auth_of(route) == "iam"
+        caller = (
+            (me if iam else f"arn:aws:iam::{API_ACCOUNT}:role/caller") if signs else "anonymous"
+        )
+        admitted = "allow" if signs or not iam else "explicit-deny"
         methods = HTTP_METHODS[1:] if route.method == "ANY" else (route.method,)
         for method in methods:
             arn = api.method(cfg.stage.name, method, route.path)
-            cases = [(w, p, c, "allow") for w, p, c in insiders] + outsiders
+            signed_only = [(w, p, c) for w, p, c in insiders if p == me or signs]
+            cases = [(w, caller if p == me else p, c, admitted) for w, p, c in signed_only] + [
+                (w, caller if p == me else p, c, want) for w, p, c, want in outsiders
+            ]
             for who, principal, context, want in cases:
                 request = Request("execute-api:Invoke", arn, principal, context)
-                got = authorize(policy, request, api, iam_auth=iam, identity_allows=True)
+                got = authorize(policy, request, api, iam_auth=signs, identity_allows=True)
                 if got != want:
                     failures.append(f"{method} {route.path} via {who}: {got}, expected {want}")
     return failures

@@ -164,3 +164,35 @@ def test_an_iam_api_listing_its_own_account_is_not_a_leak() -> None:
     statements = api_props(template)["Policy"]["Statement"]
     statements[:] = [s for s in statements if s["Sid"] != "DenyUnlistedPrincipals"]
     assert rules(template) == []
+
+
+PRINCIPAL = "arn:aws:iam::444455556666:role/caller"
+
+
+@pytest.mark.parametrize("flavour", ["cfn", "sam"])
+@pytest.mark.parametrize(
+    ("api_auth", "route_auth", "unsigned"),
+    [
+        (None, None, []),  # iam_principals imply iam: nothing unsigned
+        (None, "none", ["GET /b"]),
+        ("none", None, ["GET /a", "GET /b"]),
+        (None, "iam", []),
+    ],
+)
+def test_unsigned_routes_behind_a_principal_policy_are_named(
+    flavour: str, api_auth: str | None, route_auth: str | None, unsigned: list[str]
+) -> None:
+    data: dict[str, Any] = {
+        **copy.deepcopy(BASE_CONFIG),
+        "access": {"iam_principals": [PRINCIPAL]},
+        "routes": ["GET /a", {"method": "GET", "path": "/b"}],
+    }
+    if api_auth:
+        data["auth"] = api_auth
+    if route_auth:
+        data["routes"][1]["auth"] = route_auth
+    template = build_template(Config(**data), flavour).to_dict()  # type: ignore[arg-type]
+    findings = [f for f in private_api_findings(template) if f.rule == "W9108"]
+    named = sorted(f.message.split(" of ")[0].removeprefix("route ") for f in findings)
+    assert named == unsigned
+    assert all(f.level == "warning" for f in findings)

@@ -17,8 +17,10 @@ import pytest
 
 from privgw import Config, build_template, naming, render, validate_config
 from privgw.cli import main
+from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
+from privgw.resources.auth import authorizer_specs, gateway_response_specs, preflight_paths
 from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import REGION, LocalAws, create_network
 from tests.localaws.stacks import deployable, example_data, localise
@@ -105,7 +107,9 @@ def check_custom_domain(local: LocalAws, stack: str, cfg: Config, api_id: str) -
         assert alias["AliasTarget"]["DNSName"].rstrip(".").startswith(endpoint_id)
 
 
-def check_deployed(local: LocalAws, stack: str, cfg: Config, flavour: Flavour) -> None:
+def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
+    local: LocalAws, stack: str, cfg: Config, flavour: Flavour
+) -> None:
     """Read the deployed stack back and compare with what the config asked for."""
     outputs = outputs_of(local, stack)
     api_id = outputs["RestApiId"]
@@ -156,8 +160,10 @@ def check_deployed(local: LocalAws, stack: str, cfg: Config, flavour: Flavour) -
     assert stage["deploymentId"] in {d["id"] for d in deployments}
     resources = local.aws("apigateway", "get-resources", "--rest-api-id", api_id)["items"]
     served = {(m, r["path"]) for r in resources for m in r.get("resourceMethods") or {}}
-    assert served == {(r.method, r.path) for r in cfg.routes}
+    preflights = {("OPTIONS", "/" + "/".join(p)) for p, _ in preflight_paths(cfg)}
+    assert served == {(r.method, r.path) for r in cfg.routes} | preflights
     check_integrations(local, cfg, stack, api_id, resources)
+    check_access_control(local, cfg, flavour, outputs, api_id, resources)
     stage_url = f"{cfg.stage.name}/"
     for index, vpce in enumerate(endpoint_ids, start=1):
         key = "AliasUrl" if len(endpoint_ids) == 1 else f"AliasUrl{index}"
@@ -191,7 +197,7 @@ def check_functions(
             local.aws("lambda", "get-policy", "--function-name", arn)["Policy"]
         )["Statement"]
         events = cfg.routes_to("function", name)
-        assert len(statements) == (1 if flavour == "cfn" else len(events))
+        assert len(statements) == (1 if flavour == "cfn" or not events else len(events))
         for statement in statements:
             assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
             assert f":{api_id}/" in statement["Condition"]["ArnLike"]["AWS:SourceArn"]
@@ -239,6 +245,75 @@ def check_integrations(
             (response,) = integration["integrationResponses"].values()
             assert response["statusCode"] == str(route.mock.status)
             assert response["responseTemplates"] == {route.mock.content_type: route.mock.body}
+
+
+def check_access_control(  # noqa: PLR0917 - one read-back, like check_deployed
+    local: LocalAws,
+    cfg: Config,
+    flavour: Flavour,
+    outputs: dict[str, str],
+    api_id: str,
+    resources: list[dict[str, Any]],
+) -> None:
+    """Authorizers, each method's authorization, usage plans with their keys, gateway
+    responses, validators: as API Gateway holds them."""
+    apigw = local.client("apigateway")
+    authorizers = {a["name"]: a for a in apigw.get_authorizers(restApiId=api_id)["items"]}
+    specs = authorizer_specs(cfg)
+    assert sorted(authorizers) == sorted(s.logical_id for s in specs.values())
+    for spec in specs.values():
+        found = authorizers[spec.logical_id]
+        if isinstance(spec.setting, LambdaAuth):
+            function_arn = outputs[naming.function_ids(spec.setting.function).arn_output]
+            assert found["type"] == spec.setting.type.upper()
+            assert f"/functions/{function_arn}/invocations" in found["authorizerUri"]
+        else:
+            assert found["type"] == "COGNITO_USER_POOLS"
+            assert found["providerARNs"] == spec.setting.cognito.user_pool_arns
+    by_path = {r["path"]: r["id"] for r in resources}
+    for route in cfg.routes:
+        method = apigw.get_method(
+            restApiId=api_id, resourceId=by_path[route.path], httpMethod=route.method
+        )
+        assert method.get("apiKeyRequired", False) is route.api_key_required
+        auth = cfg.auth_of(route)
+        if isinstance(auth, LambdaAuth | CognitoAuth):
+            (spec,) = [s for s in specs.values() if s.setting == auth or _same(s.setting, auth)]
+            assert method["authorizerId"] == authorizers[spec.logical_id]["id"]
+    plans = apigw.get_usage_plans()["items"]
+    for name, consumer in cfg.consumers.items():
+        key_id = outputs[f"{naming.capitalised(name)}ApiKeyId"]
+        (plan,) = [
+            p
+            for p in plans
+            if p["name"] == f"{cfg.name}-{name}" and p["apiStages"][0]["apiId"] == api_id
+        ]
+        assert plan["apiStages"] == [{"apiId": api_id, "stage": cfg.stage.name}]
+        if consumer.quota:
+            assert (plan["quota"]["limit"], plan["quota"]["period"]) == (
+                consumer.quota.limit,
+                consumer.quota.period,
+            )
+        keys = apigw.get_usage_plan_keys(usagePlanId=plan["id"])["items"]
+        assert [k["id"] for k in keys] == [key_id]
+        assert apigw.get_api_key(apiKey=key_id, includeValue=True)["value"], "generated value"
+    responses = {
+        r["responseType"]: r for r in apigw.get_gateway_responses(restApiId=api_id)["items"]
+    }
+    for answer in gateway_response_specs(cfg):
+        found = responses[answer.response_type]
+        assert found["responseTemplates"] == {answer.content_type: answer.body}
+        if answer.status is not None:
+            assert str(found["statusCode"]) == str(answer.status)
+    validators = apigw.get_request_validators(restApiId=api_id)["items"]
+    kinds = {r.request_validation for r in cfg.routes if r.request_validation}
+    assert len(validators) == len(kinds)
+
+
+def _same(one: Any, other: Any) -> bool:
+    from privgw.resources.auth import authorizer_key  # noqa: PLC0415
+
+    return bool(authorizer_key(one) == authorizer_key(other))
 
 
 @pytest.mark.parametrize("flavour", ["cfn", "sam"])

@@ -136,3 +136,56 @@ def test_many_backends_unchanged_config_is_byte_identical() -> None:
         backends=dict(reversed(list(MANY["backends"].items()))),
     )
     assert render(build_template(Config(**reordered)), "yaml") == first
+
+
+AUTHED = with_changes(
+    BASE_CONFIG,
+    function=DELETE,
+    functions={"app": BASE_CONFIG["function"], "tokens": BASE_CONFIG["function"]},
+    auth={"lambda": "tokens"},
+    consumers={"team": {"throttle": {"rate": 5, "burst": 10}}},
+    cors={"allow_origins": ["https://app.example.com"]},
+    routes=[
+        {"method": "GET", "path": "/a", "target": "app", "api_key_required": True},
+        {
+            "method": "POST",
+            "path": "/a",
+            "target": "app",
+            "request_validation": "all",
+            "required_parameters": ["header.X-Id"],
+            "request_schema": {"type": "object"},
+        },
+    ],
+)
+AUTHED_ID = deployment_id(AUTHED)
+
+
+def test_every_access_control_change_redeploys() -> None:
+    """Authorizers, validators, models, gateway responses and CORS methods are served by the
+    stage: each change must reach it through a new Deployment."""
+    routes = AUTHED["routes"]
+    post = dict(routes[1])
+    changes: list[dict[str, Any]] = [
+        {"auth": {"lambda": "tokens", "result_ttl": 60}},
+        {"auth": {"lambda": "tokens", "type": "request", "identity_source": ["query.t"]}},
+        {"routes": [{**routes[0], "auth": "iam"}, post]},
+        {"routes": [routes[0], {**post, "request_schema": {"type": "array"}}]},
+        {"routes": [routes[0], {**post, "request_validation": "params", "request_schema": None}]},
+        {"routes": [routes[0], {**post, "required_parameters": ["header.X-Other"]}]},
+        {"routes": [routes[0], {**post, "api_key_required": True}]},
+        {"gateway_responses": {"THROTTLED": {"body": '{"slow": "down"}'}}},
+        {"cors": {"allow_origins": ["https://other.example.com"]}},
+        {"cors": {"allow_origins": ["https://app.example.com"], "max_age": 60}},
+    ]
+    for change in changes:
+        changed = with_changes(AUTHED, **change)
+        for route in changed["routes"]:
+            if route.get("request_schema") is None:
+                route.pop("request_schema", None)
+        assert deployment_id(changed) != AUTHED_ID, change
+
+
+def test_consumers_change_no_deployment() -> None:
+    """Usage plans and keys belong to the stage, not to a deployment snapshot."""
+    changed = with_changes(AUTHED, consumers={"team": {"quota": {"limit": 10}}, "b": {}})
+    assert deployment_id(changed) == AUTHED_ID

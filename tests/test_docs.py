@@ -31,7 +31,8 @@ def test_licence_file_matches_the_package_metadata() -> None:
 
 def _leaf_keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
     """Every key a config can set, as a dotted path (sections themselves are not keys)."""
-    for name, field in model.model_fields.items():
+    for field_name, field in model.model_fields.items():
+        name = field.alias or field_name  # what a config spells (auth's lambda)
         sub = _model_in(field.annotation)
         if sub is None:
             yield prefix + name

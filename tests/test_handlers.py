@@ -160,6 +160,7 @@ def test_every_example_has_a_handler_test() -> None:
         "custom-domain",
         "reusable",
         "platform",
+        "secured",
     }
     assert {p.stem for p in EXAMPLES.glob("*.yaml")} <= tested, sys.modules[__name__].__doc__
 
@@ -240,3 +241,42 @@ def test_platform_streaming_handler_writes_the_streaming_format(tmp_path: Path) 
     prelude, _, body = raw.partition(bytes(8))
     assert json.loads(prelude) == {"statusCode": 200, "headers": {"Content-Type": "text/plain"}}
     assert body.decode().splitlines() == ["report", "line 1", "line 2"]
+
+
+def test_secured_authorizer_allows_a_listed_token_and_refuses_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The example TOKEN authorizer, invoked as API Gateway invokes it (API Gateway developer
+    guide, "Input to an API Gateway Lambda authorizer": type TOKEN, authorizationToken,
+    methodArn)."""
+    cfg = load_config(EXAMPLES / "secured.yaml")
+    tokens = cfg.all_functions["tokens"]
+    for key, value in tokens.environment.items():
+        monkeypatch.setenv(key, value)
+    authorizer = python_handler(tokens)
+    method_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/GET/orders"
+    allowed = authorizer(
+        {"type": "TOKEN", "authorizationToken": "Bearer team-a", "methodArn": method_arn}, None
+    )
+    assert allowed["principalId"] == "alice"
+    (statement,) = allowed["policyDocument"]["Statement"]
+    assert statement == {
+        "Action": "execute-api:Invoke",
+        "Effect": "Allow",
+        "Resource": "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*",
+    }
+    for refused in ("Bearer nope", "", "team-c"):
+        event = {"type": "TOKEN", "authorizationToken": refused, "methodArn": method_arn}
+        with pytest.raises(Exception, match=r"^Unauthorized$"):
+            authorizer(event, None)
+
+
+def test_secured_orders_handler_sees_the_authorizers_principal() -> None:
+    cfg = load_config(EXAMPLES / "secured.yaml")
+    orders = python_handler(cfg.all_functions["orders"])
+    event = proxy_event(cfg, "GET", "/orders", "/orders")
+    event["requestContext"]["authorizer"] = {"principalId": "alice"}
+    assert call(orders, event) == (200, {"orders": [], "caller": "alice"})
+    event = proxy_event(cfg, "POST", "/orders", "/orders", body='{"item": "a", "quantity": 1}')
+    event["requestContext"]["authorizer"] = {"principalId": "bob"}
+    assert call(orders, event) == (201, {"accepted": True, "caller": "bob"})

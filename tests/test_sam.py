@@ -11,6 +11,7 @@ import pytest
 from privgw import Config, build_template, lint_text, load_config, render
 from privgw.config import HTTP_METHODS
 from privgw.resources import parameters
+from privgw.resources.auth import preflight_paths
 from privgw.resources.template import build_template as build
 from tests.conftest import BASE_CONFIG, DELETE, ROOT, one_of, resources_of, with_changes
 from tests.localaws.stacks import sam_transform
@@ -134,6 +135,7 @@ def test_same_routes_with_the_same_integrations(
 
 def assert_same_routes(cfg: Config, plain: dict[str, Any], sam: dict[str, Any]) -> None:
     expected = {(r.method, r.path) for r in cfg.routes}
+    expected |= {("OPTIONS", "/" + "/".join(s)) for s, _ in preflight_paths(cfg)}
     plain_by_route = plain_routes(plain)
     sam_by_route = sam_routes(sam)
     assert set(plain_by_route) == set(sam_by_route) == expected
@@ -150,8 +152,22 @@ def assert_same_routes(cfg: Config, plain: dict[str, Any], sam: dict[str, Any]) 
             ), key
         else:
             assert sam_integration == as_openapi(integration), key
-        iam = method["AuthorizationType"] == "AWS_IAM"
-        assert (operation.get("security") == [{"AWS_IAM": []}]) is iam, key
+        assert operation.get("security", []) == expected_security(method), key
+
+
+def expected_security(method: dict[str, Any]) -> list[dict[str, list[str]]]:
+    """The OpenAPI security requirement that says what a plain Method's authorization says
+    (schemes named as privgw's definition names them: AWS_IAM, the authorizer's logical id,
+    api_key)."""
+    needed: dict[str, list[str]] = {}
+    kind = method["AuthorizationType"]
+    if kind == "AWS_IAM":
+        needed["AWS_IAM"] = []
+    elif kind in ("CUSTOM", "COGNITO_USER_POOLS"):
+        needed[method["AuthorizerId"]["Ref"]] = method.get("AuthorizationScopes", [])
+    if method.get("ApiKeyRequired"):
+        needed["api_key"] = []
+    return [needed] if needed else []
 
 
 def test_several_functions_keep_their_own_events_and_roles() -> None:
@@ -185,9 +201,14 @@ def test_permissions_scoped_to_the_api(pair: tuple[Config, dict[str, Any], dict[
     cfg, _, sam = pair
     permissions = resources_of(sam, "AWS::Lambda::Permission").values()
     events = [r for r in cfg.routes if cfg.target_of(r).kind == "function"]
-    assert len(permissions) == len(events), "SAM adds one permission per event"
+    routed = {cfg.target_of(r).name for r in events}
+    authorizers_only = [n for n in cfg.all_functions if n not in routed]
+    assert len(permissions) == len(events) + len(authorizers_only), "one per event, + authorizers"
     for permission in permissions:
         props = permission["Properties"]
+        if isinstance(props["SourceArn"]["Fn::Sub"], str):  # privgw's own, for an authorizer
+            assert props["SourceArn"]["Fn::Sub"].endswith("${RestApi}/authorizers/*")
+            continue
         assert props["Principal"] == "apigateway.amazonaws.com"
         template, variables = props["SourceArn"]["Fn::Sub"]
         assert template.startswith("arn:")

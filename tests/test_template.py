@@ -13,11 +13,13 @@ import pytest
 from privgw import Config, ConfigError, build_template, load_config, naming, render
 from privgw.config import Route
 from privgw.config.api import Mock
+from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.rendering import parse_template
 from privgw.resources import parameters
+from privgw.resources.auth import preflight_paths
 from privgw.resources.outputs import private_dns_url_may_work
 from privgw.resources.policy import API_RESOURCE
-from tests.conftest import BASE_CONFIG, DELETE, one_of, resources_of, with_changes
+from tests.conftest import BASE_CONFIG, DELETE, ROOT, one_of, resources_of, with_changes
 
 Build = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -140,19 +142,23 @@ def test_function_role_is_least_privilege(example_template: dict[str, Any], exam
 def test_one_permission_per_function_scoped_to_this_api(
     example_template: dict[str, Any], example: Path
 ) -> None:
+    """One per function, not per route; a function that only authorizes may be invoked by
+    this API's authorizers only."""
     cfg = load_config(example)
     permissions = resources_of(example_template, "AWS::Lambda::Permission")
     assert sorted(permissions) == sorted(
         naming.function_ids(name).permission for name in cfg.all_functions
     )
+    routed = {cfg.target_of(r).name for r in cfg.routes if cfg.target_of(r).kind == "function"}
     for name in cfg.all_functions:
         props = permissions[naming.function_ids(name).permission]["Properties"]
         assert props["FunctionName"] == {"Fn::GetAtt": [naming.function_ids(name).function, "Arn"]}
         assert props["Principal"] == "apigateway.amazonaws.com"
         assert props["Action"] == "lambda:InvokeFunction"
+        scope = "*" if name in routed else "authorizers/*"
         assert props["SourceArn"] == {
             "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-            "${RestApi}/*"
+            "${RestApi}/" + scope
         }
         assert props["SourceAccount"] == {"Ref": "AWS::AccountId"}
 
@@ -231,13 +237,30 @@ def _check_mock(mock: Mock, props: dict[str, Any]) -> None:
     assert set(declared.get("ResponseParameters", {})) == set(headers)
 
 
+def check_authorization(cfg: Config, route: Route, props: dict[str, Any]) -> None:
+    """The method asks for what the route's auth says, and for a key when it requires one."""
+    auth = cfg.auth_of(route)
+    kind = {"iam": "AWS_IAM", "none": "NONE"}.get(auth) if isinstance(auth, str) else None
+    if isinstance(auth, LambdaAuth):
+        kind = "CUSTOM"
+        assert props["AuthorizerId"]["Ref"].startswith(naming.capitalised(auth.function))
+    elif isinstance(auth, CognitoAuth):
+        kind = "COGNITO_USER_POOLS"
+        assert props["AuthorizerId"]["Ref"].startswith("CognitoAuthorizer")
+        assert props.get("AuthorizationScopes", []) == list(auth.cognito.scopes)
+    else:
+        assert "AuthorizerId" not in props
+    assert props["AuthorizationType"] == kind
+    assert props.get("ApiKeyRequired", False) is route.api_key_required
+
+
 def test_routes_become_resources_and_methods_with_their_integrations(
     example_template: dict[str, Any], example: Path
 ) -> None:
     cfg = load_config(example)
     methods = resources_of(example_template, "AWS::ApiGateway::Method")
     resources = resources_of(example_template, "AWS::ApiGateway::Resource")
-    assert len(methods) == len(cfg.routes)
+    assert len(methods) == len(cfg.routes) + len(list(preflight_paths(cfg)))
     by_id = {k: v["Properties"] for k, v in resources.items()}
 
     def path_of(ref: Any) -> str:
@@ -247,14 +270,19 @@ def test_routes_become_resources_and_methods_with_their_integrations(
         return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
 
     routes = {(r.method, r.path): r for r in cfg.routes}
+    preflights = {("OPTIONS", "/" + "/".join(segments)) for segments, _ in preflight_paths(cfg)}
     served = set()
     for method in methods.values():
         props = method["Properties"]
         key = (props["HttpMethod"], path_of(props["ResourceId"]) or "/")
-        check_integration(cfg, routes[key], props)
-        assert props["AuthorizationType"] == ("AWS_IAM" if cfg.access.iam_principals else "NONE")
         served.add(key)
-    assert served == set(routes)
+        if key in preflights:
+            assert props["Integration"]["Type"] == "MOCK"
+            assert props["AuthorizationType"] == "NONE", "preflights carry no credentials"
+            continue
+        check_integration(cfg, routes[key], props)
+        check_authorization(cfg, routes[key], props)
+    assert served == set(routes) | preflights
 
 
 def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -> None:
@@ -262,7 +290,8 @@ def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -
     ((dep_id, dep),) = resources_of(example_template, "AWS::ApiGateway::Deployment").items()
     assert re.fullmatch(r"Deployment[0-9a-f]{12}", dep_id)
     methods = resources_of(example_template, "AWS::ApiGateway::Method")
-    assert sorted(dep["DependsOn"]) == sorted(methods)
+    responses = resources_of(example_template, "AWS::ApiGateway::GatewayResponse")
+    assert sorted(dep["DependsOn"]) == sorted([*methods, *responses]), "waits for all it serves"
     stage = one_of(example_template, "AWS::ApiGateway::Stage")["Properties"]
     assert stage["DeploymentId"] == {"Ref": dep_id}
     assert stage["StageName"] == _plain(parameters.stage_name(cfg))
@@ -333,6 +362,9 @@ def test_no_account_region_or_partition_literals(
     written = list(cfg.access.iam_principals)
     written += [cfg.custom_domain.certificate_arn] if cfg.custom_domain else []
     written += [b.load_balancer_arn for b in cfg.backends.values() if b.load_balancer_arn]
+    for auth in [cfg.auth, *(r.auth for r in cfg.routes)]:
+        if isinstance(auth, CognitoAuth):
+            written += auth.cognito.user_pool_arns
     for literal in written:
         text = text.replace(literal, "")
     assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
@@ -420,6 +452,11 @@ def test_tags_reach_every_taggable_resource(build_dict: Build) -> None:
         "AWS::ApiGateway::Resource",
         "AWS::ApiGateway::Method",
         "AWS::ApiGateway::Deployment",
+        "AWS::ApiGateway::GatewayResponse",
+        "AWS::ApiGateway::Authorizer",
+        "AWS::ApiGateway::RequestValidator",
+        "AWS::ApiGateway::Model",
+        "AWS::ApiGateway::UsagePlanKey",
         "AWS::Lambda::Permission",
     }
     for name, resource in template["Resources"].items():
@@ -561,3 +598,52 @@ def test_too_many_functions_for_one_template_is_a_clear_error(build_dict: Build)
         build_dict(spread_config(50, 50, 200))
     with pytest.raises(ConfigError, match=r"functions: dictionary should have at most 50 items"):
         build_dict(spread_config(51, 0, 51))
+
+
+def test_secured_example_keys_plans_and_gateway_responses() -> None:
+    """Keys are generated by API Gateway (no value in the template), each consumer's plan is
+    on this API's stage with its own limits, and the default answers carry the request id."""
+    cfg = load_config(ROOT / "examples" / "secured.yaml")
+    template = build_template(cfg).to_dict()
+    keys = resources_of(template, "AWS::ApiGateway::ApiKey")
+    assert sorted(keys) == ["CheckoutApiKey", "ReportingApiKey"]
+    assert all("Value" not in k["Properties"] for k in keys.values()), "no key value in a template"
+    plans = resources_of(template, "AWS::ApiGateway::UsagePlan")
+    for name, consumer in cfg.consumers.items():
+        plan = plans[f"{naming.capitalised(name)}UsagePlan"]["Properties"]
+        assert plan["ApiStages"] == [{"ApiId": {"Ref": "RestApi"}, "Stage": {"Ref": "Stage"}}]
+        assert consumer.throttle is not None
+        assert consumer.quota is not None
+        assert plan["Throttle"] == {
+            "RateLimit": consumer.throttle.rate,
+            "BurstLimit": consumer.throttle.burst,
+        }
+        assert plan["Quota"] == {"Limit": consumer.quota.limit, "Period": consumer.quota.period}
+    pairs = {
+        (p["Properties"]["UsagePlanId"]["Ref"], p["Properties"]["KeyId"]["Ref"])
+        for p in resources_of(template, "AWS::ApiGateway::UsagePlanKey").values()
+    }
+    assert pairs == {
+        ("CheckoutUsagePlan", "CheckoutApiKey"),
+        ("ReportingUsagePlan", "ReportingApiKey"),
+    }
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in resources_of(template, "AWS::ApiGateway::GatewayResponse").values()
+    }
+    assert set(responses) >= {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "ACCESS_DENIED",
+        "UNAUTHORIZED",
+        "AUTHORIZER_FAILURE",
+        "QUOTA_EXCEEDED",
+    }
+    for kind, response in responses.items():
+        (body,) = response["ResponseTemplates"].values()
+        assert "$context.requestId" in body, kind
+        assert response["ResponseParameters"] == {
+            "gatewayresponse.header.Access-Control-Allow-Credentials": "'true'",
+            "gatewayresponse.header.Access-Control-Allow-Origin": "'https://orders.internal.example.com'",
+        }, "one CORS origin: browsers can read the error"
+    assert responses["QUOTA_EXCEEDED"]["StatusCode"] == "429"
+    assert "resource policy" in responses["ACCESS_DENIED"]["ResponseTemplates"]["application/json"]

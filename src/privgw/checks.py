@@ -18,6 +18,7 @@ for user rules (E9xxx/W9xxx/I9xxx); before they were P1001..P2007 (in brackets b
 | E9105 (P2005) | error | two execute-api endpoints with private DNS in one VPC |
 | W9106 (P2006) | warning | policy that privgw cannot evaluate |
 | E9107 (P2007) | error | policy admits no call through an endpoint the API lists |
+| W9108 | warning | a route without IAM auth on an API whose policy admits only listed principals |
 """
 
 from __future__ import annotations
@@ -462,11 +463,72 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
                 )
             )
         findings.extend(_leaks(template, name, props, policy))
+        findings.extend(_unsigned_routes(template, name, props, policy))
         if unseen:
             path = _policy_path(template, name)
             findings.append(_unevaluable(name, f"SAM ResourcePolicy keys {unseen}", path))
     findings.extend(_private_dns_clashes(template))
     return findings
+
+
+def _method_path(template: Mapping[str, Any], ref: Any) -> str:
+    """A Method's resource path, from its ResourceId's chain of PathParts."""
+    resources = template.get("Resources") or {}
+    parts: list[str] = []
+    while isinstance(ref, Mapping) and "Ref" in ref:
+        props = (resources.get(ref["Ref"]) or {}).get("Properties") or {}
+        parts.insert(0, str(props.get("PathPart", "?")))
+        ref = props.get("ParentId")
+    return "/" + "/".join(parts)
+
+
+def _unsigned_routes(
+    template: Mapping[str, Any], name: str, props: Mapping[str, Any], policy: Mapping[str, Any]
+) -> list[Finding]:
+    """Routes that take unsigned calls on an API whose policy allows only listed principals:
+    such a call is anonymous, so the policy denies it (403) whatever the route's authorizer
+    says (API Gateway developer guide, "How API Gateway resource policies affect authorization
+    workflow")."""
+    allowed = [p for p in _allowed_principals(policy) if p != "*"]
+    if not allowed:
+        return []
+    unsigned: list[tuple[str, tuple[str | int, ...]]] = []
+    for method_name, method in _resources(template, "AWS::ApiGateway::Method"):
+        if method.get("RestApiId") == {"Ref": name} and method.get("AuthorizationType") != (
+            "AWS_IAM"
+        ):
+            route = f"{method.get('HttpMethod')} {_method_path(template, method.get('ResourceId'))}"
+            unsigned.append((route, ("Resources", method_name, "Properties", "AuthorizationType")))
+    body = props.get("DefinitionBody") or props.get("Body")
+    if isinstance(body, Mapping):
+        for path, operations in (body.get("paths") or {}).items():
+            for key, operation in (operations or {}).items():
+                security = json.dumps(
+                    operation.get("security", []) if isinstance(operation, Mapping) else []
+                )
+                if '"AWS_IAM"' not in security:
+                    verb = "ANY" if key == "x-amazon-apigateway-any-method" else key.upper()
+                    unsigned.append((f"{verb} {path}", ("Resources", name, "Properties")))
+    elif _auth_type(props) != "AWS_IAM":  # a SAM Api built from its functions' events
+        for function_name, function in _resources(template, "AWS::Serverless::Function"):
+            for event_name, event in (function.get("Events") or {}).items():
+                spec = event.get("Properties") or {} if isinstance(event, Mapping) else {}
+                signed = (spec.get("Auth") or {}).get("Authorizer") == "AWS_IAM"
+                if spec.get("RestApiId") == {"Ref": name} and not signed:
+                    route = f"{str(spec.get('Method', '?')).upper()} {spec.get('Path', '?')}"
+                    where = ("Resources", function_name, "Properties", "Events", event_name)
+                    unsigned.append((route, where))
+    return [
+        _finding(
+            "W9108",
+            "warning",
+            f"route {route} of {name} takes unsigned calls, but the resource policy admits only "
+            "listed IAM principals: every call to it is denied (403); sign it (auth: iam) or "
+            "leave access.iam_principals for routes that need them",
+            path,
+        )
+        for route, path in unsigned
+    ]
 
 
 def _private_dns_clashes(template: Mapping[str, Any]) -> list[Finding]:

@@ -19,6 +19,8 @@ MAX_STREAMING_TIMEOUT_S = 900
 #: privgw's own cap on functions and on backends in one API (each function adds four resources).
 MAX_FUNCTIONS = 50
 MAX_BACKENDS = 50
+#: Usage plans per account default to 300; privgw's cap per API keeps the template small.
+MAX_CONSUMERS = 50
 MAX_RESOURCES_PER_API = 300
 MAX_TEMPLATE_RESOURCES = MAX_RESOURCES
 MAX_TEMPLATE_OUTPUTS = MAX_OUTPUTS

@@ -9,11 +9,13 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Field,
     WithJsonSchema,
     model_validator,
 )
 
+from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
 from privgw.config.function import TargetName
 from privgw.config.types import (
     CallerPrincipal,
@@ -126,6 +128,17 @@ class Mock(StrictModel):
 class Route(StrictModel):
     """One HTTP method on one path, sent to a function, a backend, or answered by a mock."""
 
+    # what _validation_has_something_to_check says of the body, in JSON Schema
+    model_config = StrictModel.model_config | ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"request_validation": {"enum": ["body", "all"]}},
+                "required": ["request_validation"],
+            },
+            "then": {"required": ["request_schema"]},
+        }
+    )
+
     method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
     path: Annotated[str, _Matching(_check_path)] = Field(max_length=1024)
     target: TargetName | None = Field(
@@ -135,12 +148,58 @@ class Route(StrictModel):
     mock: Mock | None = Field(
         default=None, description="Answer with a fixed response instead of calling a target."
     )
+    auth: AuthSetting | None = Field(
+        default=None,
+        description="none, iam, {lambda: FUNCTION, ...} or {cognito: {...}}; default: the "
+        "API's auth.",
+    )
+    api_key_required: bool = Field(
+        default=False, description="Callers must send a consumer's key in x-api-key."
+    )
+    request_validation: RequestValidation | None = Field(
+        default=None,
+        description="params, body or all: API Gateway refuses a request that does not match "
+        "(required_parameters, request_schema) before any backend runs.",
+    )
+    required_parameters: UniqueList[RequiredParameter] = Field(
+        default_factory=list, max_length=50, description="querystring.NAME or header.NAME."
+    )
+    request_schema: RequestSchema | None = Field(
+        default=None, description="JSON Schema (draft 4) of an application/json body."
+    )
 
     @model_validator(mode="after")
     @reads("target", "mock")
     def _target_or_mock(self) -> Self:
         if self.target is not None and self.mock is not None:
             raise _refuse("mock", "is given beside target", None, "either target or mock")
+        return self
+
+    @model_validator(mode="after")
+    @reads("request_validation", "request_schema", "required_parameters")
+    def _validation_has_something_to_check(self) -> Self:
+        body = self.request_validation in ("body", "all")
+        if body and self.request_schema is None:
+            raise _refuse(
+                "request_schema",
+                f"is required with request_validation: {self.request_validation}",
+                None,
+                "a JSON Schema for the body, or request_validation: params",
+            )
+        if self.request_schema is not None and not body:
+            raise _refuse(
+                "request_validation",
+                "does not check the body, so request_schema would never be applied",
+                str(self.request_validation),
+                "body or all",
+            )
+        if self.required_parameters and self.request_validation not in ("params", "all"):
+            raise _refuse(
+                "request_validation",
+                "does not check parameters, so required_parameters would never be enforced",
+                str(self.request_validation),
+                "params or all",
+            )
         return self
 
     @property

@@ -18,6 +18,16 @@ from pydantic import (
 )
 
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
+from privgw.config.auth import (
+    AuthSetting,
+    CognitoAuth,
+    Consumer,
+    Cors,
+    GatewayResponse,
+    LambdaAuth,
+    ResponseType,
+    auth_label,
+)
 from privgw.config.backend import Backend
 from privgw.config.domain import CustomDomain
 from privgw.config.function import Function, TargetName
@@ -35,7 +45,7 @@ from privgw.config.types import (
     reads,
 )
 from privgw.errors import Problem
-from privgw.limits import MAX_BACKENDS, MAX_FUNCTIONS, MAX_TAGS
+from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS, MAX_TAGS
 
 #: The name ``function:`` (the one-function shorthand) gives its function; its resources keep
 #: the logical ids of privgw's one-function templates (``Function``, ``FunctionRole``, ...).
@@ -120,6 +130,22 @@ class Config(StackConfig):
         "routes name theirs in target.",
     )
     access: Access = Field(default_factory=Access)
+    auth: AuthSetting | None = Field(
+        default=None,
+        description="How callers authenticate, for every route without its own auth: none, "
+        "iam (SigV4), {lambda: FUNCTION, ...} or {cognito: {...}}. Default: iam with "
+        "access.iam_principals, else none.",
+    )
+    consumers: dict[TargetName, Consumer] = Field(
+        default_factory=dict,
+        max_length=MAX_CONSUMERS,
+        description="Named API consumers: each an API key and a usage plan.",
+    )
+    gateway_responses: dict[ResponseType, GatewayResponse] = Field(
+        default_factory=dict,
+        description="Your own answer for a failure type, over privgw's defaults.",
+    )
+    cors: Cors | None = Field(default=None, description="Browser callers: preflight and headers.")
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,
@@ -175,6 +201,21 @@ class Config(StackConfig):
         if self.function is not None:
             merged[MAIN_FUNCTION] = self.function
         return dict(sorted(merged.items()))
+
+    def auth_of(self, route: Route) -> AuthSetting:
+        """The auth a route uses: its own, the API's, or iam when access.iam_principals
+        names callers (else none)."""
+        if route.auth is not None:
+            return route.auth
+        if self.auth is not None:
+            return self.auth
+        return "iam" if self.access.iam_principals else "none"
+
+    @property
+    def authorizer_functions(self) -> set[str]:
+        """Functions that decide as Lambda authorizers."""
+        settings = [self.auth, *(r.auth for r in self.routes)]
+        return {a.function for a in settings if isinstance(a, LambdaAuth)}
 
     def target_of(self, route: Route) -> RouteTarget:
         """Where ``route`` goes (validated: every target exists, a route without one has the
@@ -283,7 +324,7 @@ class Config(StackConfig):
         return self
 
     @model_validator(mode="after")
-    @reads("routes", "function", "functions", "backends")
+    @reads("routes", "function", "functions", "backends", "auth")
     def _everything_routed(self) -> Self:
         """A function or backend no route reaches is a typo or a leftover: it would still be
         deployed (and a function still invocable by the API's permission)."""
@@ -291,6 +332,7 @@ class Config(StackConfig):
         known = {*self.all_functions, *self.backends}
         if not used <= known or (self.function is not None and self.functions):
             return self  # a misspelt target or two function sections: reported already
+        used |= self.authorizer_functions
         if any(r.target is None and r.mock is None for r in self.routes):
             used.update(self.all_functions)
         problems = [
@@ -316,6 +358,80 @@ class Config(StackConfig):
         ]
         if problems:
             raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("auth", "routes", "function", "functions")
+    def _authorizers_exist(self) -> Self:
+        functions = self.all_functions
+        known = ", ".join(functions) or "none: add functions"
+        problems = []
+        for path, auth in [("auth", self.auth)] + [
+            (f"routes[{i}].auth", r.auth) for i, r in enumerate(self.routes)
+        ]:
+            if isinstance(auth, LambdaAuth) and auth.function not in functions:
+                problems.append(
+                    Problem(
+                        f"{path}.lambda", "names no function", auth.function, f"one of: {known}"
+                    )
+                )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("auth", "routes", "endpoint", "access")
+    def _tokens_pass_the_endpoint_policy(self) -> Self:
+        """A VPC endpoint policy that names principals reads the Authorization header as IAM
+        credentials: a bearer token there makes the caller anonymous, and the endpoint refuses
+        the call with 403 before the API sees it (API Gateway developer guide, "Use VPC
+        endpoint policies for private APIs")."""
+        policy = self.endpoint.policy
+        if policy is None or not policy.principals:
+            return self
+        problems = []
+        for path, route in [("auth", None)] + [
+            (f"routes[{i}].auth", r) for i, r in enumerate(self.routes)
+        ]:
+            auth = self.auth if route is None else route.auth
+            if isinstance(auth, LambdaAuth | CognitoAuth) and any(
+                h.lower() == "authorization" for h in auth.headers
+            ):
+                problems.append(
+                    Problem(
+                        path,
+                        f"reads a {auth_label(auth)} token from the Authorization header, but "
+                        "endpoint.policy.principals makes the endpoint read that header as IAM "
+                        "credentials: the token call is anonymous there and refused with 403 "
+                        "before the API sees it",
+                        None,
+                        "the token in another header (identity_source: [header.X-Auth-Token] "
+                        "or cognito.header: X-Auth-Token), or an endpoint policy without "
+                        "principals",
+                    )
+                )
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("consumers", "routes")
+    def _keys_have_a_use(self) -> Self:
+        keyed = [i for i, r in enumerate(self.routes) if r.api_key_required]
+        if keyed and not self.consumers:
+            raise _refuse(
+                f"routes[{keyed[0]}].api_key_required",
+                "needs an API key, but no consumer has one",
+                "true",
+                "a consumers section (each consumer gets a key)",
+            )
+        if self.consumers and not keyed:
+            raise _refuse(
+                "consumers",
+                "get API keys, but no route requires one (their quotas would apply to nothing)",
+                None,
+                "api_key_required: true on the routes they call",
+            )
         return self
 
     @model_validator(mode="after")

@@ -29,7 +29,7 @@ from troposphere.logs import LogGroup
 from privgw import naming, suppressions
 from privgw.config import Config, Route, resource_paths
 from privgw.config.api import Mock
-from privgw.resources import backend, parameters, policy
+from privgw.resources import auth, backend, parameters, policy
 from privgw.resources.common import execute_api_arn, log_group, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
 
@@ -81,11 +81,6 @@ def resource_policy(cfg: Config) -> dict[str, Any]:
             ),
         )
     )
-
-
-def authorization_type(cfg: Config) -> str:
-    """AWS_IAM when the config names allowed principals (callers must sign), else NONE."""
-    return "AWS_IAM" if cfg.access.iam_principals else "NONE"
 
 
 def rest_api(cfg: Config) -> RestApi:
@@ -184,27 +179,36 @@ def route_method(cfg: Config, route: Route) -> Method:
     else:
         assert target.name is not None
         integration = lambda_integration(cfg, target.name)
+    validation = auth.method_validation(route)
+    required = validation.pop("RequestParameters", {})
+    if required:
+        extra["RequestParameters"] = dict(
+            sorted({**extra.get("RequestParameters", {}), **required}.items())
+        )
     return Method(
         naming.method_id(route.segments, route.method),
         RestApiId=Ref(naming.API),
         ResourceId=_resource_ref(route.segments),
         HttpMethod=route.method,
-        AuthorizationType=authorization_type(cfg),
-        **suppressions.metadata(
-            None if cfg.access.iam_principals else suppressions.METHOD_WITHOUT_AUTHORIZER
-        ),
+        **auth.method_authorization(cfg, route),
+        **validation,
         Integration=integration,
         **extra,
     )
 
 
 def api_methods(cfg: Config) -> list[Method]:
-    """Methods sorted by logical id, so route order in the config never changes the output."""
-    return sorted((route_method(cfg, r) for r in cfg.routes), key=lambda m: str(m.title))
+    """Methods sorted by logical id, so route order in the config never changes the output;
+    with ``cors``, the generated OPTIONS methods too."""
+    methods = [route_method(cfg, r) for r in cfg.routes]
+    methods += auth.preflight_methods(cfg, _resource_ref)
+    return sorted(methods, key=lambda m: str(m.title))
 
 
 def invoke_permissions(cfg: Config) -> list[Permission]:
-    """One permission per function (not one per method), scoped to this API's ARN."""
+    """One permission per function (not one per method), scoped to this API's ARN; a function
+    that only authorizes is scoped to this API's authorizers."""
+    routed = {t.name for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
     return [
         Permission(
             naming.function_ids(name).permission,
@@ -212,7 +216,7 @@ def invoke_permissions(cfg: Config) -> list[Permission]:
             FunctionName=GetAtt(naming.function_ids(name).function, "Arn"),
             Principal="apigateway.amazonaws.com",
             SourceAccount=Ref("AWS::AccountId"),
-            SourceArn=execute_api_arn("*"),
+            SourceArn=execute_api_arn("*" if name in routed else "authorizers/*"),
         )
         for name in cfg.all_functions
     ]
@@ -229,21 +233,27 @@ def deployment_digest(api: RestApi, parts: Sequence[AWSObject]) -> str:
     return naming.content_hash(served, [(p.title, p.to_dict()) for p in parts])
 
 
-def deployment(
+def deployment(  # noqa: PLR0917 - the parts of one snapshot, in template order
     cfg: Config,
     api: RestApi,
     resources: list[Resource],
     methods: list[Method],
     links: Sequence[AWSObject] = (),
+    served: Sequence[AWSObject] = (),
 ) -> Deployment:
     """A snapshot of ``methods``; the VPC links are hashed too, so a link that CloudFormation
-    replaces (a new id in the integrations) reaches the stage."""
-    digest = deployment_digest(api, [*resources, *methods, *links])
+    replaces (a new id in the integrations) reaches the stage, and so is what else the stage
+    serves (``served``: authorizers, validators, models, gateway responses), which it also
+    waits for."""
+    digest = deployment_digest(api, [*resources, *methods, *links, *served])
     return Deployment(
         naming.deployment_id(digest),
         RestApiId=Ref(naming.API),
         Description=f"privgw content hash {digest}",
-        DependsOn=[m.title for m in methods],
+        DependsOn=[m.title for m in methods]
+        + sorted(
+            str(p.title) for p in served if p.resource_type == "AWS::ApiGateway::GatewayResponse"
+        ),
     )
 
 

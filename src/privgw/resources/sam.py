@@ -8,10 +8,11 @@ function resources differ. The logical ids match the plain flavour's (``RestApi`
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from troposphere import PropsDictType, Ref
+from troposphere import PropsDictType, Ref, Sub
 from troposphere.apigateway import Integration
 from troposphere.serverless import (
     Api,
@@ -28,6 +29,7 @@ from troposphere.validators import integer
 from privgw import naming
 from privgw.config import Config, Route
 from privgw.config import Function as ConfigFunction
+from privgw.config.auth import CognitoAuth, LambdaAuth, identity_parameter
 from privgw.resources import backend, parameters
 from privgw.resources.api import (
     api_description,
@@ -35,6 +37,17 @@ from privgw.resources.api import (
     mock_integration,
     resource_policy,
     stage_settings,
+)
+from privgw.resources.auth import (
+    AUTHORIZER_URI,
+    VALIDATORS,
+    authorizer_key,
+    authorizer_specs,
+    gateway_response_specs,
+    model_id,
+    preflight_headers,
+    preflight_integration,
+    preflight_paths,
 )
 from privgw.resources.common import tag_map
 from privgw.resources.function import code_location, dead_letter_arn, shared_function_properties
@@ -54,6 +67,30 @@ class ProxyApiEvent(ApiEvent):
     }
 
 
+class PrivateApi(Api):
+    """SAM's Api plus ``GatewayResponses``, which SAM supports and troposphere lacks."""
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's own declaration style
+        **Api.props,
+        "GatewayResponses": (dict, False),
+    }
+
+
+def sam_gateway_responses(cfg: Config) -> dict[str, Any]:
+    """The same gateway responses as the plain flavour's, in SAM's Api spelling."""
+    result: dict[str, Any] = {}
+    for spec in gateway_response_specs(cfg):
+        response: dict[str, Any] = {"ResponseTemplates": {spec.content_type: spec.body}}
+        if spec.status is not None:
+            response["StatusCode"] = spec.status
+        if spec.headers:
+            response["ResponseParameters"] = {
+                "Headers": {k: f"'{v}'" for k, v in sorted(spec.headers.items())}
+            }
+        result[spec.response_type] = response
+    return result
+
+
 def serverless_api(cfg: Config) -> Api:
     """PRIVATE Api whose resource policy is privgw's own statements, verbatim; backend and mock
     routes are in its OpenAPI definition (function routes come from the functions' events,
@@ -65,11 +102,12 @@ def serverless_api(cfg: Config) -> Api:
     definition = openapi_definition(cfg)
     if definition is not None:
         extra["DefinitionBody"] = definition
-    elif cfg.access.iam_principals:
+    elif {cfg.auth_of(r) for r in cfg.routes} == {"iam"}:
         # SigV4 callers; the integration still invokes through the Lambda permission
         auth = {"DefaultAuthorizer": "AWS_IAM", "InvokeRole": "NONE"}
-    return Api(
+    return PrivateApi(
         naming.API,
+        GatewayResponses=sam_gateway_responses(cfg),
         Name=cfg.name,
         Description=api_description(cfg),
         StageName=parameters.stage_name(cfg),
@@ -85,8 +123,15 @@ def serverless_api(cfg: Config) -> Api:
 
 
 def needs_definition(cfg: Config) -> bool:
-    """Whether some route needs more than a SAM Api event can say: a backend, a mock, or a
-    streamed Lambda response (events have no ResponseTransferMode)."""
+    """Whether some route needs more than privgw's SAM Api events say: a backend, a mock, a
+    streamed Lambda response (events have no ResponseTransferMode), an authorizer, an API key,
+    validation, CORS, or routes whose auth differ (events take one default, IAM or none)."""
+    if cfg.cors is not None or len({json.dumps(_auth_key(cfg, r)) for r in cfg.routes}) > 1:
+        return True
+    if any(r.api_key_required or r.request_validation for r in cfg.routes):
+        return True
+    if any(cfg.auth_of(r) not in ("iam", "none") for r in cfg.routes):
+        return True
     for route in cfg.routes:
         target = cfg.target_of(route)
         if target.kind != "function":
@@ -114,9 +159,127 @@ def openapi_definition(cfg: Config) -> dict[str, Any] | None:
         "info": {"title": cfg.name, "version": "1.0"},
         "paths": dict(sorted((path, dict(sorted(ops.items()))) for path, ops in paths.items())),
     }
-    if cfg.access.iam_principals:
-        definition["components"] = {"securitySchemes": {IAM_SCHEME: SIGV4_SCHEME}}
+    for segments, methods in preflight_paths(cfg):
+        path = "/" + "/".join(segments)
+        paths.setdefault(path, {})["options"] = _preflight_operation(cfg, methods)
+    definition["paths"] = dict(
+        sorted((path, dict(sorted(ops.items()))) for path, ops in paths.items())
+    )
+    schemes = _security_schemes(cfg)
+    schemas = {model_id(r): r.request_schema for r in cfg.routes if r.request_schema is not None}
+    components: dict[str, Any] = {}
+    if schemes:
+        components["securitySchemes"] = schemes
+    if schemas:
+        components["schemas"] = dict(sorted(schemas.items()))
+    if components:
+        definition["components"] = components
+    kinds = sorted({r.request_validation for r in cfg.routes if r.request_validation})
+    if kinds:
+        definition["x-amazon-apigateway-request-validators"] = {
+            kind: {
+                "validateRequestParameters": VALIDATORS[kind][1],
+                "validateRequestBody": VALIDATORS[kind][2],
+            }
+            for kind in kinds
+        }
     return definition
+
+
+def _auth_key(cfg: Config, route: Route) -> Any:
+    auth = cfg.auth_of(route)
+    return auth if isinstance(auth, str) else auth.model_dump(by_alias=True)
+
+
+API_KEY_SCHEME = "api_key"
+
+
+def _security_schemes(cfg: Config) -> dict[str, Any]:
+    """The OpenAPI security schemes the routes use: SigV4, each authorizer, the API key."""
+    schemes: dict[str, Any] = {}
+    if any(cfg.auth_of(r) == "iam" for r in cfg.routes):
+        schemes[IAM_SCHEME] = SIGV4_SCHEME
+    for spec in authorizer_specs(cfg).values():
+        setting = spec.setting
+        if isinstance(setting, LambdaAuth):
+            function = naming.function_ids(setting.function).function
+            authorizer: dict[str, Any] = {
+                "type": setting.type,
+                "authorizerUri": Sub(AUTHORIZER_URI % function).to_dict(),
+                "identitySource": ", ".join(identity_parameter(s) for s in setting.identity_source),
+                "authorizerResultTtlInSeconds": setting.result_ttl,
+            }
+            header = setting.headers[0] if setting.headers else "Unused"
+            schemes[spec.logical_id] = {
+                "type": "apiKey",
+                "name": header,
+                "in": "header",
+                "x-amazon-apigateway-authtype": "custom",
+                "x-amazon-apigateway-authorizer": authorizer,
+            }
+        else:
+            schemes[spec.logical_id] = {
+                "type": "apiKey",
+                "name": setting.cognito.header,
+                "in": "header",
+                "x-amazon-apigateway-authtype": "cognito_user_pools",
+                "x-amazon-apigateway-authorizer": {
+                    "type": "cognito_user_pools",
+                    "providerARNs": list(setting.cognito.user_pool_arns),
+                    "identitySource": f"method.request.header.{setting.cognito.header}",
+                },
+            }
+    if any(r.api_key_required for r in cfg.routes):
+        schemes[API_KEY_SCHEME] = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    return dict(sorted(schemes.items()))
+
+
+def _security(cfg: Config, route: Route) -> list[dict[str, list[str]]]:
+    """The operation's security requirement: one object naming every scheme it needs."""
+    auth = cfg.auth_of(route)
+    needed: dict[str, list[str]] = {}
+    if auth == "iam":
+        needed[IAM_SCHEME] = []
+    elif isinstance(auth, LambdaAuth | CognitoAuth):
+        spec = authorizer_specs(cfg)[authorizer_key(auth)]
+        scopes = list(auth.cognito.scopes) if isinstance(auth, CognitoAuth) else []
+        needed[spec.logical_id] = scopes
+    if route.api_key_required:
+        needed[API_KEY_SCHEME] = []
+    return [needed] if needed else []
+
+
+def _validation(route: Route) -> dict[str, Any]:
+    """The route's validator, required parameters and body model in OpenAPI."""
+    extra: dict[str, Any] = {}
+    if route.request_validation:
+        extra["x-amazon-apigateway-request-validator"] = route.request_validation
+    if route.required_parameters:
+        extra["parameters"] = [
+            {
+                "name": p.partition(".")[2],
+                "in": "query" if p.startswith("querystring.") else "header",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+            for p in sorted(route.required_parameters)
+        ]
+    if route.request_schema is not None:
+        extra["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model_id(route)}"}}
+            },
+        }
+    return extra
+
+
+def _preflight_operation(cfg: Config, methods: list[str]) -> dict[str, Any]:
+    headers = {h: {"schema": {"type": "string"}} for h in preflight_headers(cfg)}
+    return {
+        "responses": {"204": {"description": "CORS preflight", "headers": headers}},
+        "x-amazon-apigateway-integration": openapi_integration(preflight_integration(cfg, methods)),
+    }
 
 
 #: How SAM itself declares AWS_IAM authorization in the definitions it generates.
@@ -156,8 +319,14 @@ def _operation(cfg: Config, route: Route) -> dict[str, Any]:
     else:
         assert target.name is not None
         integration = lambda_integration(cfg, target.name)
-    if cfg.access.iam_principals:
-        operation["security"] = [{IAM_SCHEME: []}]
+    security = _security(cfg, route)
+    if security:
+        operation["security"] = security
+    validation = _validation(route)
+    operation["parameters"] = operation.get("parameters", []) + validation.pop("parameters", [])
+    if not operation["parameters"]:
+        del operation["parameters"]
+    operation.update(validation)
     operation["x-amazon-apigateway-integration"] = openapi_integration(integration)
     return operation
 
@@ -215,9 +384,10 @@ def serverless_function(
             Type=fn.dead_letter_service.upper(), TargetArn=dead_letter_arn(cfg, name, fn)
         )
     events = dict(sorted(api_event(cfg, route, name) for route in cfg.routes_to("function", name)))
+    if events:
+        extra["Events"] = events
     return ServerlessFunction(
         naming.function_ids(name).function,
-        Events=events,
         Tags=tag_map(cfg),
         **shared_function_properties(cfg, name, fn),
         **extra,

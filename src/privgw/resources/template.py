@@ -14,6 +14,7 @@ from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
 from privgw.resources import (
     api,
+    auth,
     backend,
     domain,
     function,
@@ -44,6 +45,12 @@ def build_template(
     if flavour == "sam":
         parts += sam.serverless_functions(cfg, output_dir)
         parts.append(sam.serverless_api(cfg))
+        # what SAM events do not create: authorizer-only functions' permissions, consumers
+        routed = {t.name for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
+        parts += [
+            p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
+        ]
+        parts += auth.consumer_resources(cfg, Ref(f"{naming.API}.Stage"))
         # SAM's own reference to the stage it generates from the Api
         parts += domain.domain_resources(cfg, Ref(f"{naming.API}.Stage"), api.resource_policy(cfg))
     else:
@@ -54,8 +61,14 @@ def build_template(
         rest_api = api.rest_api(cfg)
         resources = api.api_resources(cfg)
         methods = api.api_methods(cfg)
-        deployment = api.deployment(cfg, rest_api, resources, methods, links)
-        parts += [rest_api, *resources, *methods, *api.invoke_permissions(cfg), deployment]
+        served = [
+            *auth.authorizers(cfg),
+            *auth.validators_and_models(cfg),
+            *auth.gateway_responses(cfg),
+        ]
+        deployment = api.deployment(cfg, rest_api, resources, methods, links, served)
+        parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
+        parts += [deployment, *auth.consumer_resources(cfg, Ref(naming.STAGE))]
         parts.append(api.stage(cfg, str(deployment.title)))
         parts += domain.domain_resources(cfg, Ref(naming.STAGE), api.resource_policy(cfg))
     if cfg.stage.access_logging:
@@ -143,6 +156,11 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
         )
     if problems:
         raise ConfigError(problems)
+
+
+def _event_permissions(cfg: Config, routed: set[str | None]) -> set[str]:
+    """The permissions SAM's Api events already give (those of routed functions)."""
+    return {naming.function_ids(n).permission for n in cfg.all_functions if n in routed}
 
 
 def _check_ids_apart(

@@ -17,6 +17,7 @@ from privgw.rules.private_api import (
     PrivateApiIpv4Only,
     PrivateApiWithoutPolicy,
     TwoPrivateDnsEndpoints,
+    UnsignedRouteBehindPrincipalPolicy,
 )
 from privgw.rules.size import ResourcePolicyTooLong, TemplateOverInlineLimit, TemplateOverS3Limit
 
@@ -31,6 +32,7 @@ RULES = (
     TwoPrivateDnsEndpoints,
     PolicyNotEvaluable,
     PolicyLocksOutAllowedEndpoint,
+    UnsignedRouteBehindPrincipalPolicy,
 )
 
 __all__ = [rule.__name__ for rule in RULES] + ["RULES"]

@@ -82,3 +82,14 @@ class PolicyLocksOutAllowedEndpoint(PrivgwCheck, CloudFormationLintRule):
     )
     source_url = GUIDE + "apigateway-resource-policies.html"
     tags: ClassVar[list[str]] = ["privgw", "apigateway"]
+
+
+class UnsignedRouteBehindPrincipalPolicy(PrivgwCheck, CloudFormationLintRule):
+    id = "W9108"
+    shortdesc = "Unsigned route on an API that admits only listed principals"
+    description = (
+        "A method without AWS_IAM authorization takes anonymous calls, which a resource "
+        "policy naming principals denies: the route always answers 403."
+    )
+    source_url = GUIDE + "apigateway-authorization-flow.html"
+    tags: ClassVar[list[str]] = ["privgw", "apigateway"]

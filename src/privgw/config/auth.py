@@ -1,0 +1,323 @@
+"""Who may call which route (``auth``, ``routes[].auth``, ``consumers``, ``gateway_responses``,
+``cors``), beside ``resources/auth.py`` that builds the authorizers, usage plans, gateway
+responses and CORS preflight methods."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Self, get_args
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+from privgw.config.function import TargetName
+from privgw.config.types import (
+    StrictModel,
+    UniqueList,
+    _fail,
+    _Matching,
+    _refuse,
+    _text,
+    reads,
+)
+
+#: Where a REQUEST authorizer reads the caller's identity ("Use API Gateway Lambda
+#: authorizers": method.request.header.X, .querystring.X, context.X, stageVariables.X).
+IDENTITY_SOURCE_PATTERN = r"(header|query|context|stageVariables)\.[A-Za-z0-9._-]{1,128}"
+IdentitySource = Annotated[
+    str,
+    _Matching(
+        _text(
+            IDENTITY_SOURCE_PATTERN,
+            "identity source",
+            "header.NAME, query.NAME, context.NAME or stageVariables.NAME, e.g. "
+            "header.Authorization",
+        )
+    ),
+]
+_HEADER = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
+AuthHeader = Annotated[
+    str, _Matching(_text(_HEADER, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-"))
+]
+UserPoolArn = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[a-z0-9-]+_[A-Za-z0-9]+",
+            "Cognito user pool ARN",
+            "arn:<partition>:cognito-idp:<region>:<account>:userpool/<region>_<id>",
+        )
+    ),
+]
+Scope = Annotated[
+    str,
+    _Matching(_text(r"[\x21\x23-\x5b\x5d-\x7e]{1,256}", "OAuth scope", "e.g. orders/read")),
+]
+
+
+def identity_parameter(source: str) -> str:
+    """``header.X`` as API Gateway names it: ``method.request.header.X``; ``query.X`` is
+    ``method.request.querystring.X``; context and stage variables keep their names."""
+    kind, _, name = source.partition(".")
+    if kind == "header":
+        return f"method.request.header.{name}"
+    if kind == "query":
+        return f"method.request.querystring.{name}"
+    return f"{kind}.{name}"
+
+
+class LambdaAuth(StrictModel):
+    """A Lambda authorizer: one of ``functions`` decides (TOKEN: from one header; REQUEST:
+    from the listed headers, query parameters, context or stage variables)."""
+
+    # what _token_reads_one_header checks, in JSON Schema
+    model_config = StrictModel.model_config | ConfigDict(
+        json_schema_extra={
+            "if": {"not": {"properties": {"type": {"const": "request"}}, "required": ["type"]}},
+            "then": {
+                "properties": {
+                    "identity_source": {"maxItems": 1, "items": {"pattern": "^header\\."}}
+                }
+            },
+        }
+    )
+
+    function: TargetName = Field(alias="lambda", description="The authorizer's function.")
+    type: Literal["token", "request"] = Field(
+        default="token", description="token (one header) or request (several sources)."
+    )
+    identity_source: UniqueList[IdentitySource] = Field(
+        default_factory=lambda: ["header.Authorization"],
+        min_length=1,
+        max_length=10,
+        description="Where the caller's identity is read; a token authorizer takes one header.",
+    )
+    result_ttl: int = Field(
+        default=300, ge=0, le=3600, description="Seconds API Gateway caches a decision."
+    )
+
+    @model_validator(mode="after")
+    @reads("type", "identity_source")
+    def _token_reads_one_header(self) -> Self:
+        if self.type == "token" and (
+            len(self.identity_source) != 1 or not self.identity_source[0].startswith("header.")
+        ):
+            raise _refuse(
+                "identity_source",
+                "a token authorizer reads exactly one header",
+                ", ".join(self.identity_source),
+                "one header.NAME, or type: request",
+            )
+        return self
+
+    @property
+    def headers(self) -> list[str]:
+        return [s.partition(".")[2] for s in self.identity_source if s.startswith("header.")]
+
+
+class CognitoPools(StrictModel):
+    """Cognito user pools whose tokens are accepted (COGNITO_USER_POOLS)."""
+
+    user_pool_arns: UniqueList[UserPoolArn] = Field(min_length=1, max_length=1000)
+    scopes: UniqueList[Scope] = Field(
+        default_factory=list,
+        max_length=50,
+        description="OAuth scopes an access token must carry (none: an ID token is enough).",
+    )
+    header: AuthHeader = Field(default="Authorization", description="Header with the token.")
+
+
+class CognitoAuth(StrictModel):
+    cognito: CognitoPools
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.cognito.header]
+
+
+#: Tags of the auth union; pydantic puts them in error locations, and ``problems._join`` leaves
+#: out location parts starting with "tagged-union", so a path reads auth.identity_source.
+MODE_TAG, LAMBDA_TAG, COGNITO_TAG = (
+    "tagged-union-mode",
+    "tagged-union-lambda",
+    "tagged-union-cognito",
+)
+
+
+def _auth_kind(value: Any) -> str | None:
+    """Which form an ``auth`` value is, for clear errors: none/iam, lambda, cognito."""
+    if isinstance(value, str):
+        return MODE_TAG
+    if isinstance(value, dict | LambdaAuth | CognitoAuth):
+        if isinstance(value, LambdaAuth) or (isinstance(value, dict) and "lambda" in value):
+            return LAMBDA_TAG
+        if isinstance(value, CognitoAuth) or (isinstance(value, dict) and "cognito" in value):
+            return COGNITO_TAG
+    return None
+
+
+def _auth_shape(value: Any) -> Any:
+    """Refuse what is none of the forms before the union tries each (one clear message)."""
+    if _auth_kind(value) is None:
+        raise _fail(
+            "is not an auth setting",
+            "none, iam, {lambda: FUNCTION, ...} or {cognito: {user_pool_arns: [...]}}",
+        )
+    return value
+
+
+AuthSetting = Annotated[
+    Annotated[Literal["none", "iam"], Tag(MODE_TAG)]
+    | Annotated[LambdaAuth, Tag(LAMBDA_TAG)]
+    | Annotated[CognitoAuth, Tag(COGNITO_TAG)],
+    Discriminator(_auth_kind),
+    BeforeValidator(_auth_shape),
+]
+
+
+def auth_label(auth: AuthSetting) -> str:
+    """Words for an auth setting in messages."""
+    if isinstance(auth, str):
+        return auth
+    if isinstance(auth, LambdaAuth):
+        return f"lambda {auth.function}"
+    return "cognito"
+
+
+class Throttle(StrictModel):
+    rate: float = Field(gt=0, le=1_000_000, description="Steady requests per second.")
+    burst: int = Field(ge=0, le=1_000_000, description="Burst capacity.")
+
+
+class Quota(StrictModel):
+    limit: int = Field(ge=1, le=2_147_483_647, description="Requests per period.")
+    period: Literal["DAY", "WEEK", "MONTH"] = "DAY"
+
+
+class Consumer(StrictModel):
+    """An API consumer: an API key (generated by CloudFormation) in its own usage plan."""
+
+    description: str = Field(default="", max_length=256)
+    throttle: Throttle | None = None
+    quota: Quota | None = None
+
+
+#: The response types of AWS::ApiGateway::GatewayResponse (API Gateway developer guide,
+#: "Gateway response types for API Gateway").
+ResponseType = Literal[
+    "ACCESS_DENIED", "API_CONFIGURATION_ERROR", "AUTHORIZER_CONFIGURATION_ERROR",
+    "AUTHORIZER_FAILURE", "BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS", "DEFAULT_4XX",
+    "DEFAULT_5XX", "EXPIRED_TOKEN", "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT",
+    "INVALID_API_KEY", "INVALID_SIGNATURE", "MISSING_AUTHENTICATION_TOKEN", "QUOTA_EXCEEDED",
+    "REQUEST_TOO_LARGE", "RESOURCE_NOT_FOUND", "THROTTLED", "UNAUTHORIZED",
+    "UNSUPPORTED_MEDIA_TYPE", "WAF_FILTERED",
+]  # fmt: skip
+GATEWAY_RESPONSE_TYPES: tuple[str, ...] = get_args(ResponseType)
+_STATIC_VALUE = r"[\x20-\x26\x28-\x7e]{0,1024}"
+
+
+class GatewayResponse(StrictModel):
+    """What API Gateway answers for one failure type: status, body template, headers."""
+
+    status: int | None = Field(default=None, ge=100, le=599, description="Default: AWS's.")
+    body: str = Field(
+        max_length=10_000,
+        description="A mapping template ($context.requestId, $context.error.message work).",
+    )
+    content_type: str = Field(default="application/json", pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$")
+    headers: dict[
+        Annotated[str, _Matching(_text(_HEADER, "header name", "letters, digits or -"))],
+        Annotated[str, _Matching(_text(_STATIC_VALUE, "header value", "printable ASCII, no '"))],
+    ] = Field(default_factory=dict, max_length=20)
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def _check_origin(value: str) -> str:
+    if value != "*" and not _ORIGIN.fullmatch(value):
+        raise _fail(
+            "is not an origin", "scheme://host[:port] without a path, e.g. https://app.example.com"
+        )
+    return value
+
+
+_check_origin.pattern = r"^(\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)$"  # type: ignore[attr-defined]
+Origin = Annotated[str, _Matching(_check_origin)]
+DEFAULT_CORS_HEADERS = (
+    "Authorization", "Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
+)  # fmt: skip
+
+
+class Cors(StrictModel):
+    """Browser callers (on a private custom domain or the API's own names): the preflight
+    OPTIONS answers and the CORS headers on gateway responses."""
+
+    # what _no_wildcard_with_credentials checks, in JSON Schema
+    model_config = StrictModel.model_config | ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"allow_credentials": {"const": True}},
+                "required": ["allow_credentials"],
+            },
+            "then": {"properties": {"allow_origins": {"not": {"contains": {"const": "*"}}}}},
+        }
+    )
+
+    allow_origins: UniqueList[Origin] = Field(min_length=1, max_length=20)
+    allow_headers: UniqueList[AuthHeader] = Field(
+        default_factory=lambda: list(DEFAULT_CORS_HEADERS), max_length=50
+    )
+    allow_credentials: bool = False
+    max_age: int = Field(default=600, ge=0, le=86400, description="Seconds a preflight is cached.")
+
+    @model_validator(mode="after")
+    @reads("allow_origins", "allow_credentials")
+    def _no_wildcard_with_credentials(self) -> Self:
+        if self.allow_credentials and "*" in self.allow_origins:
+            raise _refuse(
+                "allow_origins",
+                "allows every origin with credentials (browsers refuse it, and it would let any "
+                "site call the API as the user)",
+                "*",
+                "the origins that may call, or allow_credentials: false",
+            )
+        if "*" in self.allow_origins and len(self.allow_origins) > 1:
+            raise _refuse("allow_origins", "lists * beside origins", None, "* alone, or origins")
+        return self
+
+
+RequestValidation = Literal["params", "body", "all"]
+#: A request parameter a route requires: ``querystring.NAME`` or ``header.NAME``.
+RequiredParameter = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"(querystring|header)\.[A-Za-z0-9._-]{1,128}",
+            "request parameter",
+            "querystring.NAME or header.NAME",
+        )
+    ),
+]
+
+
+def _check_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request body model: JSON Schema draft 4, as API Gateway models are ("Data models for
+    REST APIs")."""
+    from jsonschema import Draft4Validator, SchemaError  # noqa: PLC0415 - only when used
+
+    try:
+        Draft4Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise _fail(f"is not a JSON Schema (draft 4): {exc.message}", "a draft 4 schema") from None
+    return schema
+
+
+RequestSchema = Annotated[dict[str, Any], AfterValidator(_check_schema)]
