@@ -647,3 +647,17 @@ def test_secured_example_keys_plans_and_gateway_responses() -> None:
         }, "one CORS origin: browsers can read the error"
     assert responses["QUOTA_EXCEEDED"]["StatusCode"] == "429"
     assert "resource policy" in responses["ACCESS_DENIED"]["ResponseTemplates"]["application/json"]
+
+
+def test_curl_outputs_carry_the_credentials_their_route_needs(build_dict: Build) -> None:
+    outputs = build_template(load_config(ROOT / "examples" / "secured.yaml")).to_dict()["Outputs"]
+    for key in ("CurlWithAlias", "CurlWithBody", "CurlWithHeader"):
+        text = json.dumps(outputs[key]["Value"])
+        assert "Authorization: Bearer $TOKEN" in text, key
+        assert "x-api-key: $API_KEY" in text, key
+        assert "--aws-sigv4" not in text, key
+    signed = build_dict(with_changes(BASE_CONFIG, auth="iam"))["Outputs"]["CurlWithAlias"]
+    assert "--aws-sigv4" in json.dumps(signed["Value"]), "auth: iam signs without principals too"
+    assert "SigV4" in signed["Description"]
+    plain = build_dict(BASE_CONFIG)["Outputs"]["CurlWithAlias"]
+    assert "$TOKEN" not in json.dumps(plain) and "--aws-sigv4" not in json.dumps(plain)

@@ -10,6 +10,7 @@ from troposphere import Export, GetAtt, Join, Output, Ref, Sub
 
 from privgw import naming
 from privgw.config import Config, EndpointStack, Route
+from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.resources import parameters
 from privgw.resources.auth import consumer_outputs
@@ -32,43 +33,74 @@ BODY = " -H 'content-type: application/json' -d '{\"example\": true}'"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
-def example_path(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> tuple[str, str] | None:
-    """(method, path) of a real route taking one of ``methods`` (ANY stands for the first),
-    to show in a curl line; path parameters get sample values. None when no route fits."""
+def example_route(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> Route | None:
+    """A real route taking one of ``methods`` (ANY stands for the first) to show in a curl
+    line; the first route for GET when none does; None when no route fits."""
     route: Route | None = next(
         (r for r in cfg.routes if r.method in methods or r.method == "ANY"), None
     )
-    if route is None:
-        if methods != ("GET",):
-            return None
+    if route is None and methods == ("GET",):
         route = cfg.routes[0]
+    return route
+
+
+def example_path(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> tuple[str, str] | None:
+    """(method, path) of ``example_route``; path parameters get sample values."""
+    route = example_route(cfg, methods)
+    if route is None:
+        return None
     path = re.sub(r"/\{[^}/]+\+\}$", "/", route.path)
     path = re.sub(r"\{[^}/]+\}", "example", path)
     method = methods[0] if route.method == "ANY" else route.method
     return method, path.lstrip("/")
 
 
+def _credentials(cfg: Config, route: Route) -> str:
+    """What a call to ``route`` must carry: a SigV4 signature, the authorizer's token, a
+    consumer's API key (shell variables the caller fills in)."""
+    auth = cfg.auth_of(route)
+    flags = ""
+    if isinstance(auth, LambdaAuth) and auth.headers:
+        flags += f' -H "{auth.headers[0]}: Bearer $TOKEN"'
+    elif isinstance(auth, CognitoAuth):
+        flags += f' -H "{auth.cognito.header}: $TOKEN"'
+    if route.api_key_required:
+        flags += ' -H "x-api-key: $API_KEY"'
+    return flags + (SIGV4 if auth == "iam" else "")
+
+
 def _curl(url_prefix: str, cfg: Config, header: bool, methods: tuple[str, ...] = ("GET",)) -> str:
-    """A curl line for a real route: signed (SigV4) when the API takes IAM callers only, with
-    a JSON body for a method that takes one."""
+    """A curl line for a real route, with the credentials it needs (``_credentials``) and a
+    JSON body for a method that takes one."""
     found = example_path(cfg, methods)
+    route = example_route(cfg, methods)
     assert found is not None, "callers check example_path first"
+    assert route is not None
     method, path = found
     flag = "" if method == "GET" else f"-X {method} "
     head = " -H 'x-apigw-api-id: ${RestApi}'" if header else ""
     body = BODY if method in BODY_METHODS else ""
-    signed = SIGV4 if cfg.access.iam_principals else ""
-    return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}{body}{signed}"
+    auth = _credentials(cfg, route)
+    return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}{body}{auth}"
 
 
-def _signed(cfg: Config) -> str:
-    """What an output's description adds for an IAM API."""
-    if not cfg.access.iam_principals:
+def _signed(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> str:
+    """What an output's description adds about the credentials its curl line needs."""
+    route = example_route(cfg, methods)
+    if route is None:
         return ""
-    return (
-        ", signed with SigV4 from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / "
-        "AWS_SESSION_TOKEN (curl 7.75+; or awscurl --service execute-api)"
-    )
+    auth = cfg.auth_of(route)
+    words = []
+    if auth == "iam":
+        words.append(
+            "signed with SigV4 from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / "
+            "AWS_SESSION_TOKEN (curl 7.75+; or awscurl --service execute-api)"
+        )
+    elif isinstance(auth, LambdaAuth | CognitoAuth):
+        words.append(f"with the {auth_label(auth)} authorizer's token in $TOKEN")
+    if route.api_key_required:
+        words.append("a consumer's API key in $API_KEY")
+    return (", " + " and ".join(words)) if words else ""
 
 
 def api_outputs(cfg: Config) -> list[Output]:
@@ -148,7 +180,7 @@ def api_outputs(cfg: Config) -> list[Output]:
             Output(
                 "CurlWithBody",
                 Description="Send a JSON body to a route that takes one, through the first "
-                "endpoint's Route 53 alias" + _signed(cfg),
+                "endpoint's Route 53 alias" + _signed(cfg, BODY_METHODS),
                 Value=Sub(
                     _curl(f"https://{alias_host}", cfg, header=False, methods=BODY_METHODS),
                     VpceId=endpoint_ids(cfg)[0],
