@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import configparser
+import io
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 
+import pytest
 from pydantic import BaseModel
 
 from privgw import Config, build_template, render
+from privgw.cli import main
 from privgw.config.problems import _map_value_model, _model_in
 from privgw.rendering import SECTION_ORDER
 from privgw.resources.outputs import url_notes
@@ -131,3 +134,22 @@ def test_the_template_table_names_the_module_that_builds_each_resource() -> None
         built_by = row.split("|")[2]
         named = [m for m in modules if f"`{m}`" in built_by]
         assert named, f"no builder named in: {row[:60]}"
+
+
+def test_the_readme_shows_simulates_real_output() -> None:
+    out = io.StringIO()
+    argv = [
+        "simulate",
+        "examples/many-callers.yaml",
+        "POST",
+        "/payments",
+        "--vpce",
+        "vpce-0aaaaaaaaaaaaaaaa",
+        "--principal",
+        "arn:aws:iam::111122223333:role/checkout-service",
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        assert main(argv, out, io.StringIO()) == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert out.getvalue().strip() in readme

@@ -60,6 +60,13 @@ def _command(
     )
 
 
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privgw",
@@ -158,6 +165,48 @@ def _parser() -> argparse.ArgumentParser:
             metavar="N",
             help="lint N templates at once (default: one per CPU core)",
         )
+
+    simulate = _command(
+        sub,
+        "simulate",
+        summary="Say whether a call would get through, and which layer stops it",
+        description="Walks one call through DNS, the endpoint's security group, the VPC\n"
+        "endpoint policy, the resource policy, the route and stage, authorization and the\n"
+        "backend, in AWS's order, and stops at the first layer that refuses it. Without\n"
+        "--vpce/--vpc the call comes through the config's own endpoint.",
+        examples="  privgw simulate examples/hello.yaml GET /hello\n"
+        "  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json\n"
+        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization=Bearer t'",
+        one="the call would be refused",
+    )
+    simulate.add_argument("config", metavar="CONFIG", type=Path, help="the API's config")
+    simulate.add_argument("method", metavar="METHOD", help="GET, POST, ...")
+    simulate.add_argument("path", metavar="PATH", help="the path after the stage, e.g. /orders/7")
+    simulate.add_argument("--vpce", help="the VPC endpoint the call comes through")
+    simulate.add_argument("--vpc", help="the VPC the call comes from")
+    simulate.add_argument("--ip", help="the caller's private IP address")
+    simulate.add_argument(
+        "--principal",
+        default="anonymous",
+        help="the IAM role/user ARN that signs the call (default: anonymous, unsigned)",
+    )
+    simulate.add_argument("--stage", help="the stage called (default: the config's)")
+    simulate.add_argument(
+        "--host", help="the host name called (default: the API's private DNS name)"
+    )
+    simulate.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        metavar="NAME=VALUE",
+        help="a request header (repeatable)",
+    )
+    simulate.add_argument("--json", action="store_true", help="the verdict as JSON")
+    simulate.add_argument(
+        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config"
+    )
 
     deploy = _command(
         sub,
@@ -432,7 +481,35 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "lint": cmd_lint, "deploy": cmd_deploy, "schema": cmd_schema}
+def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.config import load_config  # noqa: PLC0415
+    from privgw.resources.template import build_template  # noqa: PLC0415 - see the note above
+    from privgw.simulate import Call, simulate  # noqa: PLC0415
+
+    cfg = load_config(args.config, args.config_format)
+    call = Call(
+        method=args.method.upper(),
+        path=args.path if args.path.startswith("/") else "/" + args.path,
+        vpce=args.vpce,
+        vpc=args.vpc,
+        ip=args.ip,
+        principal=args.principal,
+        stage=args.stage,
+        host=args.host,
+        headers=dict(args.header),
+    )
+    verdict = simulate(cfg, build_template(cfg).to_dict(), call)
+    out.write(verdict.as_json() + "\n" if args.json else verdict.as_text())
+    return EXIT_OK if verdict.allowed else EXIT_FINDINGS
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "lint": cmd_lint,
+    "deploy": cmd_deploy,
+    "schema": cmd_schema,
+    "simulate": cmd_simulate,
+}
 
 
 def main(

@@ -312,6 +312,18 @@ def evaluate(policy: Mapping[str, Any], request: Request, api: ApiArn) -> Decisi
     return decision
 
 
+def statement_sids(policy: Mapping[str, Any], request: Request, api: ApiArn) -> list[str]:
+    """The statements that decide ``request``: every applying Deny if there is one, else every
+    applying Allow (by Sid, or position when a statement has none)."""
+    applying = [
+        (statement.get("Effect"), str(statement.get("Sid", f"#{index}")))
+        for index, statement in enumerate(_as_list(policy.get("Statement", [])))
+        if isinstance(statement, Mapping) and _statement_applies(statement, request, api)
+    ]
+    denies = [sid for effect, sid in applying if effect == "Deny"]
+    return denies or [sid for effect, sid in applying if effect == "Allow"]
+
+
 def authorize(
     policy: Mapping[str, Any],
     request: Request,

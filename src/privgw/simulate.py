@@ -1,0 +1,481 @@
+"""Would this call work, and if not, which layer stops it? (``privgw simulate``)
+
+A call is walked through every layer privgw builds, in the order AWS applies them, and stops at
+the first that refuses it: DNS, the endpoint's security group, the VPC endpoint policy, the
+API's resource policy, the route and stage, authorization, the backend. The policies are the
+ones the built template holds, decided by ``privgw.evaluate``; what privgw cannot know (a Lambda
+authorizer's decision, an endpoint of another stack) is said, not guessed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from privgw import naming
+from privgw.config import Config, Route
+from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
+from privgw.evaluate import ApiArn, Request, authorize, evaluate, resolve, statement_sids
+from privgw.resources.auth import gateway_response_specs
+
+#: Stand-ins for what only a deployment knows: the API's id, the created endpoint's id, the
+#: account and region (messages show them as such).
+API_ID = "a1b2c3d4e5"
+CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+NO_HTTP = 0
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request, as ``privgw simulate`` takes it."""
+
+    method: str
+    path: str
+    vpce: str | None = None
+    vpc: str | None = None
+    ip: str | None = None
+    principal: str = "anonymous"
+    stage: str | None = None
+    host: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    passed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    status: int
+    message: str
+    layer: str
+    reason: str
+    fix: str
+    layers: list[Layer]
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+    def as_text(self) -> str:
+        lines = [
+            f"{'pass' if layer.passed else 'STOP'}  {layer.name:<16} {layer.reason}"
+            for layer in self.layers
+        ]
+        status = f"HTTP {self.status}" if self.status else "no HTTP response"
+        outcome = "admitted" if self.allowed else f"refused at {self.layer}"
+        lines.append(f"=> {outcome}: {status} {self.message}".rstrip())
+        if self.fix:
+            lines.append(f"fix: {self.fix}")
+        return "\n".join(lines) + "\n"
+
+
+class _Stop(Exception):
+    def __init__(self, status: int, message: str, reason: str, fix: str = "") -> None:
+        super().__init__(reason)
+        self.status, self.message, self.reason, self.fix = status, message, reason, fix
+
+
+@dataclass
+class _Walk:
+    """The call as it goes: which endpoint it came through, what each layer said."""
+
+    cfg: Config
+    template: Mapping[str, Any]
+    call: Call
+    layers: list[Layer] = field(default_factory=list)
+    vpce: str | None = None
+    vpc: str | None = None
+    created: bool = False
+
+    def passed(self, name: str, reason: str) -> None:
+        self.layers.append(Layer(name, True, reason))
+
+
+def simulate(cfg: Config, template: Mapping[str, Any], call: Call) -> Verdict:
+    """Walk ``call`` through the layers of the API ``cfg`` builds as ``template`` (the plain
+    flavour's)."""
+    walk = _Walk(cfg, template, call)
+    steps = (
+        ("dns", _dns),
+        ("security-group", _security_group),
+        ("endpoint-policy", _endpoint_policy),
+        ("resource-policy", _resource_policy),
+        ("route", _route),
+        ("authorization", _authorization),
+        ("backend", _backend),
+    )
+    status, message = 200, ""
+    for name, step in steps:
+        try:
+            result = step(walk)
+        except _Stop as stop:
+            walk.layers.append(Layer(name, False, stop.reason))
+            return Verdict(
+                False, stop.status, stop.message, name, stop.reason, stop.fix, walk.layers
+            )
+        if result is not None:
+            status, message = result
+    last = walk.layers[-1]
+    return Verdict(True, status, message, last.name, last.reason, "", walk.layers)
+
+
+# --- layers ------------------------------------------------------------------------------------
+
+_PRIVATE_DNS = re.compile(r"[a-z0-9]{10}\.execute-api\.[a-z0-9-]+\.amazonaws\.com")
+_ALIAS = re.compile(r"[a-z0-9]{10}-(vpce-[0-9a-f]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com")
+_ENDPOINT_DNS = re.compile(
+    r"(vpce-[0-9a-f]+)-[a-z0-9]+\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com"
+)
+
+
+def _choose_endpoint(walk: _Walk, vpce: str | None) -> None:
+    """The endpoint and VPC the call comes through; by default the config's own."""
+    cfg, call = walk.cfg, walk.call
+    walk.vpc = call.vpc
+    if vpce is not None:
+        walk.vpce = vpce
+        walk.created = vpce == CREATED_ENDPOINT
+        return
+    if call.vpc is not None:
+        walk.vpce = "vpce-0ffffffffffffffff"  # some endpoint in that VPC
+        return
+    if cfg.endpoint.create:
+        walk.vpce, walk.created = CREATED_ENDPOINT, True
+        walk.vpc = cfg.network_required.vpc_id
+    elif cfg.endpoint.existing_ids:
+        walk.vpce = cfg.endpoint.existing_ids[0]
+    elif cfg.access.vpc_ids:
+        walk.vpce, walk.vpc = "vpce-0ffffffffffffffff", cfg.access.vpc_ids[0]
+
+
+def _dns(walk: _Walk) -> None:
+    cfg, call = walk.cfg, walk.call
+    host = call.host
+    if host is None or _PRIVATE_DNS.fullmatch(host):
+        _choose_endpoint(walk, call.vpce)
+        if walk.created and not cfg.endpoint.private_dns:
+            raise _Stop(
+                NO_HTTP,
+                "could not resolve host",
+                "the private DNS name resolves only through an endpoint with private DNS on, "
+                "and the created endpoint has it off",
+                "call the alias https://{api}-{vpce}.execute-api.{region}.amazonaws.com "
+                "(output AliasUrl), or the endpoint's DNS name with an x-apigw-api-id header",
+            )
+        note = "" if walk.created else " (if that endpoint has private DNS on)"
+        walk.passed("dns", f"the private DNS name resolves to {walk.vpce}{note}")
+        return
+    alias = _ALIAS.fullmatch(host)
+    if alias:
+        _choose_endpoint(walk, alias.group(1) if call.vpce is None else call.vpce)
+        walk.passed("dns", f"the Route 53 alias names endpoint {walk.vpce}: resolves anywhere")
+        return
+    endpoint = _ENDPOINT_DNS.fullmatch(host)
+    if endpoint:
+        _choose_endpoint(walk, endpoint.group(1) if call.vpce is None else call.vpce)
+        headers = {k.lower(): v for k, v in call.headers.items()}
+        if "x-apigw-api-id" not in headers and "host" not in headers:
+            raise _Stop(
+                403,
+                "Forbidden",
+                "the endpoint's own DNS name does not say which API is meant",
+                "add -H 'x-apigw-api-id: <api id>' (output CurlWithHeader)",
+            )
+        walk.passed("dns", f"endpoint DNS name of {walk.vpce}, the API named by header")
+        return
+    domain = cfg.custom_domain
+    if domain is not None and host == domain.name:
+        _choose_endpoint(walk, call.vpce)
+        zone = "its private hosted zone" if domain.hosted_zone else "your DNS (not privgw's)"
+        walk.passed("dns", f"the custom domain resolves through {zone} to {walk.vpce}")
+        return
+    raise _Stop(
+        NO_HTTP,
+        "could not resolve host",
+        f"{host} is none of this API's names",
+        "the private DNS name, the alias, the endpoint DNS name or the custom domain",
+    )
+
+
+def _security_group(walk: _Walk) -> None:
+    cfg, call = walk.cfg, walk.call
+    if not walk.created:
+        walk.passed("security-group", f"{walk.vpce} is not this stack's: its own group decides")
+        return
+    net = cfg.network_required
+    if call.ip is None:
+        walk.passed("security-group", "caller inside an allowed CIDR (no --ip given)")
+        return
+    try:
+        address = ipaddress.ip_address(call.ip)
+    except ValueError:
+        raise _Stop(NO_HTTP, "", f"{call.ip} is not an IP address", "--ip 10.0.1.25") from None
+    inside = [c for c in net.allowed_cidrs if address in ipaddress.ip_network(c)]
+    if inside:
+        walk.passed("security-group", f"{call.ip} is in {inside[0]}: TCP 443 admitted")
+        return
+    if net.source_security_group_ids:
+        groups = ", ".join(net.source_security_group_ids)
+        walk.passed("security-group", f"{call.ip} is admitted only as a member of {groups}")
+        return
+    raise _Stop(
+        NO_HTTP,
+        "connection timed out (no HTTP response)",
+        f"{call.ip} is in none of {', '.join(net.allowed_cidrs)}: the endpoint's security "
+        "group drops the connection",
+        f"add the caller's CIDR to network.allowed_cidrs (now {', '.join(net.allowed_cidrs)})",
+    )
+
+
+def _api_arn() -> ApiArn:
+    return ApiArn(API_ID, region=REGION, account=ACCOUNT)
+
+
+def _refs(walk: _Walk) -> dict[str, Any]:
+    refs: dict[str, Any] = {
+        name: spec.get("Default")
+        for name, spec in (walk.template.get("Parameters") or {}).items()
+        if "Default" in spec
+    }
+    refs |= {
+        "Endpoint": CREATED_ENDPOINT,
+        "AWS::AccountId": ACCOUNT,
+        "AWS::Region": REGION,
+        "AWS::Partition": "aws",
+        "RestApi": API_ID,
+    }
+    return refs
+
+
+def _request(walk: _Walk, stage: str) -> Request:
+    context: dict[str, Any] = {}
+    if walk.vpce:
+        context["aws:SourceVpce"] = walk.vpce
+    if walk.vpc:
+        context["aws:SourceVpc"] = walk.vpc
+    context["aws:VpcSourceIp"] = walk.call.ip or _inside_ip(walk.cfg)
+    arn = _api_arn().method(stage, walk.call.method, walk.call.path)
+    return Request("execute-api:Invoke", arn, walk.call.principal, context)
+
+
+def _inside_ip(cfg: Config) -> str:
+    cidrs = list(cfg.access.source_cidrs) or (
+        list(cfg.network_required.allowed_cidrs) if cfg.endpoint.create else []
+    )
+    if not cidrs:
+        return "10.0.1.25"
+    return str(next(ipaddress.ip_network(cidrs[0]).hosts(), "10.0.0.1"))
+
+
+def _endpoint_policy(walk: _Walk) -> None:
+    resource = (walk.template.get("Resources") or {}).get(naming.ENDPOINT) or {}
+    document = (resource.get("Properties") or {}).get("PolicyDocument")
+    if not walk.created or document is None:
+        walk.passed("endpoint-policy", "no VPC endpoint policy of this stack on the way")
+        return
+    policy = resolve(document, _refs(walk))
+    request = _request(walk, walk.call.stage or walk.cfg.stage.name)
+    decision = evaluate(policy, request, _api_arn())
+    if decision != "allow":
+        raise _Stop(
+            403,
+            _not_authorized(request, decision),
+            f"the VPC endpoint policy does not let {walk.call.principal} invoke this API "
+            f"({decision})",
+            "endpoint.policy.principals: list the caller, or leave them out",
+        )
+    walk.passed("endpoint-policy", "the VPC endpoint policy allows the call")
+
+
+def _not_authorized(request: Request, decision: str) -> str:
+    why = (
+        "with an explicit deny"
+        if decision == "explicit-deny"
+        else ("because no resource-based policy allows the execute-api:Invoke action")
+    )
+    return (
+        f"User: {request.principal} is not authorized to perform: execute-api:Invoke on "
+        f"resource: {request.resource} {why}"
+    )
+
+
+def _resource_policy(walk: _Walk) -> None:
+    cfg, call = walk.cfg, walk.call
+    api = (walk.template.get("Resources") or {}).get(naming.API) or {}
+    policy = resolve((api.get("Properties") or {}).get("Policy") or {}, _refs(walk))
+    request = _request(walk, call.stage or cfg.stage.name)
+    route = _matching_route(cfg, call)
+    signs = route is not None and cfg.auth_of(route) == "iam"
+    decision = authorize(policy, request, _api_arn(), iam_auth=signs, identity_allows=True)
+    sids = statement_sids(policy, request, _api_arn())
+    by = f" (statement {', '.join(sids)})" if sids else ""
+    if decision != "allow":
+        if signs and call.principal == "anonymous":
+            return _missing_signature(walk)
+        raise _Stop(
+            403,
+            _access_denied(cfg, _not_authorized(request, decision)),
+            f"the resource policy refuses the call through {walk.vpce}: {decision}{by}",
+            _policy_fix(cfg),
+        )
+    walk.passed("resource-policy", f"the resource policy allows the call through {walk.vpce}{by}")
+    return None
+
+
+def _policy_fix(cfg: Config) -> str:
+    allowed = [*cfg.endpoint.existing_ids, *cfg.access.vpc_ids]
+    if cfg.endpoint.create:
+        allowed.insert(0, "the created endpoint")
+    fix = "call through an allowed endpoint or VPC (" + ", ".join(allowed) + ")"
+    if cfg.access.source_cidrs:
+        fix += f" from {', '.join(cfg.access.source_cidrs)}"
+    if cfg.access.iam_principals:
+        fix += ", signed as one of access.iam_principals"
+    return fix + "; or add the caller's endpoint to endpoint.existing_ids / access.vpc_ids"
+
+
+def _gateway_body(cfg: Config, kind: str, error: str = "") -> str | None:
+    for spec in gateway_response_specs(cfg):
+        if spec.response_type == kind:
+            return spec.body.replace("$context.requestId", "<request id>").replace(
+                "$context.error.messageString", json.dumps(error)
+            )
+    return None
+
+
+def _access_denied(cfg: Config, error: str) -> str:
+    return _gateway_body(cfg, "ACCESS_DENIED", error) or json.dumps({"Message": error})
+
+
+def _missing_token(cfg: Config) -> str:
+    return _gateway_body(cfg, "MISSING_AUTHENTICATION_TOKEN") or json.dumps(
+        {"message": "Missing Authentication Token"}
+    )
+
+
+def _missing_signature(walk: _Walk) -> None:
+    raise _Stop(
+        403,
+        _missing_token(walk.cfg),
+        "the route takes IAM (SigV4) callers only, and the call is not signed",
+        "sign the request (curl --aws-sigv4, awscurl --service execute-api) and pass "
+        "--principal with the signing role's ARN",
+    )
+
+
+def _path_matches(route: Route, segments: Sequence[str]) -> bool:
+    if route.segments and route.segments[-1].endswith("+}"):
+        head = route.segments[:-1]
+        return len(segments) > len(head) and all(
+            p.startswith("{") or p == s for p, s in zip(head, segments, strict=False)
+        )
+    return len(route.segments) == len(segments) and all(
+        p.startswith("{") or p == s for p, s in zip(route.segments, segments, strict=True)
+    )
+
+
+def _matching_route(cfg: Config, call: Call) -> Route | None:
+    """The route API Gateway picks: a static segment before a variable one, the exact method
+    before ANY."""
+    segments = [s for s in call.path.strip("/").split("/") if s]
+    candidates = [r for r in cfg.routes if _path_matches(r, segments)]
+    exact = [r for r in candidates if r.method == call.method.upper()]
+    pool = exact or [r for r in candidates if r.method == "ANY"]
+    if not pool:
+        return None
+    return min(pool, key=lambda r: [s.startswith("{") for s in r.segments])
+
+
+def _route(walk: _Walk) -> None:
+    cfg, call = walk.cfg, walk.call
+    stage = call.stage or cfg.stage.name
+    if stage != cfg.stage.name:
+        raise _Stop(
+            403,
+            _missing_token(cfg),
+            f"there is no stage {stage} (the stage is {cfg.stage.name})",
+            f"call /{cfg.stage.name}{call.path}",
+        )
+    route = _matching_route(cfg, call)
+    if route is None:
+        nearby = ", ".join(f"{r.method} {r.path}" for r in cfg.routes[:8])
+        raise _Stop(
+            403,
+            _missing_token(cfg),
+            f"no route matches {call.method.upper()} {call.path}",
+            f"one of the routes: {nearby}",
+        )
+    walk.passed(
+        "route", f"{call.method.upper()} {call.path} matches route {route.method} {route.path}"
+    )
+
+
+def _authorization(walk: _Walk) -> tuple[int, str] | None:
+    cfg, call = walk.cfg, walk.call
+    route = _matching_route(cfg, call)
+    assert route is not None
+    auth = cfg.auth_of(route)
+    headers = {k.lower(): v for k, v in call.headers.items()}
+    notes = []
+    if auth == "iam":
+        if call.principal == "anonymous":
+            _missing_signature(walk)
+        notes.append(f"signed as {call.principal}")
+    elif isinstance(auth, LambdaAuth | CognitoAuth):
+        sources = [h.lower() for h in auth.headers]
+        if sources and not any(h in headers for h in sources):
+            raise _Stop(
+                401,
+                _gateway_body(cfg, "UNAUTHORIZED") or '{"message": "Unauthorized"}',
+                f"the route's {auth_label(auth)} authorizer reads {', '.join(auth.headers)}, "
+                "and the call has none",
+                f"send -H '{auth.headers[0]}: <token>'",
+            )
+        notes.append(
+            f"token sent to the {auth_label(auth)} authorizer; privgw cannot evaluate its "
+            "decision (its code or the pool decides at call time)"
+        )
+    else:
+        notes.append("the route takes unsigned calls")
+    if route.api_key_required:
+        if "x-api-key" not in headers:
+            raise _Stop(
+                403,
+                '{"message": "Forbidden"}',
+                "the route requires an API key (x-api-key) and the call has none",
+                "send -H 'x-api-key: <a consumer's key>' (output <Consumer>ApiKeyId)",
+            )
+        notes.append("an API key is sent (its validity and quota are checked at call time)")
+    walk.passed("authorization", "; ".join(notes))
+    return None
+
+
+def _backend(walk: _Walk) -> tuple[int, str]:
+    cfg, call = walk.cfg, walk.call
+    route = _matching_route(cfg, call)
+    assert route is not None
+    target = cfg.target_of(route)
+    if target.kind == "mock":
+        assert route.mock is not None
+        walk.passed("backend", f"a mock answers {route.mock.status}")
+        return route.mock.status, route.mock.body
+    if target.kind == "backend":
+        assert target.name is not None
+        backend = cfg.backends[target.name]
+        walk.passed(
+            "backend",
+            f"backend {target.name} through its VPC link to {backend.base_url}",
+        )
+        return 200, "(what the service answers)"
+    walk.passed("backend", f"Lambda function {target.name}")
+    return 200, "(what the function answers)"
