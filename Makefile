@@ -34,12 +34,15 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 		-r requirements/checkov.txt
 	touch $@
 
-## Build every example in both flavours into templates/ (linted), and schema/privgw.schema.json.
+## Build every example in both flavours into templates/ (linted), its request-path diagram
+## (templates/NAME.md), and schema/privgw.schema.json.
 templates: $(STAMP)
 	$(BYTECODE)
 	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all --quiet
 	$(BIN)/privgw build $(TOPOLOGIES) --output-dir templates/topologies --format yaml \
 		--flavour all --quiet
+	$(BIN)/privgw diagram $(EXAMPLES) --output-dir templates --quiet
+	$(BIN)/privgw diagram $(TOPOLOGIES) --output-dir templates/topologies --quiet
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).

@@ -153,3 +153,11 @@ def test_the_readme_shows_simulates_real_output() -> None:
         assert main(argv, out, io.StringIO()) == 1
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert out.getvalue().strip() in readme
+
+
+def test_the_readme_shows_the_platform_diagram_as_privgw_draws_it() -> None:
+    from privgw.config import load_config  # noqa: PLC0415
+    from privgw.diagram import mermaid  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert mermaid(load_config(ROOT / "examples" / "platform.yaml")) in readme

@@ -37,8 +37,20 @@ def test_every_example_has_a_fresh_committed_template(example: Path, flavour: Fl
     assert actual == fresh, f"{committed} is stale: {HINT}\n" + _diff(fresh, actual, committed.name)
 
 
+def test_every_example_has_a_fresh_committed_diagram(example: Path) -> None:
+    from privgw.diagram import markdown_page  # noqa: PLC0415
+
+    committed = ROOT / "templates" / f"{example.stem}.md"
+    assert committed.exists(), f"{committed} is missing: {HINT}"
+    cfg = load_config(example)
+    fresh = markdown_page(cfg, build_template(cfg).to_dict())
+    actual = committed.read_text(encoding="utf-8")
+    assert actual == fresh, f"{committed} is stale: {HINT}\n" + _diff(fresh, actual, committed.name)
+
+
 def test_no_orphan_templates() -> None:
     expected = {output_name(p.stem, f, "yaml") for p in EXAMPLES for f in FLAVOURS}
+    expected |= {f"{p.stem}.md" for p in EXAMPLES}
     files = [p for p in (ROOT / "templates").iterdir() if p.is_file()]
     orphans = [p.name for p in files if p.name not in expected]
     assert orphans == [], f"templates without an example: {orphans}"

@@ -208,6 +208,33 @@ def _parser() -> argparse.ArgumentParser:
         "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config"
     )
 
+    diagram = _command(
+        sub,
+        "diagram",
+        summary="Draw the request path of an API as a Mermaid flowchart",
+        description="Callers, the endpoint(s) and security group, the custom domain, the API\n"
+        "and stage with the policy's allow-list, the routes grouped by function, load\n"
+        "balancer or mock. With --output-dir, NAME.md per config: the diagram, the invoke\n"
+        "URLs and a curl per form (GitHub renders the diagram).",
+        examples="  privgw diagram examples/platform.yaml\n"
+        "  privgw diagram examples/*.yaml --output-dir templates",
+        one="(not used)",
+    )
+    diagram.add_argument("configs", nargs="+", metavar="CONFIG", type=Path, help="config file(s)")
+    diagram.add_argument(
+        "-o", "--output-dir", type=Path, default=None, help="write NAME.md per config here"
+    )
+    diagram.add_argument(
+        "--format",
+        choices=["mermaid"],
+        default="mermaid",
+        help="the diagram's language (default and only: mermaid, which GitHub renders)",
+    )
+    diagram.add_argument(
+        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config(s)"
+    )
+    diagram.add_argument("-q", "--quiet", action="store_true", help="no 'wrote' lines")
+
     deploy = _command(
         sub,
         "deploy",
@@ -481,6 +508,29 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.config import Config, load_any  # noqa: PLC0415 - see the note above
+    from privgw.diagram import markdown_page, mermaid  # noqa: PLC0415
+    from privgw.resources.template import build_endpoint_stack, build_template  # noqa: PLC0415
+
+    configs = [(path, load_any(path, args.config_format)) for path in args.configs]
+    if args.output_dir is None:
+        if len(configs) != 1:
+            raise OutputError("several configs need --output-dir (one NAME.md each)")
+        out.write(mermaid(configs[0][1]))
+        return EXIT_OK
+    for path, cfg in configs:
+        name = cfg.name if str(path) == STDIN else path.stem
+        target = args.output_dir / f"{name}.md"
+        template = (
+            build_template(cfg) if isinstance(cfg, Config) else build_endpoint_stack(cfg)
+        ).to_dict()
+        write_atomic(target, markdown_page(cfg, template))
+        if not args.quiet:
+            print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
 def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from privgw.config import load_config  # noqa: PLC0415
     from privgw.resources.template import build_template  # noqa: PLC0415 - see the note above
@@ -509,6 +559,7 @@ COMMANDS = {
     "deploy": cmd_deploy,
     "schema": cmd_schema,
     "simulate": cmd_simulate,
+    "diagram": cmd_diagram,
 }
 
 

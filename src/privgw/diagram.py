@@ -1,0 +1,158 @@
+"""A picture of the request path (``privgw diagram``): callers, the endpoint(s) and security group,
+the custom domain, the API and its stage with the policy's allow-list on the way in, the routes
+grouped by what they reach. Mermaid text, which GitHub renders in Markdown; ``markdown_page``
+adds the invoke URLs and a curl per form, from the template's own outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from privgw.config import AnyConfig, Config, EndpointStack
+from privgw.config.auth import auth_label
+
+
+def _label(*lines: str) -> str:
+    """A quoted Mermaid label; double quotes become #quot; (Mermaid's entity)."""
+    return '"' + "<br/>".join(line.replace('"', "#quot;") for line in lines if line) + '"'
+
+
+def mermaid(cfg: AnyConfig) -> str:
+    """The flowchart of ``cfg``'s request path (an endpoint stack: up to its exports)."""
+    if isinstance(cfg, EndpointStack):
+        return _endpoint_stack(cfg)
+    lines = ["flowchart LR"]
+    entries: list[str] = []
+    if cfg.endpoint.create:
+        net = cfg.network_required
+        sources = [*net.allowed_cidrs, *net.source_security_group_ids]
+        lines.append(f"  callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]")
+        dns = "private DNS on" if cfg.endpoint.private_dns else "private DNS off"
+        lines.append(
+            f"  sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]"
+        )
+        policy = "endpoint policy: this account's APIs" if cfg.endpoint.policy else ""
+        lines.append(f"  vpce[{_label('execute-api endpoint (created)', dns, policy)}]")
+        lines.append("  callers -->|HTTPS 443| sg --> vpce")
+        entries.append("vpce")
+    for index, vpce in enumerate(cfg.endpoint.existing_ids, start=1):
+        lines.append(f"  existing{index}[{_label('endpoint ' + vpce, 'another stack or account')}]")
+        entries.append(f"existing{index}")
+    for index, prefix in enumerate(cfg.endpoint.imports, start=1):
+        lines.append(f"  imported{index}[{_label('endpoint exported as ' + prefix)}]")
+        entries.append(f"imported{index}")
+    if cfg.endpoint.parameter:
+        lines.append(f"  parameter[{_label('endpoint given as parameter VpcEndpointId')}]")
+        entries.append("parameter")
+    for index, vpc in enumerate(cfg.access.vpc_ids, start=1):
+        lines.append(f"  vpc{index}[{_label('any execute-api endpoint in ' + vpc)}]")
+        entries.append(f"vpc{index}")
+    allow = ["policy: only these endpoints / VPCs"]
+    if cfg.access.source_cidrs:
+        allow.append("from " + ", ".join(cfg.access.source_cidrs))
+    if cfg.access.iam_principals:
+        allow.append("signed by " + ", ".join(cfg.access.iam_principals))
+    edge = "|" + _label(*allow) + "|"
+    api = "api"
+    lines.append(f"  {api}[{_label('PRIVATE REST API ' + cfg.name, 'stage ' + cfg.stage.name)}]")
+    domain = cfg.custom_domain
+    if domain is not None:
+        lines.append(f"  domain[{_label('https://' + domain.name + '/' + domain.base_path)}]")
+        for entry in entries:
+            lines.append(f"  {entry} --> domain")
+        lines.append(f"  domain -->{edge} {api}")
+    else:
+        for entry in entries:
+            lines.append(f"  {entry} -->{edge} {api}")
+    lines.extend(_targets(cfg))
+    return "\n".join(lines) + "\n"
+
+
+def _endpoint_stack(cfg: EndpointStack) -> str:
+    net = cfg.network
+    sources = [*net.allowed_cidrs, *net.source_security_group_ids]
+    dns = "private DNS on" if cfg.private_dns else "private DNS off"
+    return (
+        "\n".join(
+            [
+                "flowchart LR",
+                f"  callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
+                f"  sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
+                f"  vpce[{_label('shared execute-api endpoint', dns)}]",
+                f"  apis[{_label('API stacks importing ' + cfg.exports + '-VpcEndpointId')}]",
+                "  callers -->|HTTPS 443| sg --> vpce --> apis",
+            ]
+        )
+        + "\n"
+    )
+
+
+def _targets(cfg: Config) -> list[str]:
+    """One node per function, backend (with its VPC link and load balancer) and mock, the
+    routes that reach it on the edge."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for route in cfg.routes:
+        target = cfg.target_of(route)
+        key = (target.kind, target.name or f"{route.method} {route.path}")
+        auth = cfg.auth_of(route)
+        marks = [] if auth == "none" else [auth_label(auth)]
+        if route.api_key_required:
+            marks.append("API key")
+        suffix = f" ({', '.join(marks)})" if marks else ""
+        groups.setdefault(key, []).append(f"{route.method} {route.path}{suffix}")
+    lines = []
+    for index, ((kind, name), routes) in enumerate(sorted(groups.items()), start=1):
+        node = f"t{index}"
+        if kind == "function":
+            fn = cfg.all_functions[name]
+            lines.append(f"  {node}[{_label('Lambda ' + name, fn.runtime)}]")
+        elif kind == "backend":
+            backend = cfg.backends[name]
+            link = "VPC link v2" if backend.vpc_link is not None else "VPC link v1"
+            lines.append(f"  {node}link[{_label(link + ' of ' + name)}]")
+            balancer = backend.load_balancer_arn.split(":")[-1] if backend.load_balancer_arn else ""
+            lines.append(f"  {node}[{_label(backend.base_url, balancer)}]")
+        else:
+            lines.append(f"  {node}[{_label('mock answer')}]")
+        first = f"{node}link" if kind == "backend" else node
+        lines.append(f"  api -->|{_label(*routes)}| {first}")
+        if kind == "backend":
+            lines.append(f"  {node}link --> {node}")
+    return lines
+
+
+def _text(value: Any) -> str:
+    """An output's value as the template says it (a Sub string as written)."""
+    if isinstance(value, Mapping) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        return str(sub[0] if isinstance(sub, list) else sub)
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def markdown_page(cfg: AnyConfig, template: Mapping[str, Any]) -> str:
+    """``templates/NAME.md``: the diagram, every invoke URL and a curl per form, as the stack
+    outputs them (``${...}`` are filled in by CloudFormation)."""
+    outputs: Mapping[str, Any] = template.get("Outputs") or {}
+    urls = [(k, v) for k, v in outputs.items() if k.endswith("Url") or "Url" in k]
+    curls = [(k, v) for k, v in outputs.items() if k.startswith("Curl")]
+    lines = [
+        f"# {cfg.name}: request path",
+        "",
+        "Generated by `privgw diagram` from the config; `make templates` keeps it fresh.",
+        "",
+        "```mermaid",
+        mermaid(cfg).rstrip(),
+        "```",
+        "",
+        "## Invoke URLs",
+        "",
+    ]
+    lines += [
+        f"* `{key}`: {spec.get('Description', '')}: `{_text(spec['Value'])}`" for key, spec in urls
+    ]
+    lines += ["", "## Calls", ""]
+    for key, spec in curls:
+        lines += [f"{spec.get('Description', key)}:", "", "```sh", _text(spec["Value"]), "```", ""]
+    return "\n".join(lines).rstrip() + "\n"

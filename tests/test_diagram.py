@@ -1,0 +1,88 @@
+"""privgw diagram: every part of the request path is drawn, and the committed pages are fresh."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from privgw import build_template, load_config
+from privgw.cli import main
+from privgw.config import Config, load_any
+from privgw.diagram import markdown_page, mermaid
+from tests.conftest import BASE_CONFIG, ROOT, with_changes
+
+TOPOLOGIES = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))
+
+
+def test_every_route_endpoint_and_target_is_drawn(example: Path) -> None:
+    cfg = load_config(example)
+    text = mermaid(cfg)
+    assert text.startswith("flowchart LR\n")
+    for route in cfg.routes:
+        assert f"{route.method} {route.path}" in text, route
+    for vpce in cfg.endpoint.existing_ids:
+        assert f"endpoint {vpce}" in text
+    for vpc in cfg.access.vpc_ids:
+        assert f"endpoint in {vpc}" in text
+    if cfg.endpoint.create:
+        assert "execute-api endpoint (created)" in text
+        for cidr in cfg.network_required.allowed_cidrs:
+            assert cidr in text
+    for name in cfg.all_functions:
+        if any(cfg.target_of(r).name == name for r in cfg.routes):
+            assert f"Lambda {name}" in text
+    for name, backend in cfg.backends.items():
+        assert f"VPC link v{backend.link_version} of {name}" in text
+        assert backend.base_url in text
+    edge = re.search(r'-->\|"(policy: [^"]*)"\| (?:api)', text)
+    assert edge is not None, "the allow-list is on the edge into the API"
+    for cidr in cfg.access.source_cidrs:
+        assert cidr in edge.group(1)
+    for principal in cfg.access.iam_principals:
+        assert principal in edge.group(1)
+    if cfg.custom_domain is not None:
+        assert f"https://{cfg.custom_domain.name}/" in text
+
+
+def test_quotes_in_labels_cannot_break_the_diagram() -> None:
+    data = with_changes(
+        BASE_CONFIG,
+        routes=[{"method": "GET", "path": "/hello", "mock": {"body": '{"a": "b"}'}}],
+        function=None,
+    )
+    data.pop("function")
+    text = mermaid(Config(**data))
+    for line in text.splitlines()[1:]:
+        assert line.count('"') % 2 == 0, line
+
+
+def test_topology_pages_are_fresh() -> None:
+    from privgw.resources.template import build_endpoint_stack  # noqa: PLC0415
+
+    for path in TOPOLOGIES:
+        cfg = load_any(path)
+        template = (
+            build_template(cfg) if isinstance(cfg, Config) else build_endpoint_stack(cfg)
+        ).to_dict()
+        committed = ROOT / "templates" / "topologies" / f"{path.stem}.md"
+        assert committed.read_text(encoding="utf-8") == markdown_page(cfg, template), path
+
+
+def test_cli_prints_mermaid_and_writes_pages(tmp_path: Path) -> None:
+    platform = ROOT / "examples" / "platform.yaml"
+    out = io.StringIO()
+    assert main(["diagram", str(platform)], out, io.StringIO()) == 0
+    assert out.getvalue() == mermaid(load_config(platform))
+    out = io.StringIO()
+    hello = ROOT / "examples" / "hello.yaml"
+    assert (
+        main(["diagram", str(platform), str(hello), "-o", str(tmp_path)], out, io.StringIO()) == 0
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hello.md", "platform.md"]
+    page = (tmp_path / "hello.md").read_text(encoding="utf-8")
+    assert "```mermaid" in page
+    assert "curl -sS" in page
+    err = io.StringIO()
+    assert main(["diagram", str(platform), str(hello)], io.StringIO(), err) == 2
+    assert "--output-dir" in err.getvalue()
