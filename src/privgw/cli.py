@@ -67,6 +67,99 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def _add_simulate(sub: Any) -> None:
+    simulate = _command(
+        sub,
+        "simulate",
+        summary="Say whether a call would get through, and which layer stops it",
+        description="Walks one call through DNS, the endpoint's security group, the VPC\n"
+        "endpoint policy, the resource policy, the route and stage, authorization and the\n"
+        "backend, in AWS's order, and stops at the first layer that refuses it. Without\n"
+        "--vpce/--vpc the call comes through the config's own endpoint.",
+        examples="  privgw simulate examples/hello.yaml GET /hello\n"
+        "  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json\n"
+        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization=Bearer t'",
+        one="the call would be refused",
+    )
+    simulate.add_argument("config", metavar="CONFIG", type=Path, help="the API's config")
+    simulate.add_argument("method", metavar="METHOD", help="GET, POST, ...")
+    simulate.add_argument("path", metavar="PATH", help="the path after the stage, e.g. /orders/7")
+    simulate.add_argument("--vpce", help="the VPC endpoint the call comes through")
+    simulate.add_argument("--vpc", help="the VPC the call comes from")
+    simulate.add_argument("--ip", help="the caller's private IP address")
+    simulate.add_argument(
+        "--principal",
+        default="anonymous",
+        help="the IAM role/user ARN that signs the call (default: anonymous, unsigned)",
+    )
+    simulate.add_argument("--stage", help="the stage called (default: the config's)")
+    simulate.add_argument(
+        "--host", help="the host name called (default: the API's private DNS name)"
+    )
+    simulate.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        metavar="NAME=VALUE",
+        help="a request header (repeatable)",
+    )
+    simulate.add_argument("--json", action="store_true", help="the verdict as JSON")
+    simulate.add_argument(
+        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config"
+    )
+
+
+def _add_diagram(sub: Any) -> None:
+    diagram = _command(
+        sub,
+        "diagram",
+        summary="Draw the request path of an API as a Mermaid flowchart",
+        description="Callers, the endpoint(s) and security group, the custom domain, the API\n"
+        "and stage with the policy's allow-list, the routes grouped by function, load\n"
+        "balancer or mock. With --output-dir, NAME.md per config: the diagram, the invoke\n"
+        "URLs and a curl per form (GitHub renders the diagram).",
+        examples="  privgw diagram examples/platform.yaml\n"
+        "  privgw diagram examples/*.yaml --output-dir templates",
+        one="(not used)",
+    )
+    diagram.add_argument("configs", nargs="+", metavar="CONFIG", type=Path, help="config file(s)")
+    diagram.add_argument(
+        "-o", "--output-dir", type=Path, default=None, help="write NAME.md per config here"
+    )
+    diagram.add_argument(
+        "--format",
+        choices=["mermaid"],
+        default="mermaid",
+        help="the diagram's language (default and only: mermaid, which GitHub renders)",
+    )
+    diagram.add_argument(
+        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config(s)"
+    )
+    diagram.add_argument("-q", "--quiet", action="store_true", help="no 'wrote' lines")
+
+
+def _add_doctor(sub: Any) -> None:
+    doctor = _command(
+        sub,
+        "doctor",
+        summary="Diagnose a deployed private API stack",
+        description="Reads the stack, its API, stage, endpoints and security group back from\n"
+        "AWS (boto3, your usual credentials) and checks each against the stack's template\n"
+        "and, with --config, the config: PRIVATE and listing the stack's endpoints, the\n"
+        "deployed policy, the stage on the stack's current deployment, the endpoints'\n"
+        "state and private DNS, the caller CIDRs, the custom domain's access associations.",
+        examples="  privgw doctor hello --config examples/hello.yaml\n"
+        "  privgw doctor hello --endpoint-url http://127.0.0.1:5055 --region us-east-1",
+        one="a check failed",
+    )
+    doctor.add_argument("stack", metavar="STACK", help="the stack's name")
+    doctor.add_argument("--config", type=Path, help="the config the stack was built from")
+    doctor.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    doctor.add_argument("--endpoint-url", help="another AWS endpoint (e.g. a local one)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privgw",
@@ -166,75 +259,9 @@ def _parser() -> argparse.ArgumentParser:
             help="lint N templates at once (default: one per CPU core)",
         )
 
-    simulate = _command(
-        sub,
-        "simulate",
-        summary="Say whether a call would get through, and which layer stops it",
-        description="Walks one call through DNS, the endpoint's security group, the VPC\n"
-        "endpoint policy, the resource policy, the route and stage, authorization and the\n"
-        "backend, in AWS's order, and stops at the first layer that refuses it. Without\n"
-        "--vpce/--vpc the call comes through the config's own endpoint.",
-        examples="  privgw simulate examples/hello.yaml GET /hello\n"
-        "  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json\n"
-        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization=Bearer t'",
-        one="the call would be refused",
-    )
-    simulate.add_argument("config", metavar="CONFIG", type=Path, help="the API's config")
-    simulate.add_argument("method", metavar="METHOD", help="GET, POST, ...")
-    simulate.add_argument("path", metavar="PATH", help="the path after the stage, e.g. /orders/7")
-    simulate.add_argument("--vpce", help="the VPC endpoint the call comes through")
-    simulate.add_argument("--vpc", help="the VPC the call comes from")
-    simulate.add_argument("--ip", help="the caller's private IP address")
-    simulate.add_argument(
-        "--principal",
-        default="anonymous",
-        help="the IAM role/user ARN that signs the call (default: anonymous, unsigned)",
-    )
-    simulate.add_argument("--stage", help="the stage called (default: the config's)")
-    simulate.add_argument(
-        "--host", help="the host name called (default: the API's private DNS name)"
-    )
-    simulate.add_argument(
-        "-H",
-        "--header",
-        action="append",
-        default=[],
-        type=_header,
-        metavar="NAME=VALUE",
-        help="a request header (repeatable)",
-    )
-    simulate.add_argument("--json", action="store_true", help="the verdict as JSON")
-    simulate.add_argument(
-        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config"
-    )
-
-    diagram = _command(
-        sub,
-        "diagram",
-        summary="Draw the request path of an API as a Mermaid flowchart",
-        description="Callers, the endpoint(s) and security group, the custom domain, the API\n"
-        "and stage with the policy's allow-list, the routes grouped by function, load\n"
-        "balancer or mock. With --output-dir, NAME.md per config: the diagram, the invoke\n"
-        "URLs and a curl per form (GitHub renders the diagram).",
-        examples="  privgw diagram examples/platform.yaml\n"
-        "  privgw diagram examples/*.yaml --output-dir templates",
-        one="(not used)",
-    )
-    diagram.add_argument("configs", nargs="+", metavar="CONFIG", type=Path, help="config file(s)")
-    diagram.add_argument(
-        "-o", "--output-dir", type=Path, default=None, help="write NAME.md per config here"
-    )
-    diagram.add_argument(
-        "--format",
-        choices=["mermaid"],
-        default="mermaid",
-        help="the diagram's language (default and only: mermaid, which GitHub renders)",
-    )
-    diagram.add_argument(
-        "--config-format", choices=CONFIG_FORMATS, default=None, help="format of the config(s)"
-    )
-    diagram.add_argument("-q", "--quiet", action="store_true", help="no 'wrote' lines")
-
+    _add_simulate(sub)
+    _add_diagram(sub)
+    _add_doctor(sub)
     deploy = _command(
         sub,
         "deploy",
@@ -531,6 +558,19 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.config import load_config  # noqa: PLC0415 - see the note above
+    from privgw.doctor import doctor  # noqa: PLC0415 - boto3 only here
+
+    cfg = load_config(args.config) if args.config else None
+    checks = doctor(args.stack, cfg=cfg, region=args.region, endpoint_url=args.endpoint_url)
+    for check in checks:
+        print(check.line(), file=out)
+    failed = [c for c in checks if not c.passed]
+    print(f"{len(checks) - len(failed)} passed, {len(failed)} failed", file=out)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from privgw.config import load_config  # noqa: PLC0415
     from privgw.resources.template import build_template  # noqa: PLC0415 - see the note above
@@ -560,6 +600,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "simulate": cmd_simulate,
     "diagram": cmd_diagram,
+    "doctor": cmd_doctor,
 }
 
 

@@ -1,0 +1,283 @@
+"""Diagnose a deployed private API (``privgw doctor STACK``): read the stack, its API, stage,
+endpoints and security group back from AWS and check each against what the stack's template
+(and, given one, the config) says, with a pass/fail line and the fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from privgw.config import Config
+from privgw.deploy import DeployError, _aws_errors, _client
+from privgw.evaluate import ApiArn, resolve
+from privgw.rendering import parse_template
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{'pass' if self.passed else 'FAIL'}  {self.name:<22} {self.detail}"
+        return text + (f"\n      fix: {self.fix}" if self.fix and not self.passed else "")
+
+
+@dataclass
+class _Stack:
+    name: str
+    account: str
+    region: str
+    template: dict[str, Any]
+    physical: dict[str, str]
+    types: dict[str, str]
+    parameters: dict[str, str]
+
+    def refs(self, api_id: str) -> dict[str, Any]:
+        refs: dict[str, Any] = dict(self.parameters)
+        refs |= self.physical
+        refs |= {
+            "AWS::AccountId": self.account,
+            "AWS::Region": self.region,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "RestApi": api_id,
+        }
+        return refs
+
+    def of_type(self, resource_type: str) -> list[str]:
+        return sorted(k for k, t in self.types.items() if t == resource_type)
+
+
+def _read_stack(cfn: Any, name: str) -> _Stack:
+    (described,) = cfn.describe_stacks(StackName=name)["Stacks"]
+    arn = described["StackId"].split(":")
+    body = cfn.get_template(StackName=name, TemplateStage="Processed")["TemplateBody"]
+    template = body if isinstance(body, dict) else parse_template(body)
+    physical, types = {}, {}
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=name):
+        for resource in page["StackResourceSummaries"]:
+            physical[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
+            types[resource["LogicalResourceId"]] = resource["ResourceType"]
+    parameters = {
+        p["ParameterKey"]: p.get("ResolvedValue", p.get("ParameterValue", ""))
+        for p in described.get("Parameters") or []
+    }
+    return _Stack(name, arn[4], arn[3], template, physical, types, parameters)
+
+
+def _collapse(value: Any) -> Any:
+    """IAM's normal form: single-item lists as their item, keys sorted."""
+    if isinstance(value, list):
+        items = [_collapse(v) for v in value]
+        return items[0] if len(items) == 1 else sorted(items, key=json.dumps)
+    if isinstance(value, Mapping):
+        return {k: _collapse(v) for k, v in sorted(value.items())}
+    return value
+
+
+def _normal_policy(policy: Any, api: ApiArn) -> Any:
+    """A policy as API Gateway stores it: execute-api:/ expanded to the API's ARN."""
+    text = json.dumps(policy).replace('"execute-api:/', f'"{api.prefix}/')
+    document = json.loads(text)
+    document.pop("Version", None)
+    return _collapse(document)
+
+
+def doctor(
+    stack_name: str,
+    *,
+    cfg: Config | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> list[Check]:
+    """Every check on ``stack_name``, in the order a caller's request meets what they check."""
+    cfn = _client("cloudformation", region, endpoint_url)
+    apigw = _client("apigateway", region, endpoint_url)
+    ec2 = _client("ec2", region, endpoint_url)
+    try:
+        stack = _read_stack(cfn, stack_name)
+        return _checks(stack, cfg, apigw, ec2)
+    except _aws_errors() as exc:
+        raise DeployError(f"cannot read stack {stack_name}: {exc}") from None
+
+
+def _checks(stack: _Stack, cfg: Config | None, apigw: Any, ec2: Any) -> list[Check]:
+    checks: list[Check] = []
+    endpoints = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
+    checks += _endpoint_checks(ec2, endpoints)
+    checks += _group_checks(stack, cfg, ec2)
+    apis = stack.of_type("AWS::ApiGateway::RestApi")
+    if not apis:
+        return [*checks, Check("api", False, f"stack {stack.name} has no REST API")]
+    logical = apis[0]
+    api_id = stack.physical[logical]
+    api = apigw.get_rest_api(restApiId=api_id)
+    props = stack.template["Resources"][logical].get("Properties") or {}
+    refs = stack.refs(api_id)
+    created = {stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")}
+    checks += _api_checks(api, props, refs, created)
+    arn = ApiArn(api_id, region=stack.region, account=stack.account)
+    deployed = json.loads(api["policy"].replace('\\"', '"').strip('"')) if api.get("policy") else {}
+    expected = resolve(props.get("Policy") or {}, refs)
+    same = _normal_policy(deployed, arn) == _normal_policy(expected, arn)
+    checks.append(
+        Check(
+            "policy",
+            same,
+            "the deployed resource policy is the template's"
+            if same
+            else "the deployed resource policy differs from the template's (changed outside "
+            "CloudFormation?)",
+            "redeploy the stack from its template, or put the change in the config",
+        )
+    )
+    checks += _stage_checks(stack, apigw, api_id)
+    checks += _domain_checks(stack)
+    return checks
+
+
+def _endpoint_checks(ec2: Any, endpoints: list[str]) -> list[Check]:
+    checks = []
+    for vpce in endpoints:
+        (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[vpce])["VpcEndpoints"]
+        state = str(endpoint.get("State", "")).lower()
+        checks.append(
+            Check(
+                "endpoint",
+                state == "available",
+                f"{vpce} is {state or 'in an unknown state'}",
+                "wait for it, or see its events in the VPC console",
+            )
+        )
+        others = [
+            e["VpcEndpointId"]
+            for e in ec2.describe_vpc_endpoints(
+                Filters=[
+                    {"Name": "vpc-id", "Values": [endpoint["VpcId"]]},
+                    {"Name": "service-name", "Values": [endpoint["ServiceName"]]},
+                ]
+            )["VpcEndpoints"]
+            if e["VpcEndpointId"] != vpce and e.get("PrivateDnsEnabled")
+        ]
+        if endpoint.get("PrivateDnsEnabled"):
+            checks.append(
+                Check(
+                    "private-dns",
+                    not others,
+                    f"{vpce} has private DNS on"
+                    + (f", and so do {', '.join(others)} in the same VPC" if others else ""),
+                    "only one execute-api endpoint per VPC may have private DNS: turn it off on "
+                    "the others (callers use their alias URLs)",
+                )
+            )
+        else:
+            owner = f"{', '.join(others)} owns it" if others else "no endpoint in the VPC has it"
+            checks.append(
+                Check(
+                    "private-dns",
+                    True,
+                    f"{vpce} has private DNS off ({owner}): call it through its alias URL",
+                )
+            )
+    return checks
+
+
+def _group_checks(stack: _Stack, cfg: Config | None, ec2: Any) -> list[Check]:
+    groups = stack.of_type("AWS::EC2::SecurityGroup")
+    if not groups or cfg is None or not cfg.endpoint.create:
+        return []
+    group_id = stack.physical[groups[0]]
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    admitted = set()
+    for rule in group.get("IpPermissions") or []:
+        if rule.get("IpProtocol") in ("tcp", "-1") and rule.get("FromPort", 443) <= 443 <= rule.get(
+            "ToPort", 443
+        ):
+            admitted |= {r["CidrIp"] for r in rule.get("IpRanges") or []}
+            admitted |= {r["CidrIpv6"] for r in rule.get("Ipv6Ranges") or []}
+    missing = [c for c in cfg.network_required.allowed_cidrs if c not in admitted]
+    return [
+        Check(
+            "security-group",
+            not missing,
+            f"{group_id} admits TCP 443 from every caller CIDR of the config"
+            if not missing
+            else f"{group_id} does not admit TCP 443 from {', '.join(missing)}",
+            "redeploy the stack (the rule was removed outside CloudFormation), or check "
+            "network.allowed_cidrs",
+        )
+    ]
+
+
+def _api_checks(
+    api: Mapping[str, Any], props: Mapping[str, Any], refs: Mapping[str, Any], created: set[str]
+) -> list[Check]:
+    config = api.get("endpointConfiguration") or {}
+    private = "PRIVATE" in (config.get("types") or [])
+    listed = set(config.get("vpcEndpointIds") or [])
+    wanted_config = props.get("EndpointConfiguration") or {}
+    wanted = {str(v) for v in resolve(wanted_config.get("VpcEndpointIds") or [], refs)} | created
+    missing = sorted(wanted - listed)
+    return [
+        Check(
+            "api-private",
+            private,
+            f"API {api['id']} is {'PRIVATE' if private else 'not PRIVATE'}",
+            "set EndpointConfiguration Types [PRIVATE]",
+        ),
+        Check(
+            "api-endpoints",
+            not missing,
+            f"the API lists the stack's endpoints ({', '.join(sorted(wanted)) or 'none'})"
+            if not missing
+            else f"the API does not list {', '.join(missing)}: calls through it get 403",
+            "add the endpoint to the API's EndpointConfiguration.VpcEndpointIds (privgw "
+            "does from endpoint.create / existing_ids) and redeploy",
+        ),
+    ]
+
+
+def _stage_checks(stack: _Stack, apigw: Any, api_id: str) -> list[Check]:
+    deployments = stack.of_type("AWS::ApiGateway::Deployment")
+    stages = {s["stageName"]: s for s in apigw.get_stages(restApiId=api_id).get("item") or []}
+    checks = []
+    for logical in stack.of_type("AWS::ApiGateway::Stage"):
+        stage_name = stack.physical[logical]
+        stage = stages.get(stage_name)
+        if stage is None:
+            checks.append(Check("stage", False, f"stage {stage_name} does not exist"))
+            continue
+        current = {stack.physical[d] for d in deployments}
+        serves = stage.get("deploymentId")
+        ok = serves in current
+        checks.append(
+            Check(
+                "stage-deployment",
+                ok,
+                f"stage {stage_name} serves the stack's current deployment {serves}"
+                if ok
+                else f"stage {stage_name} serves deployment {serves}, not the stack's "
+                f"{', '.join(sorted(current))}: a missed redeploy, callers get the old API",
+                "create a deployment (aws apigateway create-deployment) or redeploy with a "
+                "template whose Deployment id changes with the API (privgw's does)",
+            )
+        )
+    return checks
+
+
+def _domain_checks(stack: _Stack) -> list[Check]:
+    associations = stack.of_type("AWS::ApiGateway::DomainNameAccessAssociation")
+    return [
+        Check(
+            "domain-access",
+            bool(stack.physical.get(a)),
+            f"access association {a} exists ({stack.physical.get(a) or 'missing'})",
+            "redeploy: the association lets the endpoint reach the private domain",
+        )
+        for a in associations
+    ]

@@ -1,0 +1,113 @@
+"""privgw doctor against the local endpoint: a healthy stack passes every check, and each
+deliberately broken one fails the check that names it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from privgw import validate_config
+from privgw.doctor import Check, doctor
+from tests.localaws.endpoint import REGION, LocalAws, create_network
+from tests.localaws.stacks import deployable, example_data, localise
+from tests.test_deploy import HELLO, aws_deploy, local_aws, outputs_of, physical_id  # noqa: F401
+
+
+@pytest.fixture
+def aws_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:  # noqa: F811
+    for key, value in local_aws.env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    return local_aws
+
+
+def deployed_hello(local: LocalAws, tmp_path: Path, stack: str) -> dict[str, Any]:
+    net = create_network(local)
+    data = localise(example_data(HELLO), net, local)
+    result = aws_deploy(local, deployable(data, "cfn", net, local, tmp_path), stack)
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+def run(local: LocalAws, stack: str, data: dict[str, Any]) -> dict[str, Check]:
+    checks = doctor(stack, cfg=validate_config(data), region=REGION, endpoint_url=local.url)
+    return {c.name: c for c in checks}
+
+
+def test_a_healthy_stack_passes_every_check(aws_env: LocalAws, tmp_path: Path) -> None:
+    data = deployed_hello(aws_env, tmp_path, "doctor-healthy")
+    checks = run(aws_env, "doctor-healthy", data)
+    assert {
+        "endpoint",
+        "private-dns",
+        "security-group",
+        "api-private",
+        "api-endpoints",
+        "policy",
+        "stage-deployment",
+    } <= set(checks)
+    assert [c.line() for c in checks.values() if not c.passed] == []
+
+
+def test_a_policy_changed_outside_cloudformation(aws_env: LocalAws, tmp_path: Path) -> None:
+    data = deployed_hello(aws_env, tmp_path, "doctor-policy")
+    api_id = outputs_of(aws_env, "doctor-policy")["RestApiId"]
+    opened = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+              "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]}  # fmt: skip
+    aws_env.client("apigateway").update_rest_api(
+        restApiId=api_id,
+        patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(opened)}],
+    )
+    check = run(aws_env, "doctor-policy", data)["policy"]
+    assert not check.passed
+    assert "differs from the template's" in check.detail
+
+
+def test_a_security_group_without_the_callers_cidr(aws_env: LocalAws, tmp_path: Path) -> None:
+    data = deployed_hello(aws_env, tmp_path, "doctor-sg")
+    group = physical_id(aws_env, "doctor-sg", "EndpointSecurityGroup")
+    cidr = data["network"]["allowed_cidrs"][0]
+    aws_env.client("ec2").revoke_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": cidr}]}
+        ],
+    )
+    check = run(aws_env, "doctor-sg", data)["security-group"]
+    assert not check.passed
+    assert cidr in check.detail
+
+
+def test_a_stage_left_on_an_old_deployment(aws_env: LocalAws, tmp_path: Path) -> None:
+    data = deployed_hello(aws_env, tmp_path, "doctor-stage")
+    api_id = outputs_of(aws_env, "doctor-stage")["RestApiId"]
+    apigw = aws_env.client("apigateway")
+    other = apigw.create_deployment(restApiId=api_id, description="made by hand")["id"]
+    apigw.update_stage(
+        restApiId=api_id,
+        stageName=data.get("stage", {}).get("name", "v1"),
+        patchOperations=[{"op": "replace", "path": "/deploymentId", "value": other}],
+    )
+    check = run(aws_env, "doctor-stage", data)["stage-deployment"]
+    assert not check.passed
+    assert "missed redeploy" in check.detail
+
+
+def test_an_api_that_does_not_list_the_stacks_endpoint(aws_env: LocalAws, tmp_path: Path) -> None:
+    from privgw import build_template, render  # noqa: PLC0415
+
+    net = create_network(aws_env)
+    data = localise(example_data(HELLO), net, aws_env)
+    data.setdefault("endpoint", {})["existing_ids"] = net.shared_endpoint_ids[:1]
+    template = build_template(validate_config(data)).to_dict()
+    config = template["Resources"]["RestApi"]["Properties"]["EndpointConfiguration"]
+    config["VpcEndpointIds"] = net.shared_endpoint_ids[:1]  # edited by hand: no Endpoint
+    path = tmp_path / "no-endpoint.json"
+    path.write_text(render(template, "json"), encoding="utf-8")
+    assert aws_deploy(aws_env, path, "doctor-endpoints").returncode == 0
+    check = run(aws_env, "doctor-endpoints", data)["api-endpoints"]
+    assert not check.passed
+    assert "does not list" in check.detail
