@@ -176,6 +176,65 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
         assert outputs["PrivateDnsUrl"] == (
             f"https://{api_id}.execute-api.{REGION}.amazonaws.com/{stage_url}"
         )
+    check_simulate_agrees(local, cfg, api, endpoint_ids, resources)
+
+
+def check_simulate_agrees(
+    local: LocalAws,
+    cfg: Config,
+    api: dict[str, Any],
+    endpoint_ids: list[str],
+    resources: list[dict[str, Any]],
+) -> None:
+    """privgw simulate's verdicts agree with the deployed stack where the local endpoint holds
+    the answer: the deployed policy's decision through an allowed and an unknown endpoint, the
+    routes and stages that exist."""
+    from privgw.evaluate import ApiArn, Request, authorize  # noqa: PLC0415
+    from privgw.simulate import CREATED_ENDPOINT, Call, simulate  # noqa: PLC0415
+
+    template = build_template(cfg).to_dict()
+    deployed = json.loads(api["policy"].replace('\\"', '"').strip('"'))
+    route = cfg.routes[0]
+    method = "GET" if route.method == "ANY" else route.method
+    path = route.path.replace("{proxy+}", "a/b").replace("{", "x").replace("}", "")
+    signs = cfg.auth_of(route) == "iam"
+    principal = "arn:aws:iam::123456789012:role/caller"
+    if cfg.access.iam_principals:
+        first = cfg.access.iam_principals[0]
+        principal = f"arn:aws:iam::{first}:role/caller" if first.isdigit() else first
+    arn = ApiArn(api["id"], region=REGION, account="123456789012")
+    real = endpoint_ids[0] if endpoint_ids else None
+    for stand_in, actual in ((CREATED_ENDPOINT, real), ("vpce-0aaaaaaaaaaaaaaaa", None)):
+        if actual is None and stand_in == CREATED_ENDPOINT:
+            continue
+        vpce = actual or stand_in
+        through = stand_in if cfg.endpoint.create else vpce
+        alias = f"a1b2c3d4e5-{through}.execute-api.{REGION}.amazonaws.com"  # resolves anywhere
+        caller = principal if signs else "anonymous"
+        call = Call(method=method, path=path, vpce=through, host=alias, principal=caller)
+        verdict = simulate(cfg, template, call)
+        policy_layer = next(layer for layer in verdict.layers if layer.name == "resource-policy")
+        context = {"aws:SourceVpce": vpce, "aws:VpcSourceIp": "10.0.1.25"}
+        if cfg.access.source_cidrs:
+            context["aws:VpcSourceIp"] = cfg.access.source_cidrs[0].split("/")[0][:-1] + "5"
+        request = Request(
+            "execute-api:Invoke",
+            arn.method(cfg.stage.name, method, path),
+            principal if signs else "anonymous",
+            context,
+        )
+        decided = authorize(deployed, request, arn, iam_auth=signs, identity_allows=True)
+        assert policy_layer.passed is (decided == "allow"), (vpce, verdict.as_text(), decided)
+    paths = {r["path"] for r in resources}
+    missing = simulate(cfg, template, Call(method="GET", path="/no/such/route/here"))
+    if "/no/such/route/here" not in paths and not any(p.endswith("+}") for p in paths):
+        assert missing.layer in ("route", "resource-policy", "dns")
+    stages = {
+        s["stageName"]
+        for s in local.aws("apigateway", "get-stages", "--rest-api-id", api["id"])["item"]
+    }
+    wrong = simulate(cfg, template, Call(method=method, path=path, stage="nope"))
+    assert ("nope" in stages) is wrong.allowed
 
 
 def check_functions(
