@@ -38,11 +38,10 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 ## (templates/NAME.md), and schema/privgw.schema.json.
 templates: $(STAMP)
 	$(BYTECODE)
-	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all --quiet
+	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all \
+		--diagrams --quiet
 	$(BIN)/privgw build $(TOPOLOGIES) --output-dir templates/topologies --format yaml \
-		--flavour all --quiet
-	$(BIN)/privgw diagram $(EXAMPLES) --output-dir templates --quiet
-	$(BIN)/privgw diagram $(TOPOLOGIES) --output-dir templates/topologies --quiet
+		--flavour all --diagrams --quiet
 	$(BIN)/privgw schema --output schema/privgw.schema.json
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).

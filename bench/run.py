@@ -52,8 +52,8 @@ def fmt(samples: list[float], unit: str = "ms") -> str:
     return f"{med:.1f} {unit} ({min(samples) * scale:.1f}-{max(samples) * scale:.1f})"
 
 
-def run(command: list[str]) -> None:
-    subprocess.run(command, check=True, capture_output=True)
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    subprocess.run(command, check=True, capture_output=True, env=env)
 
 
 def seed_data() -> dict[str, Any]:
@@ -234,6 +234,62 @@ def section_backends(repeat: int, results: dict[str, float]) -> list[str]:
         "each function beyond the first adds 4 (function, role, log group, one permission), "
         "each created VPC link 1. The SAM flavour has fewer resources before SAM's transform "
         "(which adds a permission per function route).",
+        "",
+    ]
+
+
+def section_cache(repeat: int, results: dict[str, float]) -> list[str]:
+    """The lint cache and build --check (issue #18): pairwise, interleaved, so a slow spell of
+    the machine hits both sides of each ratio."""
+    from privgw import lintcache  # noqa: PLC0415
+
+    fingerprints = []
+    for _ in range(repeat):
+        lintcache.installed_fingerprint.cache_clear()
+        fingerprints += timed(lintcache.installed_fingerprint, 1)
+    examples = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
+    build = [*PRIVGW, "build", *examples, "-o", "templates", "--flavour", "all", "--quiet"]
+    check = [*PRIVGW, "build", *examples, "-o", "templates", "--flavour", "all", "--check"]
+    make = ["make", "--no-print-directory", "templates"]
+    cold_make: list[float] = []
+    warm_make: list[float] = []
+    no_cache: list[float] = []
+    cold_build: list[float] = []
+    warm_build: list[float] = []
+    checks: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index in range(max(3, repeat // 2)):
+            fresh = {**os.environ, "XDG_CACHE_HOME": f"{tmp}/cold{index}"}
+            warm = {**os.environ, "XDG_CACHE_HOME": f"{tmp}/warm"}
+            cold_make += timed(lambda env=fresh: run(make, env), 1)
+            run(make, warm)  # fills the warm cache (once is enough; later runs are hits)
+            warm_make += timed(lambda env=warm: run(make, env), 1)
+            no_cache += timed(lambda env=warm: run([*build, "--no-cache"], env), 1)
+            cold_build += timed(
+                lambda i=index: run(build, {**os.environ, "XDG_CACHE_HOME": f"{tmp}/b{i}"}), 1
+            )
+            warm_build += timed(lambda env=warm: run(build, env), 1)
+            checks += timed(lambda env=warm: run(check, env), 1)
+    med = statistics.median
+    results.update(
+        cache_ratio=med(warm_make) / med(cold_make),
+        check_seconds=med(checks),
+        check_ratio=med(checks) / med(warm_build),
+        cold_extra=med(cold_build) - med(no_cache),
+        fingerprint=med(fingerprints),
+    )
+    return [
+        "## Lint cache and `build --check` (the examples, both flavours)",
+        "",
+        "| measurement | median (min-max) |",
+        "| --- | --- |",
+        f"| fingerprint of cfn-lint's and privgw's rule files | {fmt(fingerprints)} |",
+        f"| `make templates`, empty cache (cold) | {fmt(cold_make, 's')} |",
+        f"| `make templates`, nothing changed (warm cache) | {fmt(warm_make, 's')} |",
+        f"| `privgw build --no-cache` | {fmt(no_cache, 's')} |",
+        f"| `privgw build`, empty cache | {fmt(cold_build, 's')} |",
+        f"| `privgw build`, warm cache | {fmt(warm_build, 's')} |",
+        f"| `privgw build --check`, nothing changed | {fmt(checks, 's')} |",
         "",
     ]
 
@@ -457,6 +513,29 @@ def section_targets(results: dict[str, float]) -> list[str]:
             text += f" ({value * scale:.{digits}f} s scaled to a {ISSUE_CDK_SYNTH} s cdk synth)"
         return text
 
+    if "cache_ratio" in results:
+        rows += [
+            row(
+                "`make templates` on an unchanged tree at most a fifth of a cold run",
+                f"{results['cache_ratio']:.2f} of a cold run",
+                results["cache_ratio"] <= 0.2,
+            ),
+            row(
+                "`privgw build --check`, nothing changed, under 0.5 s",
+                f"{results['check_seconds']:.2f} s",
+                results["check_seconds"] < 0.5,
+            ),
+            row(
+                "`privgw build --check` at most a third of `privgw build`",
+                f"{results['check_ratio']:.2f}",
+                results["check_ratio"] <= 1 / 3,
+            ),
+            row(
+                "a cold build not slower than `--no-cache` by more than the fingerprint",
+                f"{results['cold_extra'] * 1000:+.0f} ms vs {results['fingerprint'] * 1000:.0f} ms",
+                results["cold_extra"] <= results["fingerprint"] + 0.05,
+            ),
+        ]
     rows += [
         row("`privgw build` (build + write + lint) about 0.9 s", seconds(full, 2), full <= 0.9),
         row("`privgw build --no-lint` under 0.3 s", seconds(no_lint, 3), no_lint < 0.3),
@@ -525,6 +604,7 @@ def main() -> int:
         *section_latency(args.repeat, results),
         *section_scaling(args.repeat, results),
         *section_backends(args.repeat, results),
+        *section_cache(args.repeat, results),
         *section_many(max(3, args.repeat // 2)),
         *section_cdk(max(3, args.repeat // 2), results),
         *section_sam(args.repeat, results),

@@ -88,3 +88,11 @@ def example_texts() -> Iterator[tuple[str, Format, str]]:
             template = build_template(cfg, flavour, ROOT / "templates")
             for fmt in FORMATS:
                 yield f"{path.stem}.{flavour}", fmt, render(template, fmt)
+
+
+@pytest.fixture(autouse=True)
+def _own_lint_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets an empty lint cache of its own (never the user's ~/.cache)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -88,3 +88,14 @@ def test_the_pre_commit_hooks_run_privgw(tmp_path: Path) -> None:
     lint = by_id["privgw-lint"]["entry"].split()[1:]
     code, text, _ = run(*lint, str(out / "svc.yaml"))
     assert code == 0, text
+
+
+def test_diagrams_are_written_and_checked_with_the_templates(tmp_path: Path) -> None:
+    config, out = built(tmp_path)
+    assert run("build", str(config), "-o", str(out), "--no-lint", "--diagrams")[0] == 0
+    page = out / "svc.md"
+    assert "```mermaid" in page.read_text(encoding="utf-8")
+    assert run("build", str(config), "-o", str(out), "--diagrams", "--check")[0] == 0
+    page.write_text("old\n", encoding="utf-8")
+    code, text, _ = run("build", str(config), "-o", str(out), "--diagrams", "--check")
+    assert (code, f"{page}: stale" in text) == (1, True)

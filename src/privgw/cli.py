@@ -222,6 +222,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
     )
     build.add_argument(
+        "--diagrams",
+        action="store_true",
+        help="also write NAME.md per config: the request-path diagram, invoke URLs and "
+        "curls (what privgw diagram --output-dir writes)",
+    )
+    build.add_argument(
         "--check",
         action="store_true",
         help="write nothing: exit 1 if a file in the output folder is stale, missing or "
@@ -270,6 +276,12 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             metavar="N",
             help="lint N templates at once (default: one per CPU core)",
+        )
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="lint every template afresh (default: reuse the results for identical "
+            "templates, regions and linters from $XDG_CACHE_HOME/privgw)",
         )
 
     _add_simulate(sub)
@@ -403,30 +415,46 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if sum(str(c) == STDIN for c in args.configs) > 1:
         raise OutputError("standard input (-) can be read only once")
     regions = _regions(args.regions)
+    args.pages = []  # with --diagrams, (NAME.md, text) per config
     if args.check:
         args.quiet = True  # the notes are for a build that writes
         texts, _ = _build_texts(args, flavours, fmt)
-        return _check_fresh(texts, args.output_dir, fmt, out, orphans=not args.no_orphans)
+        return _check_fresh(
+            [*texts, *args.pages], args.output_dir, fmt, out, orphans=not args.no_orphans
+        )
     linter = None if args.no_lint else LintServer(regions, args.jobs)
     try:
         texts, templates = _build_texts(args, flavours, fmt)
+        from privgw.lintcache import LintCache  # noqa: PLC0415 - see the note above
+
+        # cached: privgw's checks and cfn-lint's, per text (the checks probe the policy: not free)
+        cache = LintCache(regions, "build", enabled=linter is not None and not args.no_cache)
+        cached = [cache.get(text) for _, text in texts]
+        misses = [i for i, found in enumerate(cached) if found is None]
+        if linter is not None and not misses:  # every result known: no cfn-lint at all
+            linter.close()
+            linter = None
         if linter is not None and linter.unknown_regions():
             raise region_error(linter.unknown_regions())
         prepare_folder(args.output_dir)
         for target, _ in texts:
             check_overwrite(target, args.force)
-        for target, text in texts:
+        for target, text in [*texts, *args.pages]:
             write_atomic(target, text)
             print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
         if linter is not None:
-            linter.submit([text for _, text in texts])
+            linter.submit([texts[i][1] for i in misses])
         from privgw.checks import preflight  # noqa: PLC0415 - see the note above
 
-        results = [preflight(text, templates[target]) for target, text in texts]
+        own = {i: preflight(texts[i][1], templates[texts[i][0]]) for i in misses}
         if linter is not None:  # cfn-lint ran in the child meanwhile
-            results = [
-                sorted([*own, *cfn]) for own, cfn in zip(results, linter.results(), strict=True)
-            ]
+            for index, found in zip(misses, linter.results(), strict=True):
+                cached[index] = sorted([*own[index], *found])
+                cache.put(texts[index][1], cached[index] or [])
+        else:
+            for index in misses:
+                cached[index] = own[index]
+        results = [found or [] for found in cached]
     finally:
         if linter is not None:
             linter.close()
@@ -519,6 +547,11 @@ def _build_texts(
                     for flavour in flavours
                 ]
                 notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
+            if args.diagrams:
+                from privgw.diagram import markdown_page  # noqa: PLC0415
+
+                page = args.output_dir / f"{stem}.md"
+                args.pages.append((page, markdown_page(cfg, built[0][1])))
             for target, data in built:
                 if target in templates:
                     raise OutputError(f"{config_path} and another config would both write {target}")
@@ -555,11 +588,22 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         texts.append(text)
     failed = False
     regions = _regions(args.regions)
-    unknown = unknown_regions(regions)
-    if unknown:
-        raise region_error(unknown)
-    results = lint_many(texts, regions, args.jobs)
+    from privgw.lintcache import LintCache  # noqa: PLC0415 - see the note above
+
+    cache = LintCache(regions, "lint", enabled=not args.no_cache)
+    results = [cache.get(text) for text in texts]
+    misses = [i for i, found in enumerate(results) if found is None]
+    if misses:  # (a cached result was linted for these very regions)
+        unknown = unknown_regions(regions)
+        if unknown:
+            raise region_error(unknown)
+        for index, found in zip(
+            misses, lint_many([texts[i] for i in misses], regions, args.jobs), strict=True
+        ):
+            results[index] = found
+            cache.put(texts[index], found)
     for path, findings in zip(args.templates, results, strict=True):
+        assert findings is not None
         failed = _report(findings, str(path), err) or failed
         if not findings:
             print(f"{path}: no findings", file=out)

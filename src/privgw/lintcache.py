@@ -1,0 +1,145 @@
+"""A lint-result cache, so a rebuild of unchanged configs skips cfn-lint entirely.
+
+Keyed on the template's bytes, the regions, privgw's version and lint settings, cfn-lint's
+version, and a fingerprint of cfn-lint's installed files (rules and schemas: cfn-lint can
+update its specs in place, so a version alone is not enough) and of privgw's own rules. The
+fingerprint is each file's path, size and modification time, not its bytes (about 25 ms for
+cfn-lint's 2,700 files here; a cold lint of one template costs about a second). Stored under
+``$XDG_CACHE_HOME/privgw`` (``~/.cache/privgw``), never in a repository; bounded to
+``MAX_ENTRIES`` files; written atomically (temporary file and rename), so concurrent builds
+never read half an entry; any read error is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from privgw import __version__
+from privgw.findings import Finding
+
+MAX_ENTRIES = 2000
+#: What privgw's lint does besides cfn-lint's defaults; part of the key.
+LINT_SETTINGS = "cfn-lint + privgw.rules; findings as privgw.findings.Finding v1"
+
+
+def cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "privgw" / "lint"
+
+
+def _tree_fingerprint(root: Path, digest: Any) -> None:
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(dirpath, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+
+
+@functools.cache
+def installed_fingerprint() -> str:
+    """cfn-lint's version and files, and privgw's own rules and checks (the part of privgw
+    a lint result depends on, which changes without a version bump during development)."""
+    # Found, not imported: importing cfn-lint costs most of a second, the point of a hit is
+    # not to pay it.
+    spec = importlib.util.find_spec("cfnlint")
+    version = importlib.metadata.version("cfn-lint")
+    digest = hashlib.sha256(f"cfn-lint {version}\n".encode())
+    if spec is not None and spec.origin is not None:
+        _tree_fingerprint(Path(spec.origin).parent, digest)
+    here = Path(__file__).parent
+    _tree_fingerprint(here / "rules", digest)
+    for name in ("checks.py", "evaluate.py", "lint.py", "findings.py"):
+        _tree_fingerprint_file(here / name, digest)
+    return digest.hexdigest()
+
+
+def _tree_fingerprint_file(path: Path, digest: Any) -> None:
+    with contextlib.suppress(OSError):
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+
+
+class LintCache:
+    """cfn-lint's findings per template text; ``enabled=False`` neither reads nor writes."""
+
+    def __init__(self, regions: Sequence[str], kind: str, *, enabled: bool = True) -> None:
+        """``kind`` says which findings are stored (cfn-lint's alone, or privgw lint's)."""
+        self.regions = tuple(sorted(regions))
+        self.kind = kind
+        self.enabled = enabled
+        self.folder = cache_folder()
+
+    def key(self, text: str) -> str:
+        parts = [
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            ",".join(self.regions),
+            f"privgw {__version__}",
+            LINT_SETTINGS,
+            self.kind,
+            installed_fingerprint(),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def get(self, text: str) -> list[Finding] | None:
+        if not self.enabled:
+            return None
+        try:
+            raw = json.loads((self.folder / f"{self.key(text)}.json").read_text("utf-8"))
+            return [
+                Finding(
+                    f["source"], f["line"], f["rule"], f["level"], f["message"], tuple(f["path"])
+                )
+                for f in raw
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, text: str, findings: Sequence[Finding]) -> None:
+        if not self.enabled:
+            return
+        data = [
+            {
+                "source": f.source,
+                "line": f.line,
+                "rule": f.rule,
+                "level": f.level,
+                "message": f.message,
+                "path": list(f.path),
+            }
+            for f in findings
+        ]
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entry.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle)
+                os.replace(tmp, self.folder / f"{self.key(text)}.json")
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep the newest ``MAX_ENTRIES`` entries."""
+        entries = list(self.folder.glob("*.json"))
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda p: p.stat().st_mtime_ns if p.exists() else 0)
+        for old in entries[: len(entries) - MAX_ENTRIES]:
+            with contextlib.suppress(OSError):
+                old.unlink()
