@@ -98,7 +98,8 @@ def section_latency(repeat: int, results: dict[str, float]) -> list[str]:
     no_lint: list[float] = []
     both: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        build = [*PRIVGW, "build", str(SEED), "-o", tmp, "--force"]
+        # --no-cache: these rows measure a build that lints (the cache has its own section)
+        build = [*PRIVGW, "build", str(SEED), "-o", tmp, "--force", "--no-cache"]
         for _ in range(repeat):  # interleaved, so a slow spell of the machine hits all three
             full += timed(lambda: run(build), 1)
             no_lint += timed(lambda: run([*build, "--no-lint"]), 1)
@@ -274,7 +275,8 @@ def section_cache(repeat: int, results: dict[str, float]) -> list[str]:
     results.update(
         cache_ratio=med(warm_make) / med(cold_make),
         check_seconds=med(checks),
-        check_ratio=med(checks) / med(warm_build),
+        check_ratio=med(checks) / med(no_cache),
+        check_warm_ratio=med(checks) / med(warm_build),
         cold_extra=med(cold_build) - med(no_cache),
         fingerprint=med(fingerprints),
     )
@@ -449,7 +451,9 @@ def section_cdk(repeat: int, results: dict[str, float]) -> list[str]:
             started = time.perf_counter()
             cdk_synth(0, out).check_returncode()
             samples.append(time.perf_counter() - started)
-            paired += timed(lambda: run([*PRIVGW, "build", str(SEED), "-o", built]), 1)
+            paired += timed(
+                lambda: run([*PRIVGW, "build", str(SEED), "-o", built, "--no-cache"]), 1
+            )
         seed_resources = cdk_resources(out)
         cdk_synth(10, out).check_returncode()
         ten = cdk_resources(out)
@@ -526,8 +530,10 @@ def section_targets(results: dict[str, float]) -> list[str]:
                 results["check_seconds"] < 0.5,
             ),
             row(
-                "`privgw build --check` at most a third of `privgw build`",
-                f"{results['check_ratio']:.2f}",
+                "`privgw build --check` at most a third of `privgw build` (a build that lints: "
+                "`--no-cache`)",
+                f"{results['check_ratio']:.2f} ({results['check_warm_ratio']:.2f} of a build "
+                "whose lint results are all cached)",
                 results["check_ratio"] <= 1 / 3,
             ),
             row(
