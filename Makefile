@@ -36,13 +36,14 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 
 ## Build every example in both flavours into templates/ (linted), its request-path diagram
 ## (templates/NAME.md), and schema/privgw.schema.json.
-templates: $(STAMP)
+templates: $(STAMP) schema/privgw.schema.json
 	$(BYTECODE)
-	$(BIN)/privgw build $(EXAMPLES) --output-dir templates --format yaml --flavour all \
-		--diagrams --quiet
-	$(BIN)/privgw build $(TOPOLOGIES) --output-dir templates/topologies --format yaml \
-		--flavour all --diagrams --quiet
-	$(BIN)/privgw schema --output schema/privgw.schema.json
+	$(BIN)/privgw build $(EXAMPLES) $(TOPOLOGIES) --relative-to examples --output-dir templates \
+		--format yaml --flavour all --diagrams --quiet
+
+# The schema follows the config model: rewritten when a module of it (or the install) changes.
+schema/privgw.schema.json: $(STAMP) $(wildcard src/privgw/config/*.py)
+	$(BIN)/privgw schema --output $@
 
 ## The whole test suite (includes the staleness check of templates/ and schema/).
 test: $(STAMP) $(CHECKOV_STAMP)

@@ -222,6 +222,14 @@ def _parser() -> argparse.ArgumentParser:
         "--no-lint", action="store_true", help="skip cfn-lint (privgw's own checks still run)"
     )
     build.add_argument(
+        "--relative-to",
+        type=Path,
+        default=None,
+        metavar="ROOT",
+        help="write each config's files in the output folder at the config's folder relative "
+        "to ROOT (configs/team/a.yaml -> OUTPUT/team/a.yaml with ROOT configs)",
+    )
+    build.add_argument(
         "--diagrams",
         action="store_true",
         help="also write NAME.md per config: the request-path diagram, invoke URLs and "
@@ -419,9 +427,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.check:
         args.quiet = True  # the notes are for a build that writes
         texts, _ = _build_texts(args, flavours, fmt)
-        return _check_fresh(
-            [*texts, *args.pages], args.output_dir, fmt, out, orphans=not args.no_orphans
-        )
+        return _check_fresh([*texts, *args.pages], fmt, out, orphans=not args.no_orphans)
     linter = None if args.no_lint else LintServer(regions, args.jobs)
     try:
         texts, templates = _build_texts(args, flavours, fmt)
@@ -436,7 +442,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             linter = None
         if linter is not None and linter.unknown_regions():
             raise region_error(linter.unknown_regions())
-        prepare_folder(args.output_dir)
+        for folder in sorted({target.parent for target, _ in texts} | {Path(args.output_dir)}):
+            prepare_folder(folder)
         for target, _ in texts:
             check_overwrite(target, args.force)
         for target, text in [*texts, *args.pages]:
@@ -464,9 +471,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _check_fresh(
-    texts: list[tuple[Path, str]], folder: Path, fmt: Format, out: TextIO, *, orphans: bool
-) -> int:
+def _check_fresh(texts: list[tuple[Path, str]], fmt: Format, out: TextIO, *, orphans: bool) -> int:
     """``build --check``: every file byte-identical to what the configs build, and no file
     privgw generated that no config builds any more; nothing is written."""
     import difflib  # noqa: PLC0415
@@ -489,7 +494,9 @@ def _check_fresh(
             problems.append(f"{target}: stale\n" + "\n".join("    " + line for line in shown))
     built = {target.resolve() for target, _ in texts}
     suffix = ".json" if fmt == "json" else ".yaml"
-    for path in sorted(folder.glob(f"*{suffix}")) if folder.is_dir() and orphans else []:
+    folders = sorted({target.parent for target, _ in texts})
+    present = [p for f in folders if f.is_dir() and orphans for p in sorted(f.glob(f"*{suffix}"))]
+    for path in present:
         if path.resolve() in built:
             continue
         try:
@@ -507,6 +514,18 @@ def _check_fresh(
         return EXIT_FINDINGS
     print(f"{len(texts)} file(s) up to date", file=out)
     return EXIT_OK
+
+
+def _output_folder(args: argparse.Namespace, config_path: Path) -> Path:
+    """The output folder, or with --relative-to ROOT the config's own folder under ROOT
+    mirrored below it (examples/topologies/a.yaml -> templates/topologies/a.yaml)."""
+    if args.relative_to is None or str(config_path) == STDIN:
+        return Path(args.output_dir)
+    parent = config_path.resolve().parent
+    root = args.relative_to.resolve()
+    if not parent.is_relative_to(root):
+        raise OutputError(f"{config_path} is not inside --relative-to {args.relative_to}")
+    return Path(args.output_dir) / parent.relative_to(root)
 
 
 def _build_texts(
@@ -531,18 +550,19 @@ def _build_texts(
             cfg = load_any(config_path, args.config_format)
             # a config on standard input is named after its `name`
             stem = cfg.name if str(config_path) == STDIN else config_path.stem
+            folder = _output_folder(args, config_path)
             if isinstance(cfg, EndpointStack):  # no SAM resources: one template serves both
                 built = [
                     (
-                        args.output_dir / output_name(stem, "cfn", fmt),
+                        folder / output_name(stem, "cfn", fmt),
                         build_endpoint_stack(cfg).to_dict(),
                     )
                 ]
             else:
                 built = [
                     (
-                        args.output_dir / output_name(stem, flavour, fmt),
-                        build_template(cfg, flavour, args.output_dir).to_dict(),
+                        folder / output_name(stem, flavour, fmt),
+                        build_template(cfg, flavour, folder).to_dict(),
                     )
                     for flavour in flavours
                 ]
@@ -550,7 +570,7 @@ def _build_texts(
             if args.diagrams:
                 from privgw.diagram import markdown_page  # noqa: PLC0415
 
-                page = args.output_dir / f"{stem}.md"
+                page = folder / f"{stem}.md"
                 args.pages.append((page, markdown_page(cfg, built[0][1])))
             for target, data in built:
                 if target in templates:
