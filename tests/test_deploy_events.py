@@ -70,7 +70,7 @@ def _event(event_id: str, status: str, logical_id: str, reason: str = "") -> dic
 def _run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cfn: ScriptedCloudFormation
 ) -> tuple[deploy_module.DeployResult, str]:
-    monkeypatch.setattr(deploy_module, "_client", lambda *_: cfn)
+    monkeypatch.setattr(deploy_module, "aws_client", lambda *_: cfn)
     monkeypatch.setattr(deploy_module, "_stack_exists", lambda *_: True)
     template = tmp_path / "t.json"
     template.write_text("{}", encoding="utf-8")

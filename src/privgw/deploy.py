@@ -55,7 +55,7 @@ class DeployResult:
         return self.failure is None
 
 
-def _client(service: str, region: str | None, endpoint_url: str | None) -> Any:
+def aws_client(service: str, region: str | None, endpoint_url: str | None) -> Any:
     """A client, after checking that a region and credentials are configured: botocore would
     otherwise raise NoRegionError, or fail with an error that reads as if AWS refused."""
     import boto3  # noqa: PLC0415 - only `privgw deploy` needs the AWS SDK
@@ -81,7 +81,7 @@ def _client(service: str, region: str | None, endpoint_url: str | None) -> Any:
     return session.client(service, endpoint_url=endpoint_url)
 
 
-def _aws_errors() -> tuple[type[Exception], ...]:
+def aws_errors() -> tuple[type[Exception], ...]:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
     return (BotoCoreError, ClientError)
@@ -145,8 +145,8 @@ def deploy(
     caps = list(dict.fromkeys(capabilities))
     if "Transform" in body and "CAPABILITY_AUTO_EXPAND" not in caps:
         caps.append("CAPABILITY_AUTO_EXPAND")
-    cfn = _client("cloudformation", region, endpoint_url)
-    errors = _aws_errors()
+    cfn = aws_client("cloudformation", region, endpoint_url)
+    errors = aws_errors()
     try:
         template_args = _template_argument(body, stack_name, s3_bucket, region, endpoint_url)
         exists = _stack_exists(cfn, stack_name)
@@ -215,7 +215,7 @@ def _template_argument(
             "--format json --compact"
         )
     key = f"privgw/{stack_name}/{hashlib.sha256(body.encode()).hexdigest()[:16]}.template"
-    s3 = _client("s3", region, endpoint_url)
+    s3 = aws_client("s3", region, endpoint_url)
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"))
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
     return {"TemplateURL": str(url).split("?")[0]}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from privgw.config import Config
-from privgw.deploy import DeployError, _aws_errors, _client
+from privgw.deploy import DeployError, aws_client, aws_errors
 from privgw.evaluate import ApiArn, resolve
 from privgw.rendering import parse_template
 
@@ -96,13 +96,13 @@ def doctor(
     endpoint_url: str | None = None,
 ) -> list[Check]:
     """Every check on ``stack_name``, in the order a caller's request meets what they check."""
-    cfn = _client("cloudformation", region, endpoint_url)
-    apigw = _client("apigateway", region, endpoint_url)
-    ec2 = _client("ec2", region, endpoint_url)
+    cfn = aws_client("cloudformation", region, endpoint_url)
+    apigw = aws_client("apigateway", region, endpoint_url)
+    ec2 = aws_client("ec2", region, endpoint_url)
     try:
         stack = _read_stack(cfn, stack_name)
         return _checks(stack, cfg, apigw, ec2)
-    except _aws_errors() as exc:
+    except aws_errors() as exc:
         raise DeployError(f"cannot read stack {stack_name}: {exc}") from None
 
 

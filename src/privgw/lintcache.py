@@ -37,16 +37,18 @@ def cache_folder() -> Path:
     return Path(base) / "privgw" / "lint"
 
 
+def _stamp(path: str | Path, digest: Any) -> None:
+    """A file's path, size and modification time into ``digest`` (a vanished file: nothing)."""
+    with contextlib.suppress(OSError):
+        stat = os.stat(path)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+
+
 def _tree_fingerprint(root: Path, digest: Any) -> None:
     for dirpath, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            path = os.path.join(dirpath, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            _stamp(os.path.join(dirpath, name), digest)
 
 
 @functools.cache
@@ -63,14 +65,8 @@ def installed_fingerprint() -> str:
     here = Path(__file__).parent
     _tree_fingerprint(here / "rules", digest)
     for name in ("checks.py", "evaluate.py", "lint.py", "findings.py"):
-        _tree_fingerprint_file(here / name, digest)
+        _stamp(here / name, digest)
     return digest.hexdigest()
-
-
-def _tree_fingerprint_file(path: Path, digest: Any) -> None:
-    with contextlib.suppress(OSError):
-        stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
 
 
 class LintCache:

@@ -20,6 +20,8 @@ from privgw.config.function import TargetName
 from privgw.config.types import (
     CallerPrincipal,
     CidrList,
+    HeaderName,
+    HeaderValue,
     RetentionDays,
     StageName,
     StrictModel,
@@ -29,7 +31,6 @@ from privgw.config.types import (
     _fail,
     _Matching,
     _refuse,
-    _text,
     listed,
     reads,
 )
@@ -85,24 +86,6 @@ def _route_shape(value: Any) -> Any:
         route = {"method": parts[0].upper(), "path": parts[1]}
         return route | {"target": target.strip()} if arrow else route
     return value
-
-
-_HEADER_NAME = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
-HeaderName = Annotated[
-    str,
-    _Matching(_text(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
-]
-#: A static header value, which API Gateway writes between single quotes ('value').
-HeaderValue = Annotated[
-    str,
-    _Matching(
-        _text(
-            r"[\x20-\x26\x28-\x7e]{0,1024}",
-            "static header value",
-            "up to 1,024 printable ASCII characters, no single quote",
-        )
-    ),
-]
 
 
 class Mock(StrictModel):

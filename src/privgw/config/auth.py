@@ -19,6 +19,8 @@ from pydantic import (
 
 from privgw.config.function import TargetName
 from privgw.config.types import (
+    HeaderName,
+    HeaderValue,
     StrictModel,
     UniqueList,
     _fail,
@@ -41,10 +43,6 @@ IdentitySource = Annotated[
             "header.Authorization",
         )
     ),
-]
-_HEADER = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
-AuthHeader = Annotated[
-    str, _Matching(_text(_HEADER, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-"))
 ]
 UserPoolArn = Annotated[
     str,
@@ -131,7 +129,7 @@ class CognitoPools(StrictModel):
         max_length=50,
         description="OAuth scopes an access token must carry (none: an ID token is enough).",
     )
-    header: AuthHeader = Field(default="Authorization", description="Header with the token.")
+    header: HeaderName = Field(default="Authorization", description="Header with the token.")
 
 
 class CognitoAuth(StrictModel):
@@ -220,7 +218,6 @@ ResponseType = Literal[
     "UNSUPPORTED_MEDIA_TYPE", "WAF_FILTERED",
 ]  # fmt: skip
 GATEWAY_RESPONSE_TYPES: tuple[str, ...] = get_args(ResponseType)
-_STATIC_VALUE = r"[\x20-\x26\x28-\x7e]{0,1024}"
 
 
 class GatewayResponse(StrictModel):
@@ -232,10 +229,7 @@ class GatewayResponse(StrictModel):
         description="A mapping template ($context.requestId, $context.error.message work).",
     )
     content_type: str = Field(default="application/json", pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$")
-    headers: dict[
-        Annotated[str, _Matching(_text(_HEADER, "header name", "letters, digits or -"))],
-        Annotated[str, _Matching(_text(_STATIC_VALUE, "header value", "printable ASCII, no '"))],
-    ] = Field(default_factory=dict, max_length=20)
+    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict, max_length=20)
 
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
@@ -272,7 +266,7 @@ class Cors(StrictModel):
     )
 
     allow_origins: UniqueList[Origin] = Field(min_length=1, max_length=20)
-    allow_headers: UniqueList[AuthHeader] = Field(
+    allow_headers: UniqueList[HeaderName] = Field(
         default_factory=lambda: list(DEFAULT_CORS_HEADERS), max_length=50
     )
     allow_credentials: bool = False

@@ -223,6 +223,26 @@ def _check_not_everything(cidrs: list[str]) -> list[str]:
     return cidrs
 
 
+#: An HTTP header name (a token of RFC 9110), as mocks, gateway responses and authorizers
+#: take them.
+_HEADER_NAME = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
+HeaderName = Annotated[
+    str,
+    _Matching(_text(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
+]
+#: A static header value, which API Gateway writes between single quotes ('value').
+HeaderValue = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"[\x20-\x26\x28-\x7e]{0,1024}",
+            "static header value",
+            "up to 1,024 printable ASCII characters, no single quote",
+        )
+    ),
+]
+
+
 Name = Annotated[
     str,
     _Matching(
