@@ -164,3 +164,86 @@ def test_domain_config_errors(domain: dict[str, Any], path: str) -> None:
     with pytest.raises(ConfigError) as info:
         Config(**with_changes(BASE_CONFIG, custom_domain=domain))
     assert path in {p.path for p in info.value.problems}
+
+
+SHARED = {
+    **DOMAIN,
+    "share_with": [
+        "444455556666",
+        "arn:aws:organizations::111122223333:ou/o-abcdefghij/ou-ab12-cdefgh34",
+    ],
+}
+CONSUMER_VPC = {"access": {"vpc_ids": ["vpc-0b0b0b0b0b0b0b0b0"]}}
+
+
+def test_share_names_the_domain_and_exactly_the_listed_principals() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, custom_domain=SHARED, **CONSUMER_VPC))
+    template = build_template(cfg).to_dict()
+    share = template["Resources"]["CustomDomainShare"]
+    assert share["Type"] == "AWS::RAM::ResourceShare"
+    props = share["Properties"]
+    assert props["ResourceArns"] == [{"Fn::GetAtt": ["CustomDomain", "DomainNameArn"]}]
+    assert props["Principals"] == SHARED["share_with"]
+    assert props["AllowExternalPrincipals"] is False
+    assert template["Outputs"]["CustomDomainShareArn"]["Value"] == {"Ref": "CustomDomainShare"}
+    assert "RestApiId" in template["Outputs"]
+    notes = [n for n in url_notes(cfg) if "through AWS RAM" in n]
+    assert len(notes) == 2
+    assert "444455556666" in notes[0]
+    assert "provider.domain_name = api.internal.example.com" in notes[0]
+    # the consumer's VPC is on the domain's allow-list as on the API's: one list, two documents
+    domain_policy = template["Resources"]["CustomDomain"]["Properties"]["Policy"]
+    assert domain_policy == template["Resources"]["RestApi"]["Properties"]["Policy"]
+    assert "vpc-0b0b0b0b0b0b0b0b0" in str(domain_policy)
+    # no association for the other account's endpoints: only the created one
+    assert [r for r in template["Resources"] if r.startswith("CustomDomainAccess")] == [
+        "CustomDomainAccess1"
+    ]
+    for flavour in ("cfn", "sam"):
+        assert lint_text(render(build_template(cfg, flavour), "yaml")) == []
+
+
+def test_external_principals_only_when_asked() -> None:
+    cfg = Config(
+        **with_changes(
+            BASE_CONFIG,
+            custom_domain={**SHARED, "allow_external_principals": True},
+            **CONSUMER_VPC,
+        )
+    )
+    share = build_template(cfg).to_dict()["Resources"]["CustomDomainShare"]
+    assert share["Properties"]["AllowExternalPrincipals"] is True
+    plain = Config(**with_changes(BASE_CONFIG, custom_domain=DOMAIN))
+    assert "CustomDomainShare" not in build_template(plain).to_dict()["Resources"]
+
+
+def test_reusable_share_takes_its_principals_as_parameters() -> None:
+    cfg = Config(**with_changes(BASE_CONFIG, custom_domain=SHARED, reusable=True, **CONSUMER_VPC))
+    template = build_template(cfg).to_dict()
+    share = template["Resources"]["CustomDomainShare"]["Properties"]
+    assert share["Principals"] == [{"Ref": "SharePrincipal1"}, {"Ref": "SharePrincipal2"}]
+    assert template["Parameters"]["SharePrincipal1"]["Default"] == "444455556666"
+    assert "444455556666" not in str(template["Resources"])
+    assert lint_text(render(build_template(cfg), "yaml")) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"custom_domain": {**DOMAIN, "share_with": ["4444"]}}, "custom_domain.share_with[0]"),
+        (
+            {"custom_domain": {**DOMAIN, "share_with": ["arn:aws:iam::444455556666:root"]}},
+            "custom_domain.share_with[0]",
+        ),
+        (
+            {"custom_domain": {**DOMAIN, "allow_external_principals": True}, **CONSUMER_VPC},
+            "custom_domain.allow_external_principals",
+        ),
+        # shared, but nobody else's endpoint may call: the share would lead to a 403
+        ({"custom_domain": SHARED}, "custom_domain.share_with"),
+    ],
+)
+def test_share_config_errors(changes: dict[str, Any], path: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        Config(**with_changes(BASE_CONFIG, **changes))
+    assert path in {p.path for p in info.value.problems}

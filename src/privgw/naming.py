@@ -32,6 +32,7 @@ DOMAIN = "CustomDomain"
 DOMAIN_MAPPING = "CustomDomainMapping"
 DOMAIN_ZONE = "CustomDomainZone"
 DOMAIN_RECORD = "CustomDomainRecord"
+DOMAIN_SHARE = "CustomDomainShare"
 DOMAIN_ACCESS_PREFIX = "CustomDomainAccess"
 
 # Parameters of reusable templates (resources/parameters.py); a list's items get 1, 2, ...
@@ -51,6 +52,7 @@ FUNCTION_KEY_PARAMETER = "FunctionKmsKeyArn"
 LOG_KEY_PARAMETER = "LogKmsKeyArn"
 CERTIFICATE_PARAMETER = "CertificateArn"
 HOSTED_ZONE_PARAMETER = "HostedZoneId"
+SHARE_PRINCIPAL_PARAMETER = "SharePrincipal"
 
 
 def _camel(segment: str) -> str:

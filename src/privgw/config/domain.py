@@ -9,7 +9,16 @@ from pydantic import (
     model_validator,
 )
 
-from privgw.config.types import StrictModel, _fail_many, _Matching, _text, reads
+from privgw.config.types import (
+    StrictModel,
+    UniqueList,
+    _fail_many,
+    _Matching,
+    _refuse,
+    _text,
+    listed,
+    reads,
+)
 from privgw.errors import Problem
 
 DomainName = Annotated[
@@ -35,6 +44,23 @@ CertificateArn = Annotated[
 HostedZoneId = Annotated[
     str,
     _Matching(_text(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
+]
+#: Who a resource share may name: an account, an organization or an organizational unit
+#: ("CreateResourceShare", AWS RAM API reference: principals).
+SHARE_PRINCIPAL_PATTERN = (
+    r"\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(organization/o-[a-z0-9]{10,32}"
+    r"|ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})"
+)
+SharePrincipal = Annotated[
+    str,
+    _Matching(
+        _text(
+            SHARE_PRINCIPAL_PATTERN,
+            "account id, organization ARN or OU ARN",
+            "a 12-digit account id, arn:aws:organizations::<management account>:organization/"
+            "o-..., or arn:aws:organizations::<management account>:ou/o-.../ou-...",
+        )
+    ),
 ]
 BasePath = Annotated[
     str,
@@ -72,3 +98,26 @@ class CustomDomain(StrictModel):
     hosted_zone: PrivateHostedZone | None = Field(
         default=None, description="Also point the name at the created endpoint in Route 53."
     )
+    share_with: UniqueList[SharePrincipal] = listed(
+        20,
+        "Share the domain name through AWS RAM with these accounts, organizations or OUs; "
+        "their own endpoints (in endpoint.existing_ids or VPCs in access.vpc_ids) may then "
+        "associate with it. Each consumer deploys a `kind: consumer` stack.",
+    )
+    allow_external_principals: bool = Field(
+        default=False,
+        description="Let the share name accounts outside this account's AWS organization "
+        "(off: RAM refuses principals outside it).",
+    )
+
+    @model_validator(mode="after")
+    @reads("share_with", "allow_external_principals")
+    def _external_needs_a_share(self) -> Self:
+        if self.allow_external_principals and not self.share_with:
+            raise _refuse(
+                "allow_external_principals",
+                "applies only to a share",
+                "true",
+                "share_with: [<account id>, ...], or no allow_external_principals",
+            )
+        return self

@@ -460,6 +460,22 @@ class Config(StackConfig):
         return self
 
     @model_validator(mode="after")
+    @reads("custom_domain", "endpoint", "access")
+    def _shared_domain_admits_consumers(self) -> Self:
+        """A share lets other accounts associate their endpoints, but only the policies let
+        those endpoints call; endpoints of other accounts can only be listed by id or VPC."""
+        domain = self.custom_domain
+        if domain and domain.share_with and not (self.endpoint.existing_ids or self.access.vpc_ids):
+            raise _refuse(
+                "custom_domain.share_with",
+                "shares the domain, but no consumer's endpoint is allowed to call it",
+                None,
+                "the consumers' endpoint ids in endpoint.existing_ids, or their VPC ids in "
+                "access.vpc_ids (the API's and the domain's policy admit exactly those)",
+            )
+        return self
+
+    @model_validator(mode="after")
     @reads("endpoint", "network")
     def _network_matches_endpoint(self) -> Self:
         creates = self.endpoint.create

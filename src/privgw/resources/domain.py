@@ -20,6 +20,7 @@ from troposphere.apigateway import (
     DomainNameV2,
     EndpointConfiguration,
 )
+from troposphere.ram import ResourceShare
 from troposphere.route53 import HostedZone, HostedZoneVPCs, RecordSetType
 from troposphere.validators.route53 import AliasTarget
 
@@ -69,6 +70,8 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
                 Tags=tags_for(cfg),
             )
         )
+    if domain.share_with:
+        parts.append(domain_share(cfg, arn))
     zone = domain.hosted_zone
     if zone is not None:
         if zone.create:
@@ -100,6 +103,22 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
     return parts
 
 
+def domain_share(cfg: Config, arn: GetAtt) -> ResourceShare:
+    """The RAM share of the domain name ("API provider: Share your private custom domain name
+    using AWS RAM"): RAM then lets the named accounts associate their endpoints (it keeps the
+    domain's managementPolicy); the domain's own policy still decides who may call."""
+    domain = cfg.custom_domain
+    assert domain is not None
+    return ResourceShare(
+        naming.DOMAIN_SHARE,
+        Name=f"{cfg.name}-custom-domain",
+        ResourceArns=[arn],
+        Principals=parameters.values(cfg, parameters.SHARE_PRINCIPAL, domain.share_with),
+        AllowExternalPrincipals=domain.allow_external_principals,
+        Tags=tags_for(cfg),
+    )
+
+
 ASSOCIATE = (
     "aws apigateway create-domain-name-access-association --domain-name-arn {arn} "
     "--access-association-source {vpce} --access-association-source-type VPCE --region {region}"
@@ -118,6 +137,15 @@ def association_outputs(cfg: Config) -> list[Output]:
             Value=GetAtt(naming.DOMAIN, "DomainNameArn"),
         )
     ]
+    if cfg.custom_domain.share_with:
+        outputs.append(
+            Output(
+                "CustomDomainShareArn",
+                Description="AWS RAM share of the custom domain (consumers accept it, unless "
+                "they are in this organization)",
+                Value=Ref(naming.DOMAIN_SHARE),
+            )
+        )
     for index, vpce in enumerate(existing_endpoint_ids(cfg), start=1):
         command = ASSOCIATE.format(arn=arn, vpce="${Vpce}", region="${AWS::Region}")
         outputs.append(
@@ -143,7 +171,8 @@ def association_outputs(cfg: Config) -> list[Output]:
 
 def association_notes(cfg: Config) -> list[str]:
     """What the build tells the user to hand to the other endpoints' owners."""
-    if cfg.custom_domain is None:
+    domain = cfg.custom_domain
+    if domain is None:
         return []
     arn = "<CustomDomainArn output>"
     notes = [
@@ -152,6 +181,13 @@ def association_notes(cfg: Config) -> list[str]:
         f"(output CustomDomainAccessCommand{index})"
         for index, vpce in enumerate(cfg.endpoint.existing_ids, start=1)
     ]
+    notes.extend(
+        f"custom domain: shared with {principal} through AWS RAM (output CustomDomainShareArn); "
+        "its consumer stack (kind: consumer) takes provider.domain_name_arn = output "
+        f"CustomDomainArn, provider.domain_name = {domain.name}, provider.api_id = output "
+        "RestApiId"
+        for principal in domain.share_with
+    )
     notes.extend(
         f"custom domain: callers in {vpc} reach it only after the owner of their execute-api "
         f"endpoint runs: {ASSOCIATE.format(arn=arn, vpce='<their vpce-id>', region='<region>')} "

@@ -24,6 +24,7 @@ from troposphere import Parameter, Ref
 from privgw import naming
 from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, min_cidr_prefix
 from privgw.config.backend import LOAD_BALANCER_ARN_PATTERN, VPC_LINK_ID_PATTERN
+from privgw.config.domain import SHARE_PRINCIPAL_PATTERN
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,15 @@ HOSTED_ZONE = Slot(
     naming.HOSTED_ZONE_PARAMETER,
     "AWS::Route53::HostedZone::Id",
     "Private hosted zone of the custom name",
+)
+
+SHARE_PRINCIPAL = Slot(
+    naming.SHARE_PRINCIPAL_PARAMETER,
+    "String",
+    "Account id, organization ARN or OU ARN {index} the custom domain is shared with",
+    pattern=f"^({SHARE_PRINCIPAL_PATTERN})$",
+    constraint="a 12-digit account id or an arn:aws:organizations::... organization or OU ARN",
+    per_item=True,
 )
 
 
@@ -293,6 +303,8 @@ def _filled(cfg: Config) -> Iterator[tuple[Slot, Any]]:
         yield CERTIFICATE, domain.certificate_arn
         if domain.hosted_zone and domain.hosted_zone.id:
             yield HOSTED_ZONE, domain.hosted_zone.id
+        for principal in domain.share_with:
+            yield SHARE_PRINCIPAL, principal
 
 
 def account_of_root(principal: str) -> str:
