@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
+CROSS_ACCOUNT := $(sort $(wildcard examples/cross-account/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
 .PHONY: all venv templates test lint corpus bench deploy-local local-aws format constraints clean
@@ -38,7 +39,7 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 ## (templates/NAME.md), and schema/privgw.schema.json.
 templates: $(STAMP) schema/privgw.schema.json
 	$(BYTECODE)
-	$(BIN)/privgw build $(EXAMPLES) $(TOPOLOGIES) --relative-to examples --output-dir templates \
+	$(BIN)/privgw build $(EXAMPLES) $(TOPOLOGIES) $(CROSS_ACCOUNT) --relative-to examples --output-dir templates \
 		--format yaml --flavour all --diagrams --quiet
 
 # The schema follows the config model: rewritten when a module of it (or the install) changes.

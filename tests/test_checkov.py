@@ -72,6 +72,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         (directory / f"example-{name}.{fmt}").write_text(text, encoding="utf-8")
     for name, text in topology_texts():
         (directory / f"topology-{name}.yaml").write_text(text, encoding="utf-8")
+    cross_account = sorted((ROOT / "examples" / "cross-account").glob("*.yaml"))
+    committed = ROOT / "templates" / "cross-account"
+    for name, text in topology_texts(cross_account, committed):
+        (directory / f"cross-account-{name}.yaml").write_text(text, encoding="utf-8")
     for name, data in SCANNED_VARIANTS.items():
         text = render(build_template(Config(**data)), "yaml")
         (directory / f"variant-{name}.yaml").write_text(text, encoding="utf-8")

@@ -128,7 +128,11 @@ def test_schema_describes_config() -> None:
     assert schema["anyOf"] == [
         {"$ref": "#/$defs/Config"},
         {"$ref": "#/$defs/EndpointStack"},
+        {"$ref": "#/$defs/ConsumerStack"},
     ]
+    consumer = schema["$defs"]["ConsumerStack"]
+    assert set(consumer["required"]) == {"kind", "name", "provider"}
+    assert consumer["additionalProperties"] is False
     api = schema["$defs"]["Config"]
     assert set(api["required"]) == {"name"}  # function, functions or backends: checked by rules
     assert api["additionalProperties"] is False

@@ -585,7 +585,7 @@ def test_shared_endpoint_topology_deploys_endpoint_stack_first(
         {"Name": e["Name"], "Value": e["Value"]} for e in exports
     ]
     for name, cfg in configs.items():
-        if isinstance(cfg, EndpointStack):
+        if not isinstance(cfg, Config):
             continue
         template = tmp_path / f"{name}.yaml"
         template.write_text(render(build_template(cfg), "yaml"), encoding="utf-8")

@@ -6,13 +6,14 @@ import io
 import re
 from pathlib import Path
 
-from privgw import build_template, load_config
+from privgw import load_config
 from privgw.cli import main
 from privgw.config import Config, load_any
 from privgw.diagram import markdown_page, mermaid
 from tests.conftest import BASE_CONFIG, ROOT, with_changes
 
 TOPOLOGIES = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))
+CROSS_ACCOUNT = sorted((ROOT / "examples" / "cross-account").glob("*.yaml"))
 
 
 def test_every_route_endpoint_and_target_is_drawn(example: Path) -> None:
@@ -57,16 +58,25 @@ def test_quotes_in_labels_cannot_break_the_diagram() -> None:
         assert line.count('"') % 2 == 0, line
 
 
-def test_topology_pages_are_fresh() -> None:
-    from privgw.resources.template import build_endpoint_stack  # noqa: PLC0415
+def test_topology_and_cross_account_pages_are_fresh() -> None:
+    from privgw.resources.template import build_any  # noqa: PLC0415
 
-    for path in TOPOLOGIES:
+    for path in [*TOPOLOGIES, *CROSS_ACCOUNT]:
         cfg = load_any(path)
-        template = (
-            build_template(cfg) if isinstance(cfg, Config) else build_endpoint_stack(cfg)
-        ).to_dict()
-        committed = ROOT / "templates" / "topologies" / f"{path.stem}.md"
-        assert committed.read_text(encoding="utf-8") == markdown_page(cfg, template), path
+        committed = ROOT / "templates" / path.parent.name / f"{path.stem}.md"
+        page = markdown_page(cfg, build_any(cfg).to_dict())
+        assert committed.read_text(encoding="utf-8") == page, path
+
+
+def test_consumer_diagram_shows_both_accounts() -> None:
+    cfg = load_any(ROOT / "examples" / "cross-account" / "consumer.yaml")
+    text = mermaid(cfg)
+    assert 'subgraph consumer["consumer: account 444455556666"]' in text
+    assert 'subgraph provider["provider: account 111122223333"]' in text
+    assert "callers in vpc-0c0c0c0c0c0c0c0c1" in text
+    assert "TCP 443 from 10.80.0.0/16" in text
+    assert "https://orders.shared.example.com/v1" in text
+    assert "association -->|names the domain ARN| domain" in text
 
 
 def test_cli_prints_mermaid_and_writes_pages(tmp_path: Path) -> None:

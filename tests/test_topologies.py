@@ -11,7 +11,7 @@ from privgw import Config, ConfigError, build_template, lint_text, render
 from privgw.cli import main, output_name
 from privgw.config import EndpointStack, load_any
 from privgw.flavours import FLAVOURS
-from privgw.resources.template import build_endpoint_stack
+from privgw.resources.template import build_any, build_endpoint_stack
 from tests.conftest import ROOT
 from tests.proof import proof_failures
 
@@ -19,15 +19,18 @@ TOPOLOGIES = sorted((ROOT / "examples" / "topologies").glob("*.yaml"))
 COMMITTED = ROOT / "templates" / "topologies"
 
 
-def topology_texts() -> Iterator[tuple[str, str]]:
-    """(label, YAML text) of every topology template, as `make templates` writes them."""
-    for path in TOPOLOGIES:
+def topology_texts(
+    paths: list[Path] = TOPOLOGIES, committed: Path = COMMITTED
+) -> Iterator[tuple[str, str]]:
+    """(label, YAML text) of every template of these configs (the topologies by default), as
+    `make templates` writes them: endpoint and consumer stacks have one for both flavours."""
+    for path in paths:
         cfg = load_any(path)
-        if isinstance(cfg, EndpointStack):
-            yield path.stem, render(build_endpoint_stack(cfg), "yaml")
+        if not isinstance(cfg, Config):
+            yield path.stem, render(build_any(cfg), "yaml")
             continue
         for flavour in FLAVOURS:
-            yield f"{path.stem}.{flavour}", render(build_template(cfg, flavour, COMMITTED), "yaml")
+            yield f"{path.stem}.{flavour}", render(build_template(cfg, flavour, committed), "yaml")
 
 
 def endpoint_stack() -> EndpointStack:
@@ -90,10 +93,8 @@ def test_committed_topology_templates_are_fresh() -> None:
     expected = {}
     for path in TOPOLOGIES:
         cfg = load_any(path)
-        if isinstance(cfg, EndpointStack):
-            expected[output_name(path.stem, "cfn", "yaml")] = render(
-                build_endpoint_stack(cfg), "yaml"
-            )
+        if not isinstance(cfg, Config):
+            expected[output_name(path.stem, "cfn", "yaml")] = render(build_any(cfg), "yaml")
         else:
             for flavour in FLAVOURS:
                 text = render(build_template(cfg, flavour, COMMITTED), "yaml")

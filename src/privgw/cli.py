@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from privgw import __version__
-from privgw.errors import ConfigError, OutputError, PrivgwError, RegionError, TemplateReadError
+from privgw.errors import (
+    ConfigError,
+    OutputError,
+    PrivgwError,
+    Problem,
+    RegionError,
+    TemplateReadError,
+)
 from privgw.findings import Finding
 from privgw.flavours import CONFIG_FORMATS, FLAVOURS, STDIN, Flavour
 from privgw.gcpause import gc_paused
@@ -76,15 +83,25 @@ def _add_simulate(sub: Any) -> None:
         description="Walks one call through DNS, the endpoint's security group, the VPC\n"
         "endpoint policy, the resource policy, the route and stage, authorization and the\n"
         "backend, in AWS's order, and stops at the first layer that refuses it. Without\n"
-        "--vpce/--vpc the call comes through the config's own endpoint.",
+        "--vpce/--vpc the call comes through the config's own endpoint; with --consumer,\n"
+        "from that consumer stack's VPC and endpoint to the custom domain (adding the\n"
+        "domain's access association and its own policy).",
         examples="  privgw simulate examples/hello.yaml GET /hello\n"
         "  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json\n"
-        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization=Bearer t'",
+        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization=Bearer t'\n"
+        "  privgw simulate examples/cross-account/provider.yaml GET /orders \\\n"
+        "      --consumer examples/cross-account/consumer.yaml",
         one="the call would be refused",
     )
     simulate.add_argument("config", metavar="CONFIG", type=Path, help="the API's config")
     simulate.add_argument("method", metavar="METHOD", help="GET, POST, ...")
     simulate.add_argument("path", metavar="PATH", help="the path after the stage, e.g. /orders/7")
+    simulate.add_argument(
+        "--consumer",
+        metavar="CONSUMER",
+        type=Path,
+        help="a kind: consumer config: the call comes from its account, VPC and endpoint",
+    )
     simulate.add_argument("--vpce", help="the VPC endpoint the call comes through")
     simulate.add_argument("--vpc", help="the VPC the call comes from")
     simulate.add_argument("--ip", help="the caller's private IP address")
@@ -534,11 +551,10 @@ def _build_texts(
     """Every template's text (and data, for the checks), or one error listing every bad config
     (nothing is written)."""
     with gc_paused():
-        from privgw.config import EndpointStack, load_any  # noqa: PLC0415
-        from privgw.resources.outputs import url_notes  # noqa: PLC0415
+        from privgw.config import Config, load_any  # noqa: PLC0415
         from privgw.resources.template import (  # noqa: PLC0415 - see the note above
-            build_endpoint_stack,
-            build_template,
+            build_any,
+            build_notes,
         )
 
     texts: list[tuple[Path, str]] = []
@@ -551,22 +567,16 @@ def _build_texts(
             # a config on standard input is named after its `name`
             stem = cfg.name if str(config_path) == STDIN else config_path.stem
             folder = _output_folder(args, config_path)
-            if isinstance(cfg, EndpointStack):  # no SAM resources: one template serves both
-                built = [
-                    (
-                        folder / output_name(stem, "cfn", fmt),
-                        build_endpoint_stack(cfg).to_dict(),
-                    )
-                ]
-            else:
-                built = [
-                    (
-                        folder / output_name(stem, flavour, fmt),
-                        build_template(cfg, flavour, folder).to_dict(),
-                    )
-                    for flavour in flavours
-                ]
-                notes.extend(f"note: {config_path}: {note}" for note in url_notes(cfg))
+            # endpoint and consumer stacks have no SAM resources: one template serves both
+            kinds = flavours if isinstance(cfg, Config) else ("cfn",)
+            built = [
+                (
+                    folder / output_name(stem, flavour, fmt),
+                    build_any(cfg, flavour, folder).to_dict(),
+                )
+                for flavour in kinds
+            ]
+            notes.extend(f"note: {config_path}: {note}" for note in build_notes(cfg))
             if args.diagrams:
                 from privgw.diagram import markdown_page  # noqa: PLC0415
 
@@ -662,9 +672,9 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from privgw.config import Config, load_any  # noqa: PLC0415 - see the note above
+    from privgw.config import load_any  # noqa: PLC0415 - see the note above
     from privgw.diagram import markdown_page, mermaid  # noqa: PLC0415
-    from privgw.resources.template import build_endpoint_stack, build_template  # noqa: PLC0415
+    from privgw.resources.template import build_any  # noqa: PLC0415
 
     configs = [(path, load_any(path, args.config_format)) for path in args.configs]
     if args.output_dir is None:
@@ -675,10 +685,7 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path, cfg in configs:
         name = cfg.name if str(path) == STDIN else path.stem
         target = args.output_dir / f"{name}.md"
-        template = (
-            build_template(cfg) if isinstance(cfg, Config) else build_endpoint_stack(cfg)
-        ).to_dict()
-        write_atomic(target, markdown_page(cfg, template))
+        write_atomic(target, markdown_page(cfg, build_any(cfg).to_dict()))
         if not args.quiet:
             print(f"wrote {target}", file=out)
     return EXIT_OK
@@ -714,7 +721,19 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         host=args.host,
         headers=dict(args.header),
     )
-    verdict = simulate(cfg, build_template(cfg).to_dict(), call)
+    consumer = None
+    if args.consumer is not None:
+        from privgw.config import ConsumerStack, load_any  # noqa: PLC0415
+        from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415
+
+        other = load_any(args.consumer, args.config_format)
+        if not isinstance(other, ConsumerStack):
+            raise ConfigError(
+                [Problem("kind", "is not a consumer config", other.kind, "kind: consumer")],
+                str(args.consumer),
+            )
+        consumer = (other, build_consumer_stack(other).to_dict())
+    verdict = simulate(cfg, build_template(cfg).to_dict(), call, consumer)
     out.write(verdict.as_json() + "\n" if args.json else verdict.as_text())
     return EXIT_OK if verdict.allowed else EXIT_FINDINGS
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from privgw.config import AnyConfig, Config, EndpointStack
+from privgw.config import AnyConfig, Config, ConsumerStack, EndpointStack
 from privgw.config.auth import auth_label
 
 
@@ -23,6 +23,8 @@ def mermaid(cfg: AnyConfig) -> str:
     """The flowchart of ``cfg``'s request path (an endpoint stack: up to its exports)."""
     if isinstance(cfg, EndpointStack):
         return _endpoint_stack(cfg)
+    if isinstance(cfg, ConsumerStack):
+        return _consumer_stack(cfg)
     lines = ["flowchart LR"]
     entries: list[str] = []
     if cfg.endpoint.create:
@@ -87,6 +89,50 @@ def _endpoint_stack(cfg: EndpointStack) -> str:
         )
         + "\n"
     )
+
+
+def _consumer_stack(cfg: ConsumerStack) -> str:
+    """Two accounts: this one's callers, endpoint and association; the provider's domain name
+    and API behind the share."""
+    provider = cfg.provider
+    account = f"account {cfg.account_id}" if cfg.account_id else "this account"
+    url = f"https://{provider.domain_name}/{provider.base_path}"
+    api = "PRIVATE REST API" + (f" {provider.api_id}" if provider.api_id else "")
+    lines = ["flowchart LR", f"  subgraph consumer[{_label('consumer: ' + account)}]"]
+    if cfg.endpoint.create:
+        net = cfg.network_required
+        sources = [*net.allowed_cidrs, *net.source_security_group_ids]
+        dns = "private DNS on" if cfg.endpoint.private_dns else "private DNS off"
+        policy = "endpoint policy: the provider's APIs" if cfg.endpoint.policy else ""
+        lines += [
+            f"    callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
+            f"    sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
+            f"    vpce[{_label('execute-api endpoint (created)', dns, policy)}]",
+            "    callers -->|HTTPS 443| sg --> vpce",
+        ]
+    else:
+        lines += [
+            f"    callers[{_label('callers in ' + cfg.vpc_id)}]",
+            f"    vpce[{_label('execute-api endpoint ' + str(cfg.endpoint.existing_id))}]",
+            "    callers -->|HTTPS 443| vpce",
+        ]
+    zone = cfg.hosted_zone
+    if zone is not None:
+        where = "private zone (created)" if zone.create else f"zone {zone.id}"
+        lines.append(f"    dns[{_label(provider.domain_name + ' alias', where)}]")
+        lines.append("    dns -.->|resolves to| vpce")
+    lines += [
+        f"    association[{_label('domain name access association')}]",
+        "    vpce --- association",
+        "  end",
+        f"  subgraph provider[{_label('provider: account ' + provider.account)}]",
+        f"    domain[{_label(url, 'shared through AWS RAM', 'domain policy admits it')}]",
+        f"    api[{_label(api, 'resource policy admits this endpoint')}]",
+        "    domain --> api",
+        "  end",
+        "  association -->|names the domain ARN| domain",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _targets(cfg: Config) -> list[str]:

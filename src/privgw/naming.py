@@ -33,6 +33,7 @@ DOMAIN_MAPPING = "CustomDomainMapping"
 DOMAIN_ZONE = "CustomDomainZone"
 DOMAIN_RECORD = "CustomDomainRecord"
 DOMAIN_SHARE = "CustomDomainShare"
+PROVIDER_DOMAIN_ACCESS = "ProviderDomainAccess"
 DOMAIN_ACCESS_PREFIX = "CustomDomainAccess"
 
 # Parameters of reusable templates (resources/parameters.py); a list's items get 1, 2, ...
@@ -53,6 +54,9 @@ LOG_KEY_PARAMETER = "LogKmsKeyArn"
 CERTIFICATE_PARAMETER = "CertificateArn"
 HOSTED_ZONE_PARAMETER = "HostedZoneId"
 SHARE_PRINCIPAL_PARAMETER = "SharePrincipal"
+PROVIDER_DOMAIN_PARAMETER = "ProviderDomainNameArn"
+ENDPOINT_DNS_PARAMETER = "VpcEndpointDnsName"
+ENDPOINT_ZONE_PARAMETER = "VpcEndpointHostedZoneId"
 
 
 def _camel(segment: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from privgw import naming
-from privgw.config import Config, Route
+from privgw.config import Config, ConsumerStack, Route
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.evaluate import ApiArn, Request, authorize, evaluate, resolve, statement_sids
 from privgw.resources.auth import gateway_response_specs
@@ -28,6 +28,9 @@ API_ID = "a1b2c3d4e5"
 CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
+#: A consumer stack's created endpoint, and its account when the config does not say it.
+CONSUMER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
+CONSUMER_ACCOUNT = "444455556666"
 NO_HTTP = 0
 
 
@@ -92,23 +95,46 @@ class _Walk:
     cfg: Config
     template: Mapping[str, Any]
     call: Call
+    consumer: ConsumerStack | None = None
+    consumer_template: Mapping[str, Any] = field(default_factory=dict)
     layers: list[Layer] = field(default_factory=list)
     vpce: str | None = None
     vpc: str | None = None
     created: bool = False
+    via_domain: bool = False
+
+    @property
+    def api(self) -> ApiArn:
+        """The API's ARN: stand-ins, or what a consumer config knows of its provider."""
+        if self.consumer is None:
+            return ApiArn(API_ID, region=REGION, account=ACCOUNT)
+        provider = self.consumer.provider
+        return ApiArn(
+            provider.api_id or API_ID, region=provider.arn_region, account=provider.account
+        )
 
     def passed(self, name: str, reason: str) -> None:
         self.layers.append(Layer(name, True, reason))
 
 
-def simulate(cfg: Config, template: Mapping[str, Any], call: Call) -> Verdict:
+def simulate(
+    cfg: Config,
+    template: Mapping[str, Any],
+    call: Call,
+    consumer: tuple[ConsumerStack, Mapping[str, Any]] | None = None,
+) -> Verdict:
     """Walk ``call`` through the layers of the API ``cfg`` builds as ``template`` (the plain
-    flavour's)."""
+    flavour's). With ``consumer`` (a consumer config and its template) the call comes from
+    that account's VPC, through its endpoint, to the provider's custom domain by default."""
     walk = _Walk(cfg, template, call)
+    if consumer is not None:
+        walk.consumer, walk.consumer_template = consumer
     steps = (
         ("dns", _dns),
         ("security-group", _security_group),
         ("endpoint-policy", _endpoint_policy),
+        ("association", _association),
+        ("domain-policy", _domain_policy),
         ("resource-policy", _resource_policy),
         ("route", _route),
         ("authorization", _authorization),
@@ -142,6 +168,11 @@ def _choose_endpoint(walk: _Walk, vpce: str | None) -> None:
     """The endpoint and VPC the call comes through; by default the config's own."""
     cfg, call = walk.cfg, walk.call
     walk.vpc = call.vpc
+    consumer = walk.consumer
+    if consumer is not None:  # the consumer's own endpoint, in its VPC
+        walk.vpce = vpce or consumer.endpoint.existing_id or CONSUMER_ENDPOINT
+        walk.vpc = call.vpc or consumer.vpc_id
+        return
     if vpce is not None:
         walk.vpce = vpce
         walk.created = vpce == CREATED_ENDPOINT
@@ -161,6 +192,24 @@ def _choose_endpoint(walk: _Walk, vpce: str | None) -> None:
 def _dns(walk: _Walk) -> None:
     cfg, call = walk.cfg, walk.call
     host = call.host
+    consumer = walk.consumer
+    if consumer is not None:
+        if host is None or host == consumer.provider.domain_name:
+            return _consumer_domain_dns(walk)
+        if _PRIVATE_DNS.fullmatch(host):
+            _choose_endpoint(walk, call.vpce)
+            if not (consumer.endpoint.create and consumer.endpoint.private_dns):
+                raise _Stop(
+                    NO_HTTP,
+                    "could not resolve host",
+                    "the private DNS name resolves only through an endpoint with private DNS "
+                    "on, and the consumer's endpoint has it off (or is not the consumer's to "
+                    "say)",
+                    f"call https://{consumer.provider.domain_name}/ (output CustomDomainUrl), "
+                    "or the endpoint's DNS name with an x-apigw-api-id header",
+                )
+            walk.passed("dns", f"the private DNS name resolves to {walk.vpce}")
+            return None
     if host is None or _PRIVATE_DNS.fullmatch(host):
         _choose_endpoint(walk, call.vpce)
         if walk.created and not cfg.endpoint.private_dns:
@@ -196,9 +245,10 @@ def _dns(walk: _Walk) -> None:
     domain = cfg.custom_domain
     if domain is not None and host == domain.name:
         _choose_endpoint(walk, call.vpce)
+        walk.via_domain = True
         zone = "its private hosted zone" if domain.hosted_zone else "your DNS (not privgw's)"
         walk.passed("dns", f"the custom domain resolves through {zone} to {walk.vpce}")
-        return
+        return None
     raise _Stop(
         NO_HTTP,
         "could not resolve host",
@@ -207,12 +257,42 @@ def _dns(walk: _Walk) -> None:
     )
 
 
+def _consumer_domain_dns(walk: _Walk) -> None:
+    """A consumer's call by the provider's domain name: its zone must point the very name the
+    provider's domain has at the consumer's endpoint."""
+    consumer = walk.consumer
+    assert consumer is not None
+    name = consumer.provider.domain_name
+    domain = walk.cfg.custom_domain
+    _choose_endpoint(walk, walk.call.vpce)
+    if domain is None or domain.name != name:
+        raise _Stop(
+            NO_HTTP,
+            "could not resolve host",
+            f"the consumer calls {name}, and the provider's API has "
+            + (f"the custom domain {domain.name}" if domain else "no custom domain"),
+            "provider.domain_name in the consumer config: the provider's custom_domain.name",
+        )
+    walk.via_domain = True
+    zone = consumer.hosted_zone
+    if zone is None:
+        walk.passed("dns", f"{name} resolves through your own DNS (hosted_zone: null)")
+        return
+    where = "private hosted zone" if zone.create else f"zone {zone.id}"
+    walk.passed("dns", f"{name} resolves through the consumer's {where} to {walk.vpce}")
+
+
 def _security_group(walk: _Walk) -> None:
     cfg, call = walk.cfg, walk.call
-    if not walk.created:
-        walk.passed("security-group", f"{walk.vpce} is not this stack's: its own group decides")
+    consumer = walk.consumer
+    if consumer is not None and consumer.endpoint.create:
+        net = consumer.network_required
+    elif consumer is not None or not walk.created:
+        whose = "the consumer's reused endpoint" if consumer else "not this stack's"
+        walk.passed("security-group", f"{walk.vpce} is {whose}: its own group decides")
         return
-    net = cfg.network_required
+    else:
+        net = cfg.network_required
     if call.ip is None:
         walk.passed("security-group", "caller inside an allowed CIDR (no --ip given)")
         return
@@ -233,12 +313,9 @@ def _security_group(walk: _Walk) -> None:
         "connection timed out (no HTTP response)",
         f"{call.ip} is in none of {', '.join(net.allowed_cidrs)}: the endpoint's security "
         "group drops the connection",
-        f"add the caller's CIDR to network.allowed_cidrs (now {', '.join(net.allowed_cidrs)})",
+        f"add the caller's CIDR to {'the consumer config: ' if consumer else ''}"
+        f"network.allowed_cidrs (now {', '.join(net.allowed_cidrs)})",
     )
-
-
-def _api_arn() -> ApiArn:
-    return ApiArn(API_ID, region=REGION, account=ACCOUNT)
 
 
 def _refs(walk: _Walk) -> dict[str, Any]:
@@ -247,14 +324,32 @@ def _refs(walk: _Walk) -> dict[str, Any]:
         for name, spec in (walk.template.get("Parameters") or {}).items()
         if "Default" in spec
     }
+    api = walk.api
     refs |= {
         "Endpoint": CREATED_ENDPOINT,
-        "AWS::AccountId": ACCOUNT,
-        "AWS::Region": REGION,
+        "AWS::AccountId": api.account,
+        "AWS::Region": api.region,
         "AWS::Partition": "aws",
-        "RestApi": API_ID,
+        "RestApi": api.api_id,
     }
     return refs
+
+
+def _consumer_refs(walk: _Walk) -> dict[str, Any]:
+    """What the consumer's template refers to: its endpoint, its account, the region."""
+    consumer = walk.consumer
+    assert consumer is not None
+    refs: dict[str, Any] = {
+        name: spec.get("Default")
+        for name, spec in (walk.consumer_template.get("Parameters") or {}).items()
+        if "Default" in spec
+    }
+    return refs | {
+        "Endpoint": walk.vpce,
+        "AWS::AccountId": consumer.account_id or CONSUMER_ACCOUNT,
+        "AWS::Region": consumer.provider.arn_region,
+        "AWS::Partition": "aws",
+    }
 
 
 def _request(walk: _Walk, stage: str) -> Request:
@@ -263,29 +358,37 @@ def _request(walk: _Walk, stage: str) -> Request:
         context["aws:SourceVpce"] = walk.vpce
     if walk.vpc:
         context["aws:SourceVpc"] = walk.vpc
-    context["aws:VpcSourceIp"] = walk.call.ip or _inside_ip(walk.cfg)
-    arn = _api_arn().method(stage, walk.call.method, walk.call.path)
+    context["aws:VpcSourceIp"] = walk.call.ip or _inside_ip(walk)
+    arn = walk.api.method(stage, walk.call.method, walk.call.path)
     return Request("execute-api:Invoke", arn, walk.call.principal, context)
 
 
-def _inside_ip(cfg: Config) -> str:
-    cidrs = list(cfg.access.source_cidrs) or (
-        list(cfg.network_required.allowed_cidrs) if cfg.endpoint.create else []
-    )
+def _inside_ip(walk: _Walk) -> str:
+    cfg, consumer = walk.cfg, walk.consumer
+    if consumer is not None:
+        cidrs = list(consumer.network.allowed_cidrs) if consumer.network else []
+    else:
+        cidrs = list(cfg.access.source_cidrs) or (
+            list(cfg.network_required.allowed_cidrs) if cfg.endpoint.create else []
+        )
     if not cidrs:
         return "10.0.1.25"
     return str(next(ipaddress.ip_network(cidrs[0]).hosts(), "10.0.0.1"))
 
 
 def _endpoint_policy(walk: _Walk) -> None:
-    resource = (walk.template.get("Resources") or {}).get(naming.ENDPOINT) or {}
+    consumer = walk.consumer
+    template = walk.consumer_template if consumer else walk.template
+    resource = (template.get("Resources") or {}).get(naming.ENDPOINT) or {}
     document = (resource.get("Properties") or {}).get("PolicyDocument")
-    if not walk.created or document is None:
-        walk.passed("endpoint-policy", "no VPC endpoint policy of this stack on the way")
+    ours = consumer.endpoint.create if consumer else walk.created
+    if not ours or document is None:
+        whose = "the consumer's stack" if consumer else "this stack"
+        walk.passed("endpoint-policy", f"no VPC endpoint policy of {whose} on the way")
         return
-    policy = resolve(document, _refs(walk))
+    policy = resolve(document, _consumer_refs(walk) if consumer else _refs(walk))
     request = _request(walk, walk.call.stage or walk.cfg.stage.name)
-    decision = evaluate(policy, request, _api_arn())
+    decision = evaluate(policy, request, walk.api)
     if decision != "allow":
         raise _Stop(
             403,
@@ -295,6 +398,71 @@ def _endpoint_policy(walk: _Walk) -> None:
             "endpoint.policy.principals: list the caller, or leave them out",
         )
     walk.passed("endpoint-policy", "the VPC endpoint policy allows the call")
+
+
+def _association(walk: _Walk) -> None:
+    """A domain name answers only endpoints associated with it; an endpoint of another account
+    can be associated only once the domain is shared with that account."""
+    if not walk.via_domain:
+        return
+    consumer, domain = walk.consumer, walk.cfg.custom_domain
+    assert domain is not None
+    if consumer is None:
+        if walk.created:
+            walk.passed("association", f"the stack associates {walk.vpce} with the domain")
+        else:
+            walk.passed(
+                "association",
+                f"{walk.vpce} must be associated by its owner (outputs CustomDomain*AccessCommand*"
+                ", or a kind: consumer stack)",
+            )
+        return
+    account = consumer.account_id
+    provider_account = consumer.provider.account
+    shared = domain.share_with
+    if account is not None and account != provider_account and account not in shared:
+        organizations = [p for p in shared if not p.isdigit()]
+        if not organizations:
+            raise _Stop(
+                403,
+                "Forbidden",
+                f"the provider does not share {domain.name} with account {account} "
+                f"(share_with: {', '.join(shared) or 'nobody'}): the consumer's access "
+                "association cannot be created",
+                f"custom_domain.share_with: add {account} in the provider's config",
+            )
+        walk.passed(
+            "association",
+            f"shared with {', '.join(organizations)}: admitted if account {account} is in it",
+        )
+        return
+    who = f"account {account}" if account else "the consumer's account (account_id not given)"
+    share = "same account: no share needed" if account == provider_account else "shared with it"
+    walk.passed(
+        "association",
+        f"the consumer stack associates {walk.vpce} with {consumer.provider.domain_name_arn} "
+        f"({who}; {share})",
+    )
+
+
+def _domain_policy(walk: _Walk) -> None:
+    """The domain name's own policy, evaluated like the API's (one allow-list, two documents)."""
+    if not walk.via_domain:
+        return
+    resource = (walk.template.get("Resources") or {}).get(naming.DOMAIN) or {}
+    policy = resolve((resource.get("Properties") or {}).get("Policy") or {}, _refs(walk))
+    request = _request(walk, walk.call.stage or walk.cfg.stage.name)
+    decision = evaluate(policy, request, walk.api)
+    sids = statement_sids(policy, request, walk.api)
+    by = f" (statement {', '.join(sids)})" if sids else ""
+    if decision != "allow":
+        raise _Stop(
+            403,
+            _access_denied(walk.cfg, _not_authorized(request, decision)),
+            f"the domain name's policy refuses the call through {walk.vpce}: {decision}{by}",
+            _policy_fix(walk.cfg),
+        )
+    walk.passed("domain-policy", f"the domain name's policy allows {walk.vpce}{by}")
 
 
 def _not_authorized(request: Request, decision: str) -> str:
@@ -316,8 +484,8 @@ def _resource_policy(walk: _Walk) -> None:
     request = _request(walk, call.stage or cfg.stage.name)
     route = _matching_route(cfg, call)
     signs = route is not None and cfg.auth_of(route) == "iam"
-    decision = authorize(policy, request, _api_arn(), iam_auth=signs, identity_allows=True)
-    sids = statement_sids(policy, request, _api_arn())
+    decision = authorize(policy, request, walk.api, iam_auth=signs, identity_allows=True)
+    sids = statement_sids(policy, request, walk.api)
     by = f" (statement {', '.join(sids)})" if sids else ""
     if decision != "allow":
         if signs and call.principal == "anonymous":

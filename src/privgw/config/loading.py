@@ -16,6 +16,7 @@ from pydantic import (
     ValidationError,
 )
 
+from privgw.config.consumer import ConsumerStack
 from privgw.config.problems import _show, config_error
 from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
@@ -23,15 +24,20 @@ from privgw.flavours import STDIN
 from privgw.limits import MAX_CONFIG_BYTES
 
 
-def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack:
-    """An API config or an endpoint-stack config, by its ``kind``. ``-`` reads standard input
+def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack | ConsumerStack:
+    """An API, endpoint-stack or consumer config, by its ``kind``. ``-`` reads standard input
     (format ``fmt``, or detected); a file's format comes from its extension unless given."""
     data, source, source_dir = _read_config(Path(path), fmt)
-    if isinstance(data, Mapping) and data.get("kind") == "endpoint":
+    kinds: dict[str, type[EndpointStack | ConsumerStack]] = {
+        "endpoint": EndpointStack,
+        "consumer": ConsumerStack,
+    }
+    model = kinds.get(str(data.get("kind"))) if isinstance(data, Mapping) else None
+    if model is not None:
         try:
-            return EndpointStack.model_validate(data)
+            return model.model_validate(data)
         except ValidationError as exc:
-            raise config_error(exc, EndpointStack, data, source) from None
+            raise config_error(exc, model, data, source) from None
     return _finish(validate_config(data, source), source, source_dir)
 
 

@@ -3,6 +3,7 @@ call the API (``endpoint``), beside ``resources/network.py`` that builds them.""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Self
 
 from pydantic import (
@@ -23,6 +24,7 @@ from privgw.config.types import (
     _fail_many,
     _refuse,
     listed,
+    min_cidr_prefix,
     reads,
 )
 from privgw.errors import Problem
@@ -79,6 +81,18 @@ class EndpointPolicy(StrictModel):
         max_length=50,
         description="Only these IAM principals (account ids or ARNs; signed requests) may use "
         "it; empty: anyone in the VPC.",
+    )
+
+
+class ConsumerEndpointPolicy(StrictModel):
+    """A VPC endpoint policy on the created endpoint: only the provider's account's APIs and
+    domain names may be invoked through it."""
+
+    principals: UniqueList[PrincipalArn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Only these IAM principals (signed requests) may use the endpoint; empty: "
+        "anyone in the VPC. Unsigned calls (tokens, API keys, none) are anonymous to it.",
     )
 
 
@@ -144,3 +158,27 @@ class Endpoint(StrictModel):
         if problems:
             raise _fail_many(problems)
         return self
+
+
+def reusable_cidr_problems(network: Network) -> list[Problem]:
+    """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern per
+    parameter must keep every override from opening the endpoint to all addresses, and the
+    config's own CIDRs are its defaults, so they must pass it too."""
+    problems = []
+    cidrs = network.allowed_cidrs
+    for index, cidr in enumerate(cidrs):
+        block = ipaddress.ip_network(cidr)
+        count = sum(1 for c in cidrs if ipaddress.ip_network(c).version == block.version)
+        shortest = min_cidr_prefix(count)
+        if block.prefixlen < shortest:
+            problems.append(
+                Problem(
+                    f"network.allowed_cidrs[{index}]",
+                    f"is shorter than /{shortest}, the shortest prefix a reusable template "
+                    f"with {count} IPv{block.version} caller CIDRs accepts (so that no "
+                    "overrides of them can cover every address)",
+                    cidr,
+                    f"/{shortest} or longer",
+                )
+            )
+    return problems

@@ -9,14 +9,15 @@ from pydantic import (
     TypeAdapter,
 )
 
+from privgw.config.consumer import ConsumerStack
 from privgw.config.stack import Config, EndpointStack
 
 
 def config_schema() -> dict[str, Any]:
-    """JSON Schema of a config file, for editors (yaml-language-server, VS Code, ...): an API
-    config or an endpoint-stack config, accepting exactly the shapes the loader reads."""
+    """JSON Schema of a config file, for editors (yaml-language-server, VS Code, ...): an API,
+    endpoint-stack or consumer config, accepting exactly the shapes the loader reads."""
     schema: dict[str, Any] = TypeAdapter(
-        Annotated[Config | EndpointStack, Field(description="A privgw config")]
+        Annotated[Config | EndpointStack | ConsumerStack, Field(description="A privgw config")]
     ).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "privgw config"
@@ -29,5 +30,10 @@ def config_schema() -> dict[str, Any]:
     schema["$defs"]["EndpointStack"]["description"] = (
         "An endpoint stack (kind: endpoint): a shared execute-api endpoint and its security "
         "group, exported for API stacks that list it in endpoint.imports."
+    )
+    schema["$defs"]["ConsumerStack"]["description"] = (
+        "A consumer stack (kind: consumer): this account's execute-api endpoint, its access "
+        "association with another account's shared private custom domain name, and the private "
+        "DNS record for the name."
     )
     return schema

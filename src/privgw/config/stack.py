@@ -3,7 +3,6 @@ stack (``EndpointStack``)."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -31,7 +30,13 @@ from privgw.config.auth import (
 from privgw.config.backend import Backend
 from privgw.config.domain import CustomDomain
 from privgw.config.function import Function, TargetName
-from privgw.config.network import Endpoint, EndpointPolicy, Network
+from privgw.config.network import (
+    ConsumerEndpointPolicy,
+    Endpoint,
+    EndpointPolicy,
+    Network,
+    reusable_cidr_problems,
+)
 from privgw.config.problems import config_error
 from privgw.config.types import (
     Description,
@@ -41,7 +46,6 @@ from privgw.config.types import (
     Tags,
     _fail_many,
     _refuse,
-    min_cidr_prefix,
     reads,
 )
 from privgw.errors import Problem
@@ -80,7 +84,7 @@ class StackConfig(StrictModel):
         raise NotImplementedError
 
     @property
-    def endpoint_policy(self) -> EndpointPolicy | None:
+    def endpoint_policy(self) -> EndpointPolicy | ConsumerEndpointPolicy | None:
         """The VPC endpoint policy of the endpoint this stack creates, if any."""
         raise NotImplementedError
 
@@ -497,30 +501,10 @@ class Config(StackConfig):
     @model_validator(mode="after")
     @reads("reusable", "network")
     def _reusable_cidrs_stay_closed(self) -> Self:
-        """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern
-        per parameter must keep every override from opening the endpoint to all addresses, and
-        the config's own CIDRs are its defaults, so they must pass it too."""
-        if not self.reusable or self.network is None:
-            return self
-        problems = []
-        cidrs = self.network.allowed_cidrs
-        for index, cidr in enumerate(cidrs):
-            network = ipaddress.ip_network(cidr)
-            count = sum(1 for c in cidrs if ipaddress.ip_network(c).version == network.version)
-            shortest = min_cidr_prefix(count)
-            if network.prefixlen < shortest:
-                problems.append(
-                    Problem(
-                        f"network.allowed_cidrs[{index}]",
-                        f"is shorter than /{shortest}, the shortest prefix a reusable template "
-                        f"with {count} IPv{network.version} caller CIDRs accepts (so that no "
-                        "overrides of them can cover every address)",
-                        cidr,
-                        f"/{shortest} or longer",
-                    )
-                )
-        if problems:
-            raise _fail_many(problems)
+        if self.reusable and self.network is not None:
+            problems = reusable_cidr_problems(self.network)
+            if problems:
+                raise _fail_many(problems)
         return self
 
     @property
@@ -573,7 +557,3 @@ class EndpointStack(StackConfig):
     @property
     def endpoint_policy(self) -> EndpointPolicy | None:
         return self.policy
-
-
-#: Either kind of stack config; the endpoint builders accept both (through StackConfig).
-AnyConfig = Config | EndpointStack

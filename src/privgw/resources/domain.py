@@ -25,7 +25,7 @@ from troposphere.route53 import HostedZone, HostedZoneVPCs, RecordSetType
 from troposphere.validators.route53 import AliasTarget
 
 from privgw import naming
-from privgw.config import Config
+from privgw.config import Config, PrivateHostedZone
 from privgw.resources import parameters
 from privgw.resources.common import tags_for
 from privgw.resources.network import (
@@ -72,34 +72,55 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
         )
     if domain.share_with:
         parts.append(domain_share(cfg, arn))
-    zone = domain.hosted_zone
-    if zone is not None:
-        if zone.create:
-            parts.append(
-                HostedZone(
-                    naming.DOMAIN_ZONE,
-                    Name=domain.name,
-                    VPCs=[
-                        HostedZoneVPCs(VPCId=parameters.vpc_id(cfg), VPCRegion=Ref("AWS::Region"))
-                    ],
-                )
-            )
+    if domain.hosted_zone is not None:
+        zone_id = parameters.value(cfg, parameters.HOSTED_ZONE, domain.hosted_zone.id)
+        parts += name_resolution(
+            domain.name,
+            domain.hosted_zone,
+            vpc=parameters.vpc_id(cfg),
+            dns_name=created_endpoint_dns_name(),
+            dns_zone=endpoint_dns_zone(),
+            zone_id=zone_id,
+        )
+    return parts
+
+
+def endpoint_dns_zone() -> Select:
+    """The hosted zone of the created endpoint's regional DNS name (for an alias to it)."""
+    return Select(0, Split(":", Select(0, GetAtt(naming.ENDPOINT, "DnsEntries"))))
+
+
+def name_resolution(
+    name: str,
+    zone: PrivateHostedZone,
+    *,
+    vpc: Any,
+    dns_name: Any,
+    dns_zone: Any,
+    zone_id: Any = None,
+) -> list[AWSObject]:
+    """The private hosted zone (when created, in ``vpc``) and the alias A record that make a
+    custom domain name resolve to an endpoint's regional DNS name."""
+    parts: list[AWSObject] = []
+    if zone.create:
         parts.append(
-            RecordSetType(
-                naming.DOMAIN_RECORD,
-                HostedZoneId=Ref(naming.DOMAIN_ZONE)
-                if zone.create
-                else parameters.value(cfg, parameters.HOSTED_ZONE, zone.id),
-                Name=domain.name,
-                Type="A",
-                AliasTarget=AliasTarget(  # type: ignore[no-untyped-call]
-                    DNSName=created_endpoint_dns_name(),
-                    HostedZoneId=Select(
-                        0, Split(":", Select(0, GetAtt(naming.ENDPOINT, "DnsEntries")))
-                    ),
-                ),
+            HostedZone(
+                naming.DOMAIN_ZONE,
+                Name=name,
+                VPCs=[HostedZoneVPCs(VPCId=vpc, VPCRegion=Ref("AWS::Region"))],
             )
         )
+    parts.append(
+        RecordSetType(
+            naming.DOMAIN_RECORD,
+            HostedZoneId=Ref(naming.DOMAIN_ZONE) if zone.create else zone_id,
+            Name=name,
+            Type="A",
+            AliasTarget=AliasTarget(  # type: ignore[no-untyped-call]
+                DNSName=dns_name, HostedZoneId=dns_zone
+            ),
+        )
+    )
     return parts
 
 
@@ -191,7 +212,7 @@ def association_notes(cfg: Config) -> list[str]:
     notes.extend(
         f"custom domain: callers in {vpc} reach it only after the owner of their execute-api "
         f"endpoint runs: {ASSOCIATE.format(arn=arn, vpce='<their vpce-id>', region='<region>')} "
-        f"(output CustomDomainVpcAccessCommand{index})"
+        f"(output CustomDomainVpcAccessCommand{index}), or deploys a kind: consumer stack"
         for index, vpc in enumerate(cfg.access.vpc_ids, start=1)
     )
     return notes

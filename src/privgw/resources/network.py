@@ -8,7 +8,7 @@ from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
 from privgw import naming
-from privgw.config import AnyConfig, Config
+from privgw.config import AnyConfig, Config, ConsumerStack, EndpointPolicy
 from privgw.resources import parameters, policy
 from privgw.resources.common import tags_for
 
@@ -139,5 +139,30 @@ def endpoint_policy_property(cfg: AnyConfig) -> dict[str, Any]:
     if chosen is None:
         return {}
     principals = parameters.values(cfg, parameters.ENDPOINT_POLICY_PRINCIPAL, chosen.principals)
-    document = policy.endpoint_policy(chosen.account_apis_only, principals)
+    document = policy.endpoint_policy(_invocable(cfg), principals)
     return {"PolicyDocument": policy.as_dict(document)}
+
+
+def _invocable(cfg: AnyConfig) -> Any:
+    """What may be invoked through the endpoint: a consumer's, the provider account's APIs and
+    domain names only; otherwise this account's APIs (account_apis_only) or anything."""
+    if isinstance(cfg, ConsumerStack):
+        return Sub(
+            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${Provider}:*",
+            Provider=provider_account(cfg),
+        )
+    assert isinstance(cfg.endpoint_policy, EndpointPolicy)
+    if cfg.endpoint_policy.account_apis_only:
+        return Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*")
+    return "*"
+
+
+def provider_domain_arn(cfg: ConsumerStack) -> Any:
+    return parameters.value(cfg, parameters.PROVIDER_DOMAIN, cfg.provider.domain_name_arn)
+
+
+def provider_account(cfg: ConsumerStack) -> Any:
+    """The provider's account, read from its domain name ARN (a parameter when reusable)."""
+    if parameters.is_reusable(cfg):
+        return Select(4, Split(":", provider_domain_arn(cfg)))
+    return cfg.provider.account

@@ -22,8 +22,9 @@ from typing import Any
 from troposphere import Parameter, Ref
 
 from privgw import naming
-from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, min_cidr_prefix
+from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, ConsumerStack, min_cidr_prefix
 from privgw.config.backend import LOAD_BALANCER_ARN_PATTERN, VPC_LINK_ID_PATTERN
+from privgw.config.consumer import DOMAIN_NAME_ARN_PATTERN
 from privgw.config.domain import SHARE_PRINCIPAL_PATTERN
 
 
@@ -160,6 +161,35 @@ SHARE_PRINCIPAL = Slot(
     per_item=True,
 )
 
+PROVIDER_DOMAIN = Slot(
+    naming.PROVIDER_DOMAIN_PARAMETER,
+    "String",
+    "The provider's private custom domain name ARN (its CustomDomainArn output)",
+    pattern=f"^{DOMAIN_NAME_ARN_PATTERN}$",
+    constraint="arn:<partition>:apigateway:<region>:<account>:/domainnames/<name>+<id>",
+)
+CONSUMER_ENDPOINT = Slot(
+    naming.ENDPOINT_PARAMETER,
+    "String",
+    "The existing execute-api endpoint that calls the provider",
+    pattern=_id("vpce"),
+    constraint="an execute-api interface endpoint id, vpce-...",
+)
+CONSUMER_ENDPOINT_DNS = Slot(
+    naming.ENDPOINT_DNS_PARAMETER,
+    "String",
+    "The existing endpoint's regional DNS name (DnsEntries[0].DnsName)",
+    pattern=r"^vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com(\.cn)?$",
+    constraint="vpce-...-xxxxxxxx.execute-api.<region>.vpce.amazonaws.com",
+)
+CONSUMER_ENDPOINT_ZONE = Slot(
+    naming.ENDPOINT_ZONE_PARAMETER,
+    "String",
+    "Hosted zone of the existing endpoint's DNS name (DnsEntries[0].HostedZoneId)",
+    pattern=r"^Z[A-Z0-9]{1,32}$",
+    constraint="Z followed by letters and digits",
+)
+
 
 def function_slot(function: str, slot: Slot) -> Slot:
     """``slot`` for one function: the function named main keeps the unprefixed name."""
@@ -218,7 +248,7 @@ def dead_letter_slot(service: str) -> Slot:
 
 
 def is_reusable(cfg: AnyConfig) -> bool:
-    return isinstance(cfg, Config) and cfg.reusable
+    return isinstance(cfg, Config | ConsumerStack) and cfg.reusable
 
 
 def value(cfg: AnyConfig, slot: Slot, literal: Any) -> Any:
@@ -252,20 +282,45 @@ def cidr_slot(cidrs: Sequence[str], cidr: str) -> Slot:
     )
 
 
-def _filled(cfg: Config) -> Iterator[tuple[Slot, Any]]:
+def _created_endpoint_filled(cfg: AnyConfig) -> Iterator[tuple[Slot, Any]]:
+    """The slots of an endpoint the stack creates: its network and policy principals."""
+    network = cfg.network_required
+    yield VPC, network.vpc_id
+    yield SUBNETS, list(network.subnet_ids)
+    for cidr in network.allowed_cidrs:
+        yield cidr_slot(network.allowed_cidrs, cidr), cidr
+    for group in network.source_security_group_ids:
+        yield SOURCE_GROUP, group
+    chosen = cfg.endpoint_policy
+    if chosen:
+        for principal in chosen.principals:
+            yield ENDPOINT_POLICY_PRINCIPAL, account_of_root(principal)
+
+
+def _consumer_filled(cfg: ConsumerStack) -> Iterator[tuple[Slot, Any]]:
+    """Every slot a consumer config fills: its endpoint, zone and the provider's domain."""
+    endpoint = cfg.endpoint
+    if endpoint.create:
+        yield from _created_endpoint_filled(cfg)
+    else:
+        yield CONSUMER_ENDPOINT, endpoint.existing_id
+        if cfg.hosted_zone and cfg.hosted_zone.create:  # the only user of the VPC's id
+            yield VPC, endpoint.vpc_id
+        yield CONSUMER_ENDPOINT_DNS, endpoint.dns_name
+        yield CONSUMER_ENDPOINT_ZONE, endpoint.hosted_zone_id
+    if cfg.hosted_zone and cfg.hosted_zone.id:
+        yield HOSTED_ZONE, cfg.hosted_zone.id
+    yield PROVIDER_DOMAIN, cfg.provider.domain_name_arn
+
+
+def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
     """Every slot the config fills, with its default: a list slot once per item."""
+    if isinstance(cfg, ConsumerStack):
+        yield from _consumer_filled(cfg)
+        return
     yield STAGE, cfg.stage.name
     if cfg.endpoint.create:
-        network = cfg.network_required
-        yield VPC, network.vpc_id
-        yield SUBNETS, list(network.subnet_ids)
-        for cidr in network.allowed_cidrs:
-            yield cidr_slot(network.allowed_cidrs, cidr), cidr
-        for group in network.source_security_group_ids:
-            yield SOURCE_GROUP, group
-        if cfg.endpoint.policy:
-            for principal in cfg.endpoint.policy.principals:
-                yield ENDPOINT_POLICY_PRINCIPAL, account_of_root(principal)
+        yield from _created_endpoint_filled(cfg)
     for endpoint in cfg.endpoint.existing_ids:
         yield EXISTING_ENDPOINT, endpoint
     for vpc in cfg.access.vpc_ids:
@@ -315,7 +370,7 @@ def account_of_root(principal: str) -> str:
     return principal
 
 
-def template_parameters(cfg: Config) -> list[Parameter]:
+def template_parameters(cfg: Config | ConsumerStack) -> list[Parameter]:
     """The parameters of a reusable template, defaults taken from the config."""
     if not cfg.reusable:
         return []

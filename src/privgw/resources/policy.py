@@ -27,7 +27,7 @@ from awacs.aws import (
     VpcSourceIp,
 )
 from awacs.sts import AssumeRole
-from troposphere import Sub, encode_to_dict
+from troposphere import encode_to_dict
 
 #: The whole API in resource-policy shorthand; API Gateway expands it on save.
 API_RESOURCE = "execute-api:/*"
@@ -128,13 +128,8 @@ def _deny_invoke(sid: str, condition: Any) -> Statement:
     )
 
 
-def endpoint_policy(account_apis_only: bool, principals: Sequence[Any]) -> PolicyDocument:
-    """What may be invoked through an execute-api endpoint, and by whom."""
-    resource = (
-        Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*")
-        if account_apis_only
-        else "*"
-    )
+def endpoint_policy(resource: Any, principals: Sequence[Any]) -> PolicyDocument:
+    """What may be invoked through an execute-api endpoint (``resource``), and by whom."""
     return PolicyDocument(
         Version="2012-10-17",
         Statement=[

@@ -8,7 +8,7 @@ from typing import Any
 from troposphere import AWSObject, Output, Parameter, Ref, Template
 
 from privgw import __version__, naming, suppressions
-from privgw.config import Config, EndpointStack, resource_paths
+from privgw.config import AnyConfig, Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
@@ -102,6 +102,29 @@ def build_template(
     for output in stack_outputs:
         template.add_output(output)
     return template
+
+
+def build_any(cfg: AnyConfig, flavour: Flavour = "cfn", output_dir: Path | None = None) -> Template:
+    """The template of any kind of stack config; endpoint and consumer stacks have no SAM
+    resources, so one template serves both flavours."""
+    if isinstance(cfg, EndpointStack):
+        return build_endpoint_stack(cfg)
+    if isinstance(cfg, Config):
+        return build_template(cfg, flavour, output_dir)
+    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415 - no cycle
+
+    return build_consumer_stack(cfg)
+
+
+def build_notes(cfg: AnyConfig) -> list[str]:
+    """What the build tells the user about a config beyond the template."""
+    if isinstance(cfg, Config):
+        return outputs.url_notes(cfg)
+    if isinstance(cfg, EndpointStack):
+        return []
+    from privgw.resources.consumer import consumer_notes  # noqa: PLC0415
+
+    return consumer_notes(cfg)
 
 
 def build_endpoint_stack(cfg: EndpointStack) -> Template:
