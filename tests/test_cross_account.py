@@ -442,3 +442,20 @@ def test_both_halves_are_in_templates_and_load_by_kind() -> None:
         text = render(build_template(load_config(PROVIDER), flavour, committed), "yaml")  # type: ignore[arg-type]
         assert (committed / name).read_text(encoding="utf-8") == text
     assert not (committed / "consumer.sam.yaml").exists()  # one template serves both flavours
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["simulate", str(CONSUMER), "GET", "/orders"], "give this one as --consumer"),
+        (["doctor", "some-stack", "--config", str(CONSUMER)], "privgw doctor reads an API"),
+    ],
+)
+def test_commands_that_read_an_api_name_a_consumer_config_as_such(
+    argv: list[str], hint: str
+) -> None:
+    err = io.StringIO()
+    assert main(argv, io.StringIO(), err) == 2
+    assert "kind: is a consumer config" in err.getvalue()
+    assert hint in err.getvalue()
+    assert "account_id: is not a known field" not in err.getvalue()

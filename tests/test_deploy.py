@@ -101,6 +101,11 @@ def check_custom_domain(local: LocalAws, stack: str, cfg: Config, api_id: str) -
             if domain.hosted_zone.create
             else domain.hosted_zone.id
         )
+        if domain.hosted_zone.create:
+            zone = route53.get_hosted_zone(Id=zone_id)
+            assert zone["HostedZone"]["Name"].rstrip(".") == domain.name
+            assert zone["HostedZone"]["Config"]["PrivateZone"] is True
+            assert [v["VPCId"] for v in zone["VPCs"]] == [cfg.network_required.vpc_id]
         records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
         (alias,) = [r for r in records if r["Type"] == "A" and r["Name"].rstrip(".") == domain.name]
         endpoint_id = outputs_of(local, stack)["VpcEndpointIds"].split(",")[0]
@@ -629,3 +634,121 @@ def test_privgw_deploy_of_an_untransformed_sam_template_is_not_a_silent_success(
     assert "hold unresolved references" in err
     assert "did not run the SAM transform" in err
     assert "is not usable" in out
+
+
+@pytest.mark.parametrize("flavour", ["cfn", "sam"])
+def test_cross_account_halves_deploy_provider_then_consumer(  # noqa: PLR0915 - read-backs
+    local_aws: LocalAws, tmp_path: Path, flavour: Flavour
+) -> None:
+    """examples/cross-account/: the provider (domain shared through RAM, the consumer's VPC on
+    both policies), then the consumer (its endpoint, the association with the provider's domain
+    ARN, the private zone). One local account plays both: moto keeps one."""
+    from privgw.config import ConsumerStack  # noqa: PLC0415
+    from privgw.evaluate import ApiArn, Request, evaluate  # noqa: PLC0415
+    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415
+
+    folder = ROOT / "examples" / "cross-account"
+    provider_net = create_network(local_aws, "10.71.0.0/16")
+    consumer_net = create_network(local_aws, "10.81.0.0/16")
+    data = localise(example_data(folder / "provider.yaml"), provider_net, local_aws)
+    data["access"]["vpc_ids"] = [consumer_net.vpc_id]
+    data["custom_domain"]["name"] = f"{flavour}.{data['custom_domain']['name']}"
+    domain = data["custom_domain"]["name"]
+    account = local_aws.client("sts").get_caller_identity()["Account"]
+    data["custom_domain"]["share_with"] = ["210987654321"]
+    provider = f"xa-provider-{flavour}"
+    result = aws_deploy(
+        local_aws, deployable(data, flavour, provider_net, local_aws, tmp_path), provider
+    )
+    assert result.returncode == 0, (
+        result.stderr + result.stdout + _stack_failure(local_aws, provider)
+    )
+    cfg = validate_config(data)
+    check_deployed(local_aws, provider, cfg, flavour)
+    outputs = outputs_of(local_aws, provider)
+    domain_arn = outputs["CustomDomainArn"]
+    shares = local_aws.aws("ram", "get-resource-shares", "--resource-owner", "SELF")
+    (share,) = [
+        s
+        for s in shares["resourceShares"]
+        if s["resourceShareArn"] == outputs["CustomDomainShareArn"]
+    ]
+    assert (share["name"], share["allowExternalPrincipals"]) == (f"{cfg.name}-custom-domain", False)
+    principals = local_aws.aws(
+        "ram", "get-resource-share-associations", "--association-type", "PRINCIPAL",
+        "--resource-share-arns", share["resourceShareArn"],
+    )["resourceShareAssociations"]  # fmt: skip
+    assert [p["associatedEntity"] for p in principals] == ["210987654321"]
+    deployed_domain = local_aws.client("apigateway").get_domain_name(domainName=domain)
+    domain_policy = json.loads(deployed_domain["policy"])
+
+    consumer = example_data(folder / "consumer.yaml")
+    consumer["network"].update(vpc_id=consumer_net.vpc_id, subnet_ids=consumer_net.subnet_ids)
+    consumer["network"]["allowed_cidrs"] = ["10.81.0.0/16"]
+    consumer["account_id"] = account
+    consumer["provider"].update(
+        domain_name_arn=domain_arn,
+        domain_name=domain,
+        api_id=outputs["RestApiId"],
+        region=REGION,
+    )
+    consumer_cfg = ConsumerStack(**consumer)
+    template = tmp_path / "consumer.yaml"
+    template.write_text(render(build_consumer_stack(consumer_cfg), "yaml"), encoding="utf-8")
+    stack = f"xa-consumer-{flavour}"
+    result = aws_deploy(local_aws, template, stack)
+    assert result.returncode == 0, result.stderr + result.stdout + _stack_failure(local_aws, stack)
+    out = outputs_of(local_aws, stack)
+    vpce = out["VpcEndpointId"]
+    (endpoint,) = local_aws.aws("ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", vpce)[
+        "VpcEndpoints"
+    ]
+    assert endpoint["VpcId"] == consumer_net.vpc_id
+    assert endpoint["PrivateDnsEnabled"] is False
+    assert out["DomainAccessAssociationArn"].endswith(f"/vpcesource/{vpce}")
+    assert domain in out["DomainAccessAssociationArn"]
+    assert out["CustomDomainUrl"] == f"https://{domain}/v1"
+    dns_name = endpoint["DnsEntries"][0]["DnsName"]
+    assert out["CurlWithHeader"] == (
+        f"curl -sS -H 'x-apigw-api-id: {outputs['RestApiId']}' https://{dns_name}/v1/"
+    )
+    zone_id = physical_id(local_aws, stack, "CustomDomainZone")
+    zone = local_aws.client("route53").get_hosted_zone(Id=zone_id)
+    assert zone["HostedZone"]["Name"].rstrip(".") == domain
+    assert zone["HostedZone"]["Config"]["PrivateZone"] is True
+    assert [v["VPCId"] for v in zone["VPCs"]] == [consumer_net.vpc_id]
+    records = local_aws.client("route53").list_resource_record_sets(HostedZoneId=zone_id)
+    (alias,) = [r for r in records["ResourceRecordSets"] if r["Type"] == "A"]
+    assert alias["Name"].rstrip(".") == domain
+    assert alias["AliasTarget"]["DNSName"].rstrip(".") == dns_name
+    # the deployed domain policy admits calls from the consumer's VPC, and from no other
+    api = ApiArn(outputs["RestApiId"], REGION, account)
+    for vpc, expected in ((consumer_net.vpc_id, "allow"), (provider_net.vpc_id, "explicit-deny")):
+        request = Request(
+            "execute-api:Invoke",
+            api.method("v1", "GET", "/orders"),
+            "anonymous",
+            {"aws:SourceVpce": vpce, "aws:SourceVpc": vpc},
+        )
+        assert evaluate(domain_policy, request, api) == expected, vpc
+
+
+def test_consumer_of_a_domain_that_does_not_exist_fails_the_deploy(
+    local_aws: LocalAws, tmp_path: Path
+) -> None:
+    from privgw.config import ConsumerStack  # noqa: PLC0415
+    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415
+
+    net = create_network(local_aws, "10.82.0.0/16")
+    consumer = example_data(ROOT / "examples" / "cross-account" / "consumer.yaml")
+    consumer["network"].update(vpc_id=net.vpc_id, subnet_ids=net.subnet_ids)
+    consumer.pop("account_id")
+    consumer["provider"]["domain_name_arn"] = (
+        f"arn:aws:apigateway:{REGION}:111122223333:/domainnames/orders.shared.example.com+nothere"
+    )
+    consumer["provider"]["region"] = REGION
+    template = tmp_path / "consumer.yaml"
+    template.write_text(render(build_consumer_stack(ConsumerStack(**consumer)), "yaml"), "utf-8")
+    result = aws_deploy(local_aws, template, "xa-consumer-missing-domain")
+    assert result.returncode != 0
+    assert "ROLLBACK" in _stack_failure(local_aws, "xa-consumer-missing-domain") + result.stderr

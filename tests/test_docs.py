@@ -161,3 +161,39 @@ def test_the_readme_shows_the_platform_diagram_as_privgw_draws_it() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert mermaid(load_config(ROOT / "examples" / "platform.yaml")) in readme
+
+
+def test_the_cross_account_section_shows_real_output_and_every_consumer_key() -> None:
+    from privgw.config import ConsumerStack, load_any  # noqa: PLC0415
+    from privgw.diagram import mermaid  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Callers in other accounts", 1)[1].split("\n## ", 1)[0]
+    folder = ROOT / "examples" / "cross-account"
+    assert mermaid(load_any(folder / "consumer.yaml")) in section
+    argv = [
+        "simulate",
+        "examples/cross-account/provider.yaml",
+        "GET",
+        "/orders/42",
+        "--consumer",
+        "examples/cross-account/consumer.yaml",
+    ]
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        assert main(argv, out, io.StringIO()) == 0
+    assert f"$ privgw {' '.join(argv)}\n{out.getvalue()}" in section
+    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+
+    def documented(path: str) -> bool:
+        parent, _, leaf = path.rpartition(".")
+        return any(
+            f"`{path}`" in cell
+            or (parent and f"`.{leaf}`" in cell and f"`{parent}." in cell)
+            or (not parent and f"`{leaf}`" in cell)
+            for cell in first_cells
+        )
+
+    missing = [path for path in _leaf_keys(ConsumerStack) if not documented(path)]
+    assert missing == [], "consumer keys missing from the README's table"

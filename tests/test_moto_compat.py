@@ -24,6 +24,10 @@ COVERED_BY = {
     "endpoint-subnets-exist": "test_missing_subnet_fails_the_deploy",
     "list-parameter-defaults": "test_every_example_deploys[reusable-*] (defaults only)",
     "private-custom-domains": "check_deployed: get-domain-name and get-base-path-mappings",
+    "private-hosted-zones": "check_custom_domain and the cross-account deploy: get-hosted-zone "
+    "Name and VPCs",
+    "ram-domain-shares": "test_cross_account_halves_deploy_provider_then_consumer: "
+    "get-resource-shares, get-resource-share-associations",
     "template-url-on-loopback": "test_two_hundred_routes_deploy_through_s3",
     "unmodelled-getatt-outputs": "test_privgw_deploy_of_an_untransformed_sam_template_is_not_"
     "a_silent_success",

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from privgw import __version__
 from privgw.errors import (
@@ -36,6 +36,9 @@ from privgw.rendering import (
     render,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    from privgw.config import Config
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
@@ -692,10 +695,9 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from privgw.config import load_config  # noqa: PLC0415 - see the note above
     from privgw.doctor import doctor  # noqa: PLC0415 - boto3 only here
 
-    cfg = load_config(args.config) if args.config else None
+    cfg = _api_config(args.config, None, "doctor") if args.config else None
     checks = doctor(args.stack, cfg=cfg, region=args.region, endpoint_url=args.endpoint_url)
     for check in checks:
         print(check.line(), file=out)
@@ -704,12 +706,32 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+def _api_config(path: Path, fmt: str | None, command: str) -> Config:
+    """An API config for a command that reads one API; any other kind is named as such."""
+    from privgw.config import Config, load_any  # noqa: PLC0415
+
+    cfg = load_any(path, fmt)
+    if not isinstance(cfg, Config):
+        other = "--consumer" if command == "simulate" and cfg.kind == "consumer" else ""
+        raise ConfigError(
+            [
+                Problem(
+                    "kind",
+                    f"is a {cfg.kind} config; privgw {command} reads an API config",
+                    cfg.kind,
+                    "an API config (kind: api)" + (f"; give this one as {other}" if other else ""),
+                )
+            ],
+            str(path),
+        )
+    return cfg
+
+
 def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from privgw.config import load_config  # noqa: PLC0415
     from privgw.resources.template import build_template  # noqa: PLC0415 - see the note above
     from privgw.simulate import Call, simulate  # noqa: PLC0415
 
-    cfg = load_config(args.config, args.config_format)
+    cfg = _api_config(args.config, args.config_format, "simulate")
     call = Call(
         method=args.method.upper(),
         path=args.path if args.path.startswith("/") else "/" + args.path,

@@ -21,6 +21,8 @@ from tests.localaws.moto_compat import (  # noqa: F401 - imported to register th
     list_parameter_defaults,
     private_integrations,
     private_policy,
+    private_zones,
+    ram_shares,
     rest_api,
     security_groups,
     stage,

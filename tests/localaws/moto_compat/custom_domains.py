@@ -6,6 +6,7 @@ Drop this module when moto does what the reason below says AWS does.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from typing import Any
@@ -17,10 +18,10 @@ from tests.localaws.moto_compat.registry import Deploying, NamedModel, patch
     "private-custom-domains",
     "moto's CloudFormation layer skips AWS::ApiGateway::DomainNameV2, BasePathMappingV2 and "
     "DomainNameAccessAssociation (the stack completes without them). The patch creates the "
-    "domain (PRIVATE, with its policy) through moto's own create_domain_name, the mapping "
-    "through its create_base_path_mapping (which checks the API and stage exist), and refuses "
-    "an access association whose domain or VPC endpoint does not exist (moto has no call to "
-    "store one).",
+    "domain (PRIVATE, with its policy, which get-domain-name returns as AWS's does) through "
+    "moto's own create_domain_name, the mapping through its create_base_path_mapping (which "
+    "checks the API and stage exist), and refuses an access association whose domain or VPC "
+    "endpoint does not exist (moto has no call to store one).",
 )
 def _custom_domains() -> None:
     common: Any = importlib.import_module("moto.core.common_models")
@@ -66,7 +67,7 @@ def _custom_domains() -> None:
             domain.policy = json.dumps(props.get("Policy"))
             arn = (
                 f"arn:aws:apigateway:{where.region_name}:{where.account_id}:/domainnames/"
-                f"{props['DomainName']}+{where.resource_name.lower()[:10]}"
+                f"{props['DomainName']}+{hashlib.sha256(where.resource_name.encode()).hexdigest()[:10]}"
             )
             return cls(props["DomainName"], arn)
 
@@ -90,6 +91,15 @@ def _custom_domains() -> None:
             self.arn = arn
 
         @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "DomainNameAccessAssociationArn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> Any:
+            if attribute_name == "DomainNameAccessAssociationArn":
+                return self.arn
+            raise exceptions.UnformattedGetAttTemplateException()
+
+        @classmethod
         def create(cls, props: dict[str, Any], where: Deploying) -> Any:
             where.backend("apigateway").get_domain_name(domain_of(props["DomainNameArn"]))
             if props["AccessAssociationSourceType"] != "VPCE":
@@ -97,6 +107,20 @@ def _custom_domains() -> None:
             where.backend("ec2").describe_vpc_endpoints(
                 vpc_end_point_ids=[props["AccessAssociationSource"]]
             )
-            return cls(f"{props['DomainNameArn']}/access/{props['AccessAssociationSource']}")
+            domain = props["DomainNameArn"].split(":/domainnames/", 1)
+            return cls(
+                f"{domain[0]}:/domainnameaccessassociations/domainname/{domain[1]}"
+                f"/vpcesource/{props['AccessAssociationSource']}"
+            )
 
+    models: Any = importlib.import_module("moto.apigateway.models")
+    plain_json = models.DomainName.to_json
+
+    def to_json(self: Any) -> dict[str, Any]:
+        found: dict[str, Any] = plain_json(self)
+        if getattr(self, "policy", None) is not None:
+            found["policy"] = self.policy
+        return found
+
+    models.DomainName.to_json = to_json
     globals().update(DomainV2=DomainV2, MappingV2=MappingV2, AccessAssociation=AccessAssociation)
