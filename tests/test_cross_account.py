@@ -3,7 +3,6 @@ from two configs that must agree with each other (examples/cross-account/)."""
 
 from __future__ import annotations
 
-import copy
 import io
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from privgw.config import ConsumerStack, load_any
 from privgw.evaluate import ApiArn, Request, evaluate, resolve
 from privgw.resources.consumer import build_consumer_stack
 from privgw.simulate import CONSUMER_ENDPOINT, Call, simulate
-from tests.conftest import ROOT
+from tests.conftest import DELETE, ROOT, with_changes
 
 FOLDER = ROOT / "examples" / "cross-account"
 PROVIDER = FOLDER / "provider.yaml"
@@ -30,17 +29,8 @@ def consumer_data() -> dict[str, Any]:
 
 
 def consumer(**changes: Any) -> ConsumerStack:
-    data = copy.deepcopy(consumer_data())
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for key in parents:
-            node = node.setdefault(key, {})
-        if value is None:
-            node.pop(leaf, None)
-        else:
-            node[leaf] = value
-    return ConsumerStack(**data)
+    """The example's consumer with dotted keys changed (DELETE removes one)."""
+    return ConsumerStack(**with_changes(consumer_data(), **changes))
 
 
 def held_together(provider: Config, other: ConsumerStack) -> list[str]:
@@ -191,7 +181,7 @@ REUSE: dict[str, Any] = {
         "dns_name": "vpce-0d1d2d3d4d5d6d7d8-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com",
         "hosted_zone_id": "Z1ABCDEFGHIJKL",
     },
-    "network": None,
+    "network": DELETE,
 }
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -207,21 +197,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
     "reusable": {"reusable": True},
     "reusable-reused-endpoint": {**REUSE, "reusable": True, "hosted_zone": {"id": "Z0ABCDEF"}},
-    "no-api-id": {"provider.api_id": None, "account_id": None},
+    "no-api-id": {"provider.api_id": DELETE, "account_id": DELETE},
 }
 
 
 def variant(name: str) -> ConsumerStack:
-    data = copy.deepcopy(consumer_data())
-    for key, value in VARIANTS[name].items():
-        if "." in key:
-            parent, leaf = key.split(".")
-            data[parent].pop(leaf, None) if value is None else data[parent].update({leaf: value})
-        elif value is None and key != "hosted_zone":
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return ConsumerStack(**data)
+    return consumer(**VARIANTS[name])
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
@@ -303,15 +284,15 @@ def test_reusable_consumer_has_no_literal_ids() -> None:
         (
             {
                 "provider.domain_name_arn": "arn:aws:apigateway:cn-north-1:111122223333:" + DOMAINS,
-                "provider.region": None,
+                "provider.region": DELETE,
             },
             "provider.domain_name_arn",
         ),
         ({"provider.domain_name": "other.example.com"}, "provider.domain_name_arn"),
-        ({"provider.api_id": None, "provider.stage": "prod"}, "provider.stage"),
+        ({"provider.api_id": DELETE, "provider.stage": "prod"}, "provider.stage"),
         ({"account_id": "4444"}, "account_id"),
-        ({"network": None}, "network"),
-        ({"endpoint": {"create": False}, "network": None}, "endpoint.existing_id"),
+        ({"network": DELETE}, "network"),
+        ({"endpoint": {"create": False}, "network": DELETE}, "endpoint.existing_id"),
         ({"endpoint": {"existing_id": "vpce-0d1d2d3d4d5d6d7d8"}}, "endpoint.existing_id"),
         ({**REUSE, "endpoint": {**REUSE["endpoint"], "private_dns": True}}, "endpoint.private_dns"),
         (
@@ -332,20 +313,8 @@ def test_reusable_consumer_has_no_literal_ids() -> None:
     ],
 )
 def test_consumer_config_errors(changes: dict[str, Any], path: str) -> None:
-    data = copy.deepcopy(consumer_data())
-    for key, value in changes.items():
-        if "." in key:
-            parent, leaf = key.split(".")
-            if value is None:
-                data[parent].pop(leaf, None)
-            else:
-                data[parent][leaf] = value
-        elif value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
     with pytest.raises(ConfigError) as info:
-        ConsumerStack(**data)
+        consumer(**changes)
     assert path in {p.path for p in info.value.problems}, info.value
 
 
