@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from privgw import Config, ConfigError, validate_config
-from privgw.config import EndpointStack, config_schema, load_any
+from privgw.config import ConsumerStack, EndpointStack, config_schema, load_any
 from tests.conftest import BASE_CONFIG, ROOT, with_changes
 from tests.corpus import invalid_configs
 from tests.test_lint import VARIANTS
@@ -22,7 +22,7 @@ from tests.test_policy_proof import ACCESS_VARIANTS
 from tests.test_reusable import EVERY_ID, REUSABLE
 
 VALIDATOR = jsonschema.Draft202012Validator(config_schema())
-CONFIG_FILES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/topologies/*.yaml")])
+CONFIG_FILES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/*/*.yaml")])
 
 
 def schema_errors(data: Any) -> list[str]:
@@ -35,7 +35,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=[p.stem for p in CONFIG_FILES])
 def test_every_example_passes_the_schema(path: Path) -> None:
-    assert isinstance(load_any(path), Config | EndpointStack)
+    assert isinstance(load_any(path), Config | EndpointStack | ConsumerStack)
     assert schema_errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
 
 
@@ -61,8 +61,12 @@ def test_the_readmes_config_snippets_pass_the_schema() -> None:
         if re.search(r"^name: ", block, re.MULTILINE)
     ]
     assert snippets
+    assert any(snippet.get("kind") == "consumer" for snippet in snippets)
     for snippet in snippets:
-        validate_config(snippet)
+        if snippet.get("kind") == "consumer":
+            ConsumerStack(**snippet)
+        else:
+            validate_config(snippet)
         assert schema_errors(snippet) == []
 
 
@@ -124,6 +128,15 @@ def test_an_endpoint_stack_needs_its_own_shape() -> None:
     assert schema_errors(stack) == []
     assert schema_errors({**stack, "function": BASE_CONFIG["function"]})
     assert schema_errors({k: v for k, v in stack.items() if k != "network"})
+
+
+def test_a_consumer_stack_needs_its_own_shape() -> None:
+    stack = yaml.safe_load((ROOT / "examples/cross-account/consumer.yaml").read_text())
+    assert schema_errors(stack) == []
+    assert schema_errors({**stack, "function": BASE_CONFIG["function"]})
+    assert schema_errors({k: v for k, v in stack.items() if k != "provider"})
+    bad_arn = {**stack["provider"], "domain_name_arn": "arn:aws:apigateway:eu-west-1:1:/x"}
+    assert schema_errors({**stack, "provider": bad_arn})
 
 
 def test_the_schema_speaks_to_users_not_to_privgws_developers() -> None:
