@@ -464,8 +464,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise region_error(linter.unknown_regions())
         for folder in sorted({target.parent for target, _ in texts} | {Path(args.output_dir)}):
             prepare_folder(folder)
-        for target, _ in texts:
-            check_overwrite(target, args.force)
+        for target, text in texts:
+            check_overwrite(target, args.force, text)
         for target, text in [*texts, *args.pages]:
             write_atomic(target, text)
             print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
