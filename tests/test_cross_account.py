@@ -4,6 +4,8 @@ from two configs that must agree with each other (examples/cross-account/)."""
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -428,3 +430,35 @@ def test_commands_that_read_an_api_name_a_consumer_config_as_such(
     assert "kind: is a consumer config" in err.getvalue()
     assert hint in err.getvalue()
     assert "account_id: is not a known field" not in err.getvalue()
+
+
+def test_no_account_region_or_partition_literals_but_what_the_configs_wrote() -> None:
+    """As for every example (tests/test_template.py): the provider's template names only the
+    accounts it shares with and its certificate; the consumer's only the provider's domain ARN
+    (its region and account) and its own account_id."""
+    provider = load_config(PROVIDER)
+    assert provider.custom_domain is not None
+    other = consumer()
+    texts = [
+        (
+            json.dumps(build_template(provider).to_dict()),
+            [*provider.custom_domain.share_with, provider.custom_domain.certificate_arn],
+        ),
+        (
+            json.dumps(build_consumer_stack(other).to_dict()),
+            [
+                other.description,
+                other.provider.domain_name_arn,
+                str(other.account_id),
+                other.provider.arn_region,
+            ],
+        ),
+    ]
+    for full, written in texts:
+        text = full
+        for literal in written:
+            text = text.replace(literal, "")
+        assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
+        assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b", text), "hard-coded region"
+        assert "arn:aws:" not in text, "hard-coded partition"
+        assert "amazonaws.com/" not in text.replace("${AWS::URLSuffix}", "")
