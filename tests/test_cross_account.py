@@ -48,6 +48,8 @@ def held_together(provider: Config, other: ConsumerStack) -> list[str]:
     arn_parts = other.provider.arn_parts
     if arn_parts["name"] != domain.name:
         problems.append(f"the consumer's domain ARN names {arn_parts['name']}, not {domain.name}")
+    if other.provider.base_path != domain.base_path:
+        problems.append(f"the consumer calls base path /{other.provider.base_path}")
     association = build_consumer_stack(other).to_dict()["Resources"]["ProviderDomainAccess"]
     if association["Properties"]["DomainNameArn"] != other.provider.domain_name_arn:
         problems.append("the consumer's association does not name the provider's domain ARN")
@@ -102,6 +104,7 @@ def test_the_example_pair_holds_together() -> None:
             },
             "the consumer's domain ARN names other.shared.example.com",
         ),
+        ({"provider.base_path": "v2"}, "the consumer calls base path /v2"),
     ],
 )
 def test_a_consumer_that_does_not_fit_the_provider_is_caught(
@@ -375,6 +378,15 @@ def test_simulate_walks_a_consumer_call_through_both_accounts() -> None:
     )
     assert (denied.layer, denied.status) == ("domain-policy", 403)
     assert "explicit-deny" in denied.reason
+    elsewhere = consumer(**{"provider.base_path": "v2"})
+    unmapped = simulate(
+        provider,
+        template,
+        Call("GET", "/orders"),
+        (elsewhere, build_consumer_stack(elsewhere).to_dict()),
+    )
+    assert (unmapped.layer, unmapped.status) == ("route", 403)
+    assert "maps the API at /v1" in unmapped.reason
     signed_only = variant("private-dns-and-policy")
     anonymous = simulate(
         provider,

@@ -566,6 +566,16 @@ def _matching_route(cfg: Config, call: Call) -> Route | None:
 
 def _route(walk: _Walk) -> None:
     cfg, call = walk.cfg, walk.call
+    domain, consumer = cfg.custom_domain, walk.consumer
+    mapped = domain.base_path if domain is not None else ""
+    if walk.via_domain and consumer is not None and consumer.provider.base_path != mapped:
+        raise _Stop(
+            403,
+            '{"message":"Forbidden"}',
+            f"the consumer calls https://{consumer.provider.domain_name}/"
+            f"{consumer.provider.base_path}, and the provider maps the API at /{mapped}",
+            f"provider.base_path: {mapped or '(empty)'} in the consumer config",
+        )
     stage = call.stage or cfg.stage.name
     if stage != cfg.stage.name:
         raise _Stop(
