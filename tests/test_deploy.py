@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
 from privgw.resources.auth import authorizer_specs, gateway_response_specs, preflight_paths
 from tests.conftest import EXAMPLES, ROOT
-from tests.localaws.endpoint import REGION, LocalAws, create_network
+from tests.localaws.endpoint import REGION, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise
 
 HELLO = ROOT / "examples" / "hello.yaml"
@@ -636,37 +637,78 @@ def test_privgw_deploy_of_an_untransformed_sam_template_is_not_a_silent_success(
     assert "is not usable" in out
 
 
+@dataclass(frozen=True)
+class CrossAccount:
+    """examples/cross-account/ deployed on the local endpoint: the stacks and what they were
+    built from (one local account plays both sides: moto keeps one)."""
+
+    provider: str
+    consumer: str
+    provider_data: dict[str, Any]
+    consumer_data: dict[str, Any]
+    provider_net: Network
+    consumer_net: Network
+    domain: str
+    account: str
+
+
+def deploy_cross_account(
+    local: LocalAws, tmp_path: Path, flavour: Flavour, tag: str, cidr_base: int
+) -> CrossAccount:
+    """The provider (its domain renamed per ``tag``: moto keys domains by name), then the
+    consumer with the provider's outputs in its ``provider:`` section."""
+    from privgw.config import ConsumerStack  # noqa: PLC0415
+    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415
+
+    folder = ROOT / "examples" / "cross-account"
+    provider_net = create_network(local, f"10.{cidr_base}.0.0/16")
+    consumer_net = create_network(local, f"10.{cidr_base + 1}.0.0/16")
+    data = localise(example_data(folder / "provider.yaml"), provider_net, local)
+    data["access"]["vpc_ids"] = [consumer_net.vpc_id]
+    data["custom_domain"]["name"] = f"{tag}.{data['custom_domain']['name']}"
+    data["custom_domain"]["share_with"] = ["210987654321"]
+    provider = f"xa-provider-{tag}"
+    result = aws_deploy(local, deployable(data, flavour, provider_net, local, tmp_path), provider)
+    assert result.returncode == 0, result.stderr + result.stdout + _stack_failure(local, provider)
+    outputs = outputs_of(local, provider)
+    account = local.client("sts").get_caller_identity()["Account"]
+    consumer = example_data(folder / "consumer.yaml")
+    consumer["network"].update(vpc_id=consumer_net.vpc_id, subnet_ids=consumer_net.subnet_ids)
+    consumer["network"]["allowed_cidrs"] = [f"10.{cidr_base + 1}.0.0/16"]
+    consumer["account_id"] = account
+    consumer["provider"].update(
+        domain_name_arn=outputs["CustomDomainArn"],
+        domain_name=data["custom_domain"]["name"],
+        api_id=outputs["RestApiId"],
+        region=REGION,
+    )
+    template = tmp_path / "consumer.yaml"
+    text = render(build_consumer_stack(ConsumerStack(**consumer)), "yaml")
+    template.write_text(text, encoding="utf-8")
+    stack = f"xa-consumer-{tag}"
+    result = aws_deploy(local, template, stack)
+    assert result.returncode == 0, result.stderr + result.stdout + _stack_failure(local, stack)
+    domain = data["custom_domain"]["name"]
+    return CrossAccount(
+        provider, stack, data, consumer, provider_net, consumer_net, domain, account
+    )
+
+
 @pytest.mark.parametrize("flavour", ["cfn", "sam"])
-def test_cross_account_halves_deploy_provider_then_consumer(  # noqa: PLR0915 - read-backs
+def test_cross_account_halves_deploy_provider_then_consumer(
     local_aws: LocalAws, tmp_path: Path, flavour: Flavour
 ) -> None:
     """examples/cross-account/: the provider (domain shared through RAM, the consumer's VPC on
     both policies), then the consumer (its endpoint, the association with the provider's domain
-    ARN, the private zone). One local account plays both: moto keeps one."""
-    from privgw.config import ConsumerStack  # noqa: PLC0415
+    ARN, the private zone), each read back."""
     from privgw.evaluate import ApiArn, Request, evaluate  # noqa: PLC0415
-    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415
 
-    folder = ROOT / "examples" / "cross-account"
-    provider_net = create_network(local_aws, "10.71.0.0/16")
-    consumer_net = create_network(local_aws, "10.81.0.0/16")
-    data = localise(example_data(folder / "provider.yaml"), provider_net, local_aws)
-    data["access"]["vpc_ids"] = [consumer_net.vpc_id]
-    data["custom_domain"]["name"] = f"{flavour}.{data['custom_domain']['name']}"
-    domain = data["custom_domain"]["name"]
-    account = local_aws.client("sts").get_caller_identity()["Account"]
-    data["custom_domain"]["share_with"] = ["210987654321"]
-    provider = f"xa-provider-{flavour}"
-    result = aws_deploy(
-        local_aws, deployable(data, flavour, provider_net, local_aws, tmp_path), provider
-    )
-    assert result.returncode == 0, (
-        result.stderr + result.stdout + _stack_failure(local_aws, provider)
-    )
-    cfg = validate_config(data)
+    pair = deploy_cross_account(local_aws, tmp_path, flavour, flavour, 71)
+    provider, stack, domain, account = pair.provider, pair.consumer, pair.domain, pair.account
+    consumer_net, provider_net = pair.consumer_net, pair.provider_net
+    cfg = validate_config(pair.provider_data)
     check_deployed(local_aws, provider, cfg, flavour)
     outputs = outputs_of(local_aws, provider)
-    domain_arn = outputs["CustomDomainArn"]
     shares = local_aws.aws("ram", "get-resource-shares", "--resource-owner", "SELF")
     (share,) = [
         s
@@ -681,23 +723,6 @@ def test_cross_account_halves_deploy_provider_then_consumer(  # noqa: PLR0915 - 
     assert [p["associatedEntity"] for p in principals] == ["210987654321"]
     deployed_domain = local_aws.client("apigateway").get_domain_name(domainName=domain)
     domain_policy = json.loads(deployed_domain["policy"])
-
-    consumer = example_data(folder / "consumer.yaml")
-    consumer["network"].update(vpc_id=consumer_net.vpc_id, subnet_ids=consumer_net.subnet_ids)
-    consumer["network"]["allowed_cidrs"] = ["10.81.0.0/16"]
-    consumer["account_id"] = account
-    consumer["provider"].update(
-        domain_name_arn=domain_arn,
-        domain_name=domain,
-        api_id=outputs["RestApiId"],
-        region=REGION,
-    )
-    consumer_cfg = ConsumerStack(**consumer)
-    template = tmp_path / "consumer.yaml"
-    template.write_text(render(build_consumer_stack(consumer_cfg), "yaml"), encoding="utf-8")
-    stack = f"xa-consumer-{flavour}"
-    result = aws_deploy(local_aws, template, stack)
-    assert result.returncode == 0, result.stderr + result.stdout + _stack_failure(local_aws, stack)
     out = outputs_of(local_aws, stack)
     vpce = out["VpcEndpointId"]
     (endpoint,) = local_aws.aws("ec2", "describe-vpc-endpoints", "--vpc-endpoint-ids", vpce)[

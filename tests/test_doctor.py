@@ -13,7 +13,14 @@ from privgw import validate_config
 from privgw.doctor import Check, doctor
 from tests.localaws.endpoint import REGION, LocalAws, create_network
 from tests.localaws.stacks import deployable, example_data, localise
-from tests.test_deploy import HELLO, aws_deploy, local_aws, outputs_of, physical_id  # noqa: F401
+from tests.test_deploy import (  # noqa: F401 - local_aws is a fixture
+    HELLO,
+    aws_deploy,
+    deploy_cross_account,
+    local_aws,
+    outputs_of,
+    physical_id,
+)
 
 
 @pytest.fixture
@@ -111,3 +118,50 @@ def test_an_api_that_does_not_list_the_stacks_endpoint(aws_env: LocalAws, tmp_pa
     check = run(aws_env, "doctor-endpoints", data)["api-endpoints"]
     assert not check.passed
     assert "does not list" in check.detail
+
+
+def test_a_consumer_stack_is_checked_as_one(aws_env: LocalAws, tmp_path: Path) -> None:
+    """examples/cross-account/: the consumer stack has no API of its own; its endpoint, group,
+    access association and DNS record are checked, and the provider's record too. Pointing the
+    consumer's record elsewhere by hand fails exactly that check."""
+    from privgw.config import ConsumerStack  # noqa: PLC0415
+
+    pair = deploy_cross_account(aws_env, tmp_path, "cfn", "doctor", 91)
+    cfg = ConsumerStack(**pair.consumer_data)
+    checks = {
+        c.name: c for c in doctor(pair.consumer, cfg=cfg, region=REGION, endpoint_url=aws_env.url)
+    }
+    assert set(checks) == {
+        "endpoint",
+        "private-dns",
+        "security-group",
+        "domain-access",
+        "dns-record",
+    }
+    assert [c.line() for c in checks.values() if not c.passed] == []
+    provider = doctor(pair.provider, region=REGION, endpoint_url=aws_env.url)
+    assert [c.line() for c in provider if not c.passed] == []
+    assert "dns-record" in {c.name for c in provider}
+
+    zone = physical_id(aws_env, pair.consumer, "CustomDomainZone")
+    elsewhere = {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "elsewhere.example.com",
+                 "EvaluateTargetHealth": False}  # fmt: skip
+    aws_env.client("route53").change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "UPSERT",
+                    "ResourceRecordSet": {
+                        "Name": pair.domain,
+                        "Type": "A",
+                        "AliasTarget": elsewhere,
+                    },
+                }
+            ]
+        },
+    )
+    after = doctor(pair.consumer, cfg=cfg, region=REGION, endpoint_url=aws_env.url)
+    assert [c.name for c in after if not c.passed] == ["dns-record"]
+    (failed,) = [c for c in after if not c.passed]
+    assert f"{pair.domain} in zone {zone} points at elsewhere.example.com" in failed.detail

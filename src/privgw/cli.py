@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, overload
 
 from privgw import __version__
 from privgw.errors import (
@@ -38,7 +38,7 @@ from privgw.rendering import (
 )
 
 if TYPE_CHECKING:
-    from privgw.config import Config
+    from privgw.config import Config, ConsumerStack
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
@@ -697,7 +697,7 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from privgw.doctor import doctor  # noqa: PLC0415 - boto3 only here
 
-    cfg = _api_config(args.config, None, "doctor") if args.config else None
+    cfg = _api_config(args.config, None, "doctor", consumers=True) if args.config else None
     checks = doctor(args.stack, cfg=cfg, region=args.region, endpoint_url=args.endpoint_url)
     for check in checks:
         print(check.line(), file=out)
@@ -706,18 +706,34 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _api_config(path: Path, fmt: str | None, command: str) -> Config:
-    """An API config for a command that reads one API; any other kind is named as such."""
-    from privgw.config import Config, load_any  # noqa: PLC0415
+@overload
+def _api_config(path: Path, fmt: str | None, command: str) -> Config: ...
+
+
+@overload
+def _api_config(
+    path: Path, fmt: str | None, command: str, *, consumers: bool
+) -> Config | ConsumerStack: ...
+
+
+def _api_config(
+    path: Path, fmt: str | None, command: str, *, consumers: bool = False
+) -> Config | ConsumerStack:
+    """An API config (or, where the command reads one too, a consumer config); any other kind
+    is named as such."""
+    from privgw.config import Config, ConsumerStack, load_any  # noqa: PLC0415
 
     cfg = load_any(path, fmt)
+    if consumers and isinstance(cfg, ConsumerStack):
+        return cfg
     if not isinstance(cfg, Config):
         other = "--consumer" if command == "simulate" and cfg.kind == "consumer" else ""
         raise ConfigError(
             [
                 Problem(
                     "kind",
-                    f"is a {cfg.kind} config; privgw {command} reads an API config",
+                    f"is {'an' if cfg.kind[0] in 'aeiou' else 'a'} {cfg.kind} config; "
+                    f"privgw {command} reads an API config",
                     cfg.kind,
                     "an API config (kind: api)" + (f"; give this one as {other}" if other else ""),
                 )

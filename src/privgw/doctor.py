@@ -1,6 +1,8 @@
 """Diagnose a deployed private API (``privgw doctor STACK``): read the stack, its API, stage,
 endpoints and security group back from AWS and check each against what the stack's template
-(and, given one, the config) says, with a pass/fail line and the fix."""
+(and, given one, the config) says, with a pass/fail line and the fix. A consumer stack
+(``kind: consumer``) has no API of its own: its endpoint, group, access association and the
+DNS record that points the provider's name at its endpoint are checked."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from privgw.config import Config
+from privgw.config import Config, ConsumerStack
 from privgw.deploy import DeployError, aws_client, aws_errors
 from privgw.evaluate import ApiArn, resolve
 from privgw.rendering import parse_template
@@ -91,7 +93,7 @@ def _normal_policy(policy: Any, api: ApiArn) -> Any:
 def doctor(
     stack_name: str,
     *,
-    cfg: Config | None = None,
+    cfg: Config | ConsumerStack | None = None,
     region: str | None = None,
     endpoint_url: str | None = None,
 ) -> list[Check]:
@@ -99,19 +101,22 @@ def doctor(
     cfn = aws_client("cloudformation", region, endpoint_url)
     apigw = aws_client("apigateway", region, endpoint_url)
     ec2 = aws_client("ec2", region, endpoint_url)
+    route53 = aws_client("route53", region, endpoint_url)
     try:
         stack = _read_stack(cfn, stack_name)
-        return _checks(stack, cfg, apigw, ec2)
+        return _checks(stack, cfg, apigw, ec2) + _record_checks(stack, route53, ec2)
     except aws_errors() as exc:
         raise DeployError(f"cannot read stack {stack_name}: {exc}") from None
 
 
-def _checks(stack: _Stack, cfg: Config | None, apigw: Any, ec2: Any) -> list[Check]:
+def _checks(stack: _Stack, cfg: Config | ConsumerStack | None, apigw: Any, ec2: Any) -> list[Check]:
     checks: list[Check] = []
     endpoints = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
     checks += _endpoint_checks(ec2, endpoints)
     checks += _group_checks(stack, cfg, ec2)
     apis = stack.of_type("AWS::ApiGateway::RestApi")
+    if not apis and stack.of_type("AWS::ApiGateway::DomainNameAccessAssociation"):
+        return [*checks, *_domain_checks(stack)]  # a consumer stack: the API is the provider's
     if not apis:
         return [*checks, Check("api", False, f"stack {stack.name} has no REST API")]
     logical = apis[0]
@@ -187,7 +192,7 @@ def _endpoint_checks(ec2: Any, endpoints: list[str]) -> list[Check]:
     return checks
 
 
-def _group_checks(stack: _Stack, cfg: Config | None, ec2: Any) -> list[Check]:
+def _group_checks(stack: _Stack, cfg: Config | ConsumerStack | None, ec2: Any) -> list[Check]:
     groups = stack.of_type("AWS::EC2::SecurityGroup")
     if not groups or cfg is None or not cfg.endpoint.create:
         return []
@@ -281,3 +286,51 @@ def _domain_checks(stack: _Stack) -> list[Check]:
         )
         for a in associations
     ]
+
+
+def _record_checks(stack: _Stack, route53: Any, ec2: Any) -> list[Check]:
+    """Each alias record of the stack (a custom domain's name) still points at its endpoint:
+    a record deleted or changed by hand leaves the name resolving nowhere, or elsewhere."""
+    checks = []
+    refs = stack.refs("")
+    for logical in stack.of_type("AWS::Route53::RecordSet"):
+        props = stack.template["Resources"][logical].get("Properties") or {}
+        name = str(props.get("Name", "")).rstrip(".")
+        zone = str(resolve(props.get("HostedZoneId"), refs))
+        expected = _alias_target(stack, props, refs, ec2)
+        records = route53.list_resource_record_sets(
+            HostedZoneId=zone, StartRecordName=name, StartRecordType="A"
+        )["ResourceRecordSets"]
+        targets = [
+            str((r.get("AliasTarget") or {}).get("DNSName", "")).rstrip(".")
+            for r in records
+            if r.get("Type") == "A" and str(r.get("Name", "")).rstrip(".") == name
+        ]
+        wrong = [t for t in targets if t.lower() != expected.lower()]
+        ok = bool(targets) and not wrong
+        checks.append(
+            Check(
+                "dns-record",
+                ok,
+                f"{name} points at {expected} (zone {zone})"
+                if ok
+                else f"{name} in zone {zone} "
+                + (f"points at {wrong[0] or 'no alias'}, not {expected}" if wrong else "is missing")
+                + ": callers cannot resolve it to the endpoint",
+                "redeploy the stack (the record was changed outside CloudFormation)",
+            )
+        )
+    return checks
+
+
+def _alias_target(
+    stack: _Stack, props: Mapping[str, Any], refs: Mapping[str, Any], ec2: Any
+) -> str:
+    """The DNS name the record should alias: a literal or parameter, or the created
+    endpoint's own name (the template selects it from the endpoint's DnsEntries)."""
+    value = (props.get("AliasTarget") or {}).get("DNSName")
+    if isinstance(value, str) or (isinstance(value, Mapping) and set(value) == {"Ref"}):
+        return str(resolve(value, refs)).rstrip(".")
+    created = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
+    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=created[:1])["VpcEndpoints"]
+    return str(endpoint["DnsEntries"][0]["DnsName"]).rstrip(".")
