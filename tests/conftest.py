@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,15 @@ def with_changes(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 DELETE = object()
+
+
+def assert_no_environment_literals(text: str) -> None:
+    """No account id, region, partition or URL suffix written into a template's text (the
+    caller first removes what its config itself names)."""
+    assert not re.search(r"\b\d{12}\b", text), "hard-coded account id"
+    assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d\b", text), "hard-coded region"
+    assert "arn:aws:" not in text, "hard-coded partition"
+    assert "amazonaws.com/" not in text.replace("${AWS::URLSuffix}", "")
 
 
 def resources_of(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
