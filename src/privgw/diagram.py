@@ -28,16 +28,11 @@ def mermaid(cfg: AnyConfig) -> str:
     lines = ["flowchart LR"]
     entries: list[str] = []
     if cfg.endpoint.create:
-        net = cfg.network_required
-        sources = [*net.allowed_cidrs, *net.source_security_group_ids]
-        lines.append(f"  callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]")
-        dns = "private DNS on" if cfg.endpoint.private_dns else "private DNS off"
-        lines.append(
-            f"  sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]"
-        )
         policy = "endpoint policy: this account's APIs" if cfg.endpoint.policy else ""
-        lines.append(f"  vpce[{_label('execute-api endpoint (created)', dns, policy)}]")
-        lines.append("  callers -->|HTTPS 443| sg --> vpce")
+        lines += [
+            *_endpoint_nodes(cfg, "execute-api endpoint (created)", policy, "  "),
+            f"  {EDGE}",
+        ]
         entries.append("vpce")
     for index, vpce in enumerate(cfg.endpoint.existing_ids, start=1):
         lines.append(f"  existing{index}[{_label('endpoint ' + vpce, 'another stack or account')}]")
@@ -72,23 +67,30 @@ def mermaid(cfg: AnyConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _endpoint_stack(cfg: EndpointStack) -> str:
-    net = cfg.network
+def _endpoint_nodes(cfg: AnyConfig, title: str, policy: str, indent: str) -> list[str]:
+    """The callers, security group and endpoint a stack creates (``EDGE`` links them)."""
+    net = cfg.network_required
     sources = [*net.allowed_cidrs, *net.source_security_group_ids]
-    dns = "private DNS on" if cfg.private_dns else "private DNS off"
-    return (
-        "\n".join(
-            [
-                "flowchart LR",
-                f"  callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
-                f"  sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
-                f"  vpce[{_label('shared execute-api endpoint', dns)}]",
-                f"  apis[{_label('API stacks importing ' + cfg.exports + '-VpcEndpointId')}]",
-                "  callers -->|HTTPS 443| sg --> vpce --> apis",
-            ]
-        )
-        + "\n"
-    )
+    dns = "private DNS on" if cfg.endpoint_private_dns else "private DNS off"
+    return [
+        f"{indent}callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
+        f"{indent}sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
+        f"{indent}vpce[{_label(title, dns, policy)}]",
+    ]
+
+
+#: How callers reach a created endpoint: through its security group, on 443.
+EDGE = "callers -->|HTTPS 443| sg --> vpce"
+
+
+def _endpoint_stack(cfg: EndpointStack) -> str:
+    lines = [
+        "flowchart LR",
+        *_endpoint_nodes(cfg, "shared execute-api endpoint", "", "  "),
+        f"  apis[{_label('API stacks importing ' + cfg.exports + '-VpcEndpointId')}]",
+        f"  {EDGE} --> apis",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _consumer_stack(cfg: ConsumerStack) -> str:
@@ -100,16 +102,9 @@ def _consumer_stack(cfg: ConsumerStack) -> str:
     api = "PRIVATE REST API" + (f" {provider.api_id}" if provider.api_id else "")
     lines = ["flowchart LR", f"  subgraph consumer[{_label('consumer: ' + account)}]"]
     if cfg.endpoint.create:
-        net = cfg.network_required
-        sources = [*net.allowed_cidrs, *net.source_security_group_ids]
-        dns = "private DNS on" if cfg.endpoint.private_dns else "private DNS off"
         policy = "endpoint policy: the provider's APIs" if cfg.endpoint.policy else ""
-        lines += [
-            f"    callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
-            f"    sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
-            f"    vpce[{_label('execute-api endpoint (created)', dns, policy)}]",
-            "    callers -->|HTTPS 443| sg --> vpce",
-        ]
+        lines += _endpoint_nodes(cfg, "execute-api endpoint (created)", policy, "    ")
+        lines.append(f"    {EDGE}")
     else:
         lines += [
             f"    callers[{_label('callers in ' + cfg.vpc_id)}]",
