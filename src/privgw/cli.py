@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, overload
+from typing import TYPE_CHECKING, Any, TextIO
 
 from privgw import __version__
 from privgw.errors import (
@@ -38,7 +38,7 @@ from privgw.rendering import (
 )
 
 if TYPE_CHECKING:
-    from privgw.config import Config, ConsumerStack
+    from privgw.config import AnyConfig
 
 # Building needs troposphere and pydantic (a quarter of a second to import): cmd_build imports
 # them (and privgw's checks) only after it has forked cfn-lint's warm-up into a child process,
@@ -695,9 +695,12 @@ def cmd_diagram(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.config import EndpointStack, load_any  # noqa: PLC0415
     from privgw.doctor import doctor  # noqa: PLC0415 - boto3 only here
 
-    cfg = _api_config(args.config, None, "doctor", consumers=True) if args.config else None
+    cfg = load_any(args.config) if args.config else None
+    if isinstance(cfg, EndpointStack):
+        raise _wrong_kind(cfg, args.config, "doctor", "an API or consumer config")
     checks = doctor(args.stack, cfg=cfg, region=args.region, endpoint_url=args.endpoint_url)
     for check in checks:
         print(check.line(), file=out)
@@ -706,48 +709,31 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-@overload
-def _api_config(path: Path, fmt: str | None, command: str) -> Config: ...
-
-
-@overload
-def _api_config(
-    path: Path, fmt: str | None, command: str, *, consumers: bool
-) -> Config | ConsumerStack: ...
-
-
-def _api_config(
-    path: Path, fmt: str | None, command: str, *, consumers: bool = False
-) -> Config | ConsumerStack:
-    """An API config (or, where the command reads one too, a consumer config); any other kind
-    is named as such."""
-    from privgw.config import Config, ConsumerStack, load_any  # noqa: PLC0415
-
-    cfg = load_any(path, fmt)
-    if consumers and isinstance(cfg, ConsumerStack):
-        return cfg
-    if not isinstance(cfg, Config):
-        other = "--consumer" if command == "simulate" and cfg.kind == "consumer" else ""
-        raise ConfigError(
-            [
-                Problem(
-                    "kind",
-                    f"is {'an' if cfg.kind[0] in 'aeiou' else 'a'} {cfg.kind} config; "
-                    f"privgw {command} reads an API config",
-                    cfg.kind,
-                    "an API config (kind: api)" + (f"; give this one as {other}" if other else ""),
-                )
-            ],
-            str(path),
-        )
-    return cfg
+def _wrong_kind(cfg: AnyConfig, path: Path, command: str, expected: str) -> ConfigError:
+    """A config of another kind than ``command`` reads, named as such (not as unknown keys)."""
+    article = "an" if cfg.kind[0] in "aeiou" else "a"
+    return ConfigError(
+        [
+            Problem(
+                "kind",
+                f"is {article} {cfg.kind} config; privgw {command} reads an API config",
+                cfg.kind,
+                expected,
+            )
+        ],
+        str(path),
+    )
 
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from privgw.config import Config, load_any  # noqa: PLC0415
     from privgw.resources.template import build_template  # noqa: PLC0415 - see the note above
     from privgw.simulate import Call, simulate  # noqa: PLC0415
 
-    cfg = _api_config(args.config, args.config_format, "simulate")
+    cfg = load_any(args.config, args.config_format)
+    if not isinstance(cfg, Config):
+        hint = "; give this one as --consumer" if cfg.kind == "consumer" else ""
+        raise _wrong_kind(cfg, args.config, "simulate", "an API config (kind: api)" + hint)
     call = Call(
         method=args.method.upper(),
         path=args.path if args.path.startswith("/") else "/" + args.path,

@@ -104,14 +104,26 @@ def doctor(
     route53 = aws_client("route53", region, endpoint_url)
     try:
         stack = _read_stack(cfn, stack_name)
-        return _checks(stack, cfg, apigw, ec2) + _record_checks(stack, route53, ec2)
+        created = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
+        described = (
+            ec2.describe_vpc_endpoints(VpcEndpointIds=created)["VpcEndpoints"] if created else []
+        )
+        return _checks(stack, cfg, apigw, ec2, described) + _record_checks(
+            stack, route53, described
+        )
     except aws_errors() as exc:
         raise DeployError(f"cannot read stack {stack_name}: {exc}") from None
 
 
-def _checks(stack: _Stack, cfg: Config | ConsumerStack | None, apigw: Any, ec2: Any) -> list[Check]:
+def _checks(
+    stack: _Stack,
+    cfg: Config | ConsumerStack | None,
+    apigw: Any,
+    ec2: Any,
+    endpoints: list[dict[str, Any]],
+) -> list[Check]:
+    """``endpoints``: the stack's created endpoints as EC2 describes them."""
     checks: list[Check] = []
-    endpoints = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
     checks += _endpoint_checks(ec2, endpoints)
     checks += _group_checks(stack, cfg, ec2)
     apis = stack.of_type("AWS::ApiGateway::RestApi")
@@ -146,10 +158,10 @@ def _checks(stack: _Stack, cfg: Config | ConsumerStack | None, apigw: Any, ec2: 
     return checks
 
 
-def _endpoint_checks(ec2: Any, endpoints: list[str]) -> list[Check]:
+def _endpoint_checks(ec2: Any, endpoints: list[dict[str, Any]]) -> list[Check]:
     checks = []
-    for vpce in endpoints:
-        (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[vpce])["VpcEndpoints"]
+    for endpoint in endpoints:
+        vpce = endpoint["VpcEndpointId"]
         state = str(endpoint.get("State", "")).lower()
         checks.append(
             Check(
@@ -288,7 +300,7 @@ def _domain_checks(stack: _Stack) -> list[Check]:
     ]
 
 
-def _record_checks(stack: _Stack, route53: Any, ec2: Any) -> list[Check]:
+def _record_checks(stack: _Stack, route53: Any, endpoints: list[dict[str, Any]]) -> list[Check]:
     """Each alias record of the stack (a custom domain's name) still points at its endpoint:
     a record deleted or changed by hand leaves the name resolving nowhere, or elsewhere."""
     checks = []
@@ -297,7 +309,7 @@ def _record_checks(stack: _Stack, route53: Any, ec2: Any) -> list[Check]:
         props = stack.template["Resources"][logical].get("Properties") or {}
         name = str(props.get("Name", "")).rstrip(".")
         zone = str(resolve(props.get("HostedZoneId"), refs))
-        expected = _alias_target(stack, props, refs, ec2)
+        expected = _alias_target(props, refs, endpoints)
         records = route53.list_resource_record_sets(
             HostedZoneId=zone, StartRecordName=name, StartRecordType="A"
         )["ResourceRecordSets"]
@@ -324,13 +336,11 @@ def _record_checks(stack: _Stack, route53: Any, ec2: Any) -> list[Check]:
 
 
 def _alias_target(
-    stack: _Stack, props: Mapping[str, Any], refs: Mapping[str, Any], ec2: Any
+    props: Mapping[str, Any], refs: Mapping[str, Any], endpoints: list[dict[str, Any]]
 ) -> str:
     """The DNS name the record should alias: a literal or parameter, or the created
     endpoint's own name (the template selects it from the endpoint's DnsEntries)."""
     value = (props.get("AliasTarget") or {}).get("DNSName")
     if isinstance(value, str) or (isinstance(value, Mapping) and set(value) == {"Ref"}):
         return str(resolve(value, refs)).rstrip(".")
-    created = [stack.physical[e] for e in stack.of_type("AWS::EC2::VPCEndpoint")]
-    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=created[:1])["VpcEndpoints"]
-    return str(endpoint["DnsEntries"][0]["DnsName"]).rstrip(".")
+    return str(endpoints[0]["DnsEntries"][0]["DnsName"]).rstrip(".")

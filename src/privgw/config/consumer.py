@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from privgw.config.domain import BasePath, DomainName, HostedZoneId, PrivateHostedZone
-from privgw.config.network import ConsumerEndpointPolicy, Network, reusable_cidr_problems
+from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
 from privgw.config.problems import config_error
 from privgw.config.stack import StackConfig
 from privgw.config.types import (
@@ -309,10 +309,7 @@ class ConsumerStack(StackConfig):
     @model_validator(mode="after")
     @reads("reusable", "network")
     def _reusable_cidrs_stay_closed(self) -> Self:
-        if self.reusable and self.network is not None:
-            problems = reusable_cidr_problems(self.network)
-            if problems:
-                raise _fail_many(problems)
+        refuse_wide_reusable_cidrs(self.reusable, self.network)
         return self
 
     @property

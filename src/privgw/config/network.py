@@ -160,10 +160,12 @@ class Endpoint(StrictModel):
         return self
 
 
-def reusable_cidr_problems(network: Network) -> list[Problem]:
+def refuse_wide_reusable_cidrs(reusable: bool, network: Network | None) -> None:
     """A reusable template takes each caller CIDR as a parameter, checked alone: a pattern per
     parameter must keep every override from opening the endpoint to all addresses, and the
     config's own CIDRs are its defaults, so they must pass it too."""
+    if not reusable or network is None:
+        return
     problems = []
     cidrs = network.allowed_cidrs
     for index, cidr in enumerate(cidrs):
@@ -181,4 +183,5 @@ def reusable_cidr_problems(network: Network) -> list[Problem]:
                     f"/{shortest} or longer",
                 )
             )
-    return problems
+    if problems:
+        raise _fail_many(problems)

@@ -35,7 +35,7 @@ from privgw.config.network import (
     Endpoint,
     EndpointPolicy,
     Network,
-    reusable_cidr_problems,
+    refuse_wide_reusable_cidrs,
 )
 from privgw.config.problems import config_error
 from privgw.config.types import (
@@ -501,10 +501,7 @@ class Config(StackConfig):
     @model_validator(mode="after")
     @reads("reusable", "network")
     def _reusable_cidrs_stay_closed(self) -> Self:
-        if self.reusable and self.network is not None:
-            problems = reusable_cidr_problems(self.network)
-            if problems:
-                raise _fail_many(problems)
+        refuse_wide_reusable_cidrs(self.reusable, self.network)
         return self
 
     @property
