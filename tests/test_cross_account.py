@@ -358,6 +358,7 @@ def test_simulate_walks_a_consumer_call_through_both_accounts() -> None:
         "resource-policy",
         "route",
         "authorization",
+        "validation",
         "backend",
     ]
     assert CONSUMER_ENDPOINT in verdict.layers[0].reason

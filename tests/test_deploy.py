@@ -21,7 +21,8 @@ from privgw.cli import main
 from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
-from privgw.resources.auth import authorizer_specs, gateway_response_specs, preflight_paths
+from privgw.model import resolve_api
+from privgw.resources.auth import authorizer_specs, gateway_response_specs
 from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import REGION, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise
@@ -166,8 +167,7 @@ def check_deployed(  # noqa: PLR0915 - one read-back, assertion by assertion
     assert stage["deploymentId"] in {d["id"] for d in deployments}
     resources = local.aws("apigateway", "get-resources", "--rest-api-id", api_id)["items"]
     served = {(m, r["path"]) for r in resources for m in r.get("resourceMethods") or {}}
-    preflights = {("OPTIONS", "/" + "/".join(p)) for p, _ in preflight_paths(cfg)}
-    assert served == {(r.method, r.path) for r in cfg.routes} | preflights
+    assert served == {(m.http_method, m.path) for m in resolve_api(cfg).methods}
     check_integrations(local, cfg, stack, api_id, resources)
     check_access_control(local, cfg, flavour, outputs, api_id, resources)
     stage_url = f"{cfg.stage.name}/"

@@ -10,8 +10,8 @@ import pytest
 
 from privgw import Config, build_template, lint_text, load_config, render
 from privgw.config import HTTP_METHODS
+from privgw.model import resolve_api
 from privgw.resources import parameters
-from privgw.resources.auth import preflight_paths
 from privgw.resources.template import build_template as build
 from tests.conftest import BASE_CONFIG, DELETE, ROOT, one_of, resources_of, with_changes
 from tests.localaws.stacks import sam_transform
@@ -134,8 +134,7 @@ def test_same_routes_with_the_same_integrations(
 
 
 def assert_same_routes(cfg: Config, plain: dict[str, Any], sam: dict[str, Any]) -> None:
-    expected = {(r.method, r.path) for r in cfg.routes}
-    expected |= {("OPTIONS", "/" + "/".join(s)) for s, _ in preflight_paths(cfg)}
+    expected = {(m.http_method, m.path) for m in resolve_api(cfg).methods}
     plain_by_route = plain_routes(plain)
     sam_by_route = sam_routes(sam)
     assert set(plain_by_route) == set(sam_by_route) == expected

@@ -38,11 +38,22 @@ def credentials(cfg: Config, route: Route) -> dict[str, Any]:
         found["headers"][auth.cognito.header] = "token"
     if route.api_key_required:
         found["headers"]["x-api-key"] = "key"
+    for parameter in route.required_parameters:
+        kind, _, name = parameter.partition(".")
+        if kind == "header":
+            found["headers"][name] = "value"
     return found
 
 
-def concrete(path: str) -> str:
-    return path.replace("{proxy+}", "a/b").replace("{", "x").replace("}", "")
+def concrete(path: str, route: Route | None = None) -> str:
+    """A path that falls on ``path``, with the query parameters ``route`` requires."""
+    query = [
+        p.partition(".")[2] + "=v"
+        for p in (route.required_parameters if route else [])
+        if p.startswith("querystring.")
+    ]
+    path = path.replace("{proxy+}", "a/b").replace("{", "x").replace("}", "")
+    return path + ("?" + "&".join(query) if query else "")
 
 
 def first_route(cfg: Config) -> Route:
@@ -70,7 +81,7 @@ def test_a_rightful_call_gets_through(cfg: Config) -> None:
         verdict = run(
             cfg,
             method=method_of(route),
-            path=concrete(route.path),
+            path=concrete(route.path, route),
             **allowed_endpoint(cfg),
             **credentials(cfg, route),
         )
@@ -83,6 +94,7 @@ def test_a_rightful_call_gets_through(cfg: Config) -> None:
             "resource-policy",
             "route",
             "authorization",
+            "validation",
             "backend",
         ]
 
@@ -163,7 +175,9 @@ def test_private_dns_off_the_private_name_does_not_resolve_the_alias_does() -> N
     cfg = load_config(next(p for p in EXAMPLES if p.stem == "many-callers"))
     assert not cfg.endpoint.private_dns
     route = cfg.routes[0]
-    by_name = run(cfg, method="POST", path="/payments", **credentials(cfg, route))
+    by_name = run(
+        cfg, method="POST", path="/payments", host="private-dns", **credentials(cfg, route)
+    )
     assert (by_name.layer, by_name.status, by_name.message) == ("dns", 0, "could not resolve host")
     assert "alias" in by_name.fix
     alias = "a1b2c3d4e5-vpce-0c0c0c0c0c0c0c0c0.execute-api.us-east-1.amazonaws.com"
@@ -198,7 +212,7 @@ def test_an_api_key_route_without_a_key_is_forbidden() -> None:
     assert "x-api-key" in verdict.reason
     token_only = run(cfg, method="GET", path="/orders/mine", headers={"Authorization": "t"})
     assert token_only.allowed
-    assert "cannot evaluate" in token_only.layers[-2].reason
+    assert "cannot evaluate" in token_only.layers[-3].reason
 
 
 def test_cli_exit_codes_and_json(tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ from privgw import Config, ConfigError, build_template, load_config, naming, ren
 from privgw.config import Route
 from privgw.config.api import Mock
 from privgw.config.auth import CognitoAuth, LambdaAuth
+from privgw.model import resolve_api
 from privgw.rendering import parse_template
 from privgw.resources import parameters
-from privgw.resources.auth import preflight_paths
 from privgw.resources.outputs import private_dns_url_may_work
 from privgw.resources.policy import API_RESOURCE
 from tests.conftest import (
@@ -268,7 +268,8 @@ def test_routes_become_resources_and_methods_with_their_integrations(
     cfg = load_config(example)
     methods = resources_of(example_template, "AWS::ApiGateway::Method")
     resources = resources_of(example_template, "AWS::ApiGateway::Resource")
-    assert len(methods) == len(cfg.routes) + len(list(preflight_paths(cfg)))
+    model = resolve_api(cfg)
+    assert len(methods) == len(model.methods)
     by_id = {k: v["Properties"] for k, v in resources.items()}
 
     def path_of(ref: Any) -> str:
@@ -278,7 +279,7 @@ def test_routes_become_resources_and_methods_with_their_integrations(
         return path_of(node["ParentId"]) + "/" + str(node["PathPart"])
 
     routes = {(r.method, r.path): r for r in cfg.routes}
-    preflights = {("OPTIONS", "/" + "/".join(segments)) for segments, _ in preflight_paths(cfg)}
+    preflights = {(m.http_method, m.path) for m in model.methods if m.is_preflight}
     served = set()
     for method in methods.values():
         props = method["Properties"]
@@ -601,7 +602,7 @@ def test_the_policy_does_not_grow_with_functions_or_backends(build_dict: Build) 
 def test_too_many_functions_for_one_template_is_a_clear_error(build_dict: Build) -> None:
     with pytest.raises(ConfigError, match=r"routes: need \d+ template resources"):
         build_dict(spread_config(50, 50, 200))
-    with pytest.raises(ConfigError, match=r"functions: dictionary should have at most 50 items"):
+    with pytest.raises(ConfigError, match=r"functions: has too many items \(got a mapping; expected at most 50\)"):
         build_dict(spread_config(51, 0, 51))
 
 

@@ -5,7 +5,6 @@ validators and models (API Gateway developer guide, "Control and manage access t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +34,7 @@ from privgw.config.auth import (
     LambdaAuth,
     identity_parameter,
 )
+from privgw.model import resolve_api
 from privgw.resources.common import tags_for
 
 AUTHORIZER_URI = (
@@ -366,22 +366,6 @@ def cors_response_headers(cfg: Config) -> dict[str, str]:
     return headers
 
 
-def preflight_paths(cfg: Config) -> Iterator[tuple[tuple[str, ...], list[str]]]:
-    """Each path that needs a generated OPTIONS method, with the methods it serves: every
-    routed path without its own OPTIONS or ANY route (those answer preflights themselves);
-    none without ``cors``."""
-    if cfg.cors is None:
-        return
-    served: dict[tuple[str, ...], set[str]] = {}
-    for route in cfg.routes:
-        served.setdefault(route.segments, set()).add(route.method)
-    for segments in sorted(served):
-        methods = served[segments]
-        if "OPTIONS" in methods or "ANY" in methods:
-            continue
-        yield segments, sorted({*methods, "OPTIONS"})
-
-
 def preflight_integration(cfg: Config, methods: list[str]) -> Integration:
     """A MOCK answering 204 with the CORS headers; several origins: the caller's Origin is
     echoed only when listed (a mapping template sets the header)."""
@@ -435,17 +419,16 @@ def preflight_headers(cfg: Config) -> list[str]:
 
 
 def preflight_methods(cfg: Config, resource_ref: Any) -> list[Method]:
-    """The generated OPTIONS methods; ``resource_ref(segments)`` is the path's Resource."""
-    if cfg.cors is None:
-        return []
+    """The generated OPTIONS methods (the model's preflights); ``resource_ref(segments)`` is
+    the path's Resource."""
     return [
         Method(
-            naming.method_id(segments, "OPTIONS"),
+            naming.method_id(m.segments, "OPTIONS"),
             RestApiId=Ref(naming.API),
-            ResourceId=resource_ref(segments),
+            ResourceId=resource_ref(m.segments),
             HttpMethod="OPTIONS",
             AuthorizationType="NONE",
-            Integration=preflight_integration(cfg, methods),
+            Integration=preflight_integration(cfg, list(m.allow_methods)),
             MethodResponses=[
                 MethodResponse(
                     StatusCode="204",
@@ -456,5 +439,6 @@ def preflight_methods(cfg: Config, resource_ref: Any) -> list[Method]:
             ],
             **suppressions.metadata(suppressions.METHOD_WITHOUT_AUTHORIZER),
         )
-        for segments, methods in preflight_paths(cfg)
+        for m in resolve_api(cfg).methods
+        if m.is_preflight
     ]

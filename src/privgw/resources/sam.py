@@ -30,6 +30,7 @@ from privgw import naming
 from privgw.config import Config, Route
 from privgw.config import Function as ConfigFunction
 from privgw.config.auth import CognitoAuth, LambdaAuth, identity_parameter
+from privgw.model import resolve_api
 from privgw.resources import backend, parameters
 from privgw.resources.api import (
     api_description,
@@ -47,7 +48,6 @@ from privgw.resources.auth import (
     model_id,
     preflight_headers,
     preflight_integration,
-    preflight_paths,
 )
 from privgw.resources.common import tag_map
 from privgw.resources.function import code_location, dead_letter_arn, shared_function_properties
@@ -159,9 +159,10 @@ def openapi_definition(cfg: Config) -> dict[str, Any] | None:
         "info": {"title": cfg.name, "version": "1.0"},
         "paths": dict(sorted((path, dict(sorted(ops.items()))) for path, ops in paths.items())),
     }
-    for segments, methods in preflight_paths(cfg):
-        path = "/" + "/".join(segments)
-        paths.setdefault(path, {})["options"] = _preflight_operation(cfg, methods)
+    for preflight in (m for m in resolve_api(cfg).methods if m.is_preflight):
+        paths.setdefault(preflight.path, {})["options"] = _preflight_operation(
+            cfg, list(preflight.allow_methods)
+        )
     definition["paths"] = dict(
         sorted((path, dict(sorted(ops.items()))) for path, ops in paths.items())
     )
