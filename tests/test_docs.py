@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from privgw import Config, build_template, render
 from privgw.cli import main
-from privgw.config.problems import _map_value_model, _model_in
+from privgw.config.messages import model_in as _model_in
+from privgw.config.problems import _map_value_model
 from privgw.rendering import SECTION_ORDER
 from privgw.resources.outputs import url_notes
 from tests.conftest import BASE_CONFIG, ROOT

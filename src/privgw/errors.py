@@ -17,6 +17,9 @@ class Problem:
     message: str
     got: str | None = None
     expected: str | None = None
+    #: Where the setting is written in the config file (1-based), when the format tells.
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         details = []
@@ -46,13 +49,22 @@ class ConfigError(PrivgwError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"invalid config{where}: {count} {noun}"]
-        lines.extend(f"  - {problem}" for problem in self.problems)
+        lines.extend(f"  - {self._located(problem)}" for problem in self.problems)
         if self.incomplete:
             lines.append(
                 "  fix the above first: the rules that combine these fields with others run "
                 "once they are valid"
             )
         return "\n".join(lines)
+
+    def _located(self, problem: Problem) -> str:
+        """``file:line:col: path: message`` as linters write it, when the line is known."""
+        if problem.line is None:
+            return str(problem)
+        line, column = problem.line, problem.column or 1
+        where = f"{self.source}:{line}:{column}" if self.source else f"line {line}:{column}"
+        text = str(problem)
+        return f"{where}: {text.removeprefix('<config>: ')}"
 
 
 class OutputError(PrivgwError):

@@ -140,7 +140,7 @@ class CognitoAuth(StrictModel):
         return [self.cognito.header]
 
 
-#: Tags of the auth union; pydantic puts them in error locations, and ``problems._join`` leaves
+#: Tags of the auth union; pydantic puts them in error locations, and ``messages.join`` leaves
 #: out location parts starting with "tagged-union", so a path reads auth.identity_source.
 MODE_TAG, LAMBDA_TAG, COGNITO_TAG = (
     "tagged-union-mode",

@@ -7,7 +7,9 @@ import json
 import os
 import sys
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from pydantic import (
 )
 
 from privgw.config.consumer import ConsumerStack
-from privgw.config.problems import _show, config_error
+from privgw.config.locations import Mark, duplicate_keys, index_nodes, mark_of
+from privgw.config.messages import show
+from privgw.config.problems import config_error
 from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import STDIN
@@ -27,18 +31,20 @@ from privgw.limits import MAX_CONFIG_BYTES
 def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack | ConsumerStack:
     """An API, endpoint-stack or consumer config, by its ``kind``. ``-`` reads standard input
     (format ``fmt``, or detected); a file's format comes from its extension unless given."""
-    data, source, source_dir = _read_config(Path(path), fmt)
+    parsed = _read_config(Path(path), fmt)
+    data, source = parsed.data, parsed.source
     kinds: dict[str, type[EndpointStack | ConsumerStack]] = {
         "endpoint": EndpointStack,
         "consumer": ConsumerStack,
     }
     model = kinds.get(str(data.get("kind"))) if isinstance(data, Mapping) else None
-    if model is not None:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise config_error(exc, model, data, source) from None
-    return _finish(validate_config(data, source), source, source_dir)
+    with parsed.locating():
+        if model is not None:
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                raise config_error(exc, model, data, source) from None
+        return _finish(validate_config(data, source), source, parsed.folder)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -53,24 +59,111 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def parse_config_text(text: str, fmt: str, source: str) -> Any:
-    """Parse config text of format yaml/json/toml into plain data, or raise ConfigError."""
+@dataclass
+class _Parsed:
+    """A config file's data, its name for messages, its folder, and where each setting is."""
+
+    data: Any
+    source: str
+    folder: Path
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    @contextmanager
+    def locating(self) -> Iterator[None]:
+        """Give the problems of a ConfigError raised inside the line they are written on."""
+        try:
+            yield
+        except ConfigError as exc:
+            if not self.marks:
+                raise
+            problems = [
+                p if p.line is not None or (mark := mark_of(self.marks, p.path)) is None
+                else replace(p, line=mark.line, column=mark.column)
+                for p in exc.problems
+            ]  # fmt: skip
+            raise ConfigError(problems, exc.source, exc.incomplete) from None
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    loader = _NoAliasLoader(text)
     try:
-        if fmt == "json":
-            return json.loads(text)
-        if fmt == "toml":
-            return tomllib.loads(text)
-        return yaml.load(text, Loader=_NoAliasLoader)
-    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        context = ""
+        if exc.context:
+            began = exc.context_mark
+            context = (
+                f" ({exc.context}" + (f" begun at line {began.line + 1}" if began else "") + ")"
+            )
+        raise ConfigError(
+            [
+                Problem(
+                    "",
+                    f"is not valid YAML: {exc.problem}{context}",
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                )
+            ],
+            source,
+        ) from None
+    except (yaml.YAMLError, RecursionError) as exc:
         detail = " ".join(str(exc).split())
-        raise ConfigError([Problem("", f"is not valid {fmt.upper()}: {detail}")], source) from None
+        raise ConfigError([Problem("", f"is not valid YAML: {detail}")], source) from None
+    finally:
+        loader.dispose()
+
+
+def _parse_text(text: str, fmt: str, source: str) -> tuple[Any, dict[str, Mark]]:
+    """Data and the marks of each setting; keys given twice are refused, with both lines."""
+    if fmt == "toml":
+        try:
+            return tomllib.loads(text), {}  # TOML itself refuses a key given twice
+        except (ValueError, RecursionError) as exc:
+            detail = " ".join(str(exc).split())
+            raise ConfigError([Problem("", f"is not valid TOML: {detail}")], source) from None
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problem = Problem(
+                "", f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+            )
+            raise ConfigError([problem], source) from None
+        except (ValueError, RecursionError) as exc:
+            raise ConfigError([Problem("", f"is not valid JSON: {exc}")], source) from None
+        try:  # JSON is YAML: the same composer finds lines and keys given twice
+            node = _compose(text, source)
+        except ConfigError:  # (a rare JSON that YAML reads otherwise: no lines, then)
+            return data, {}
+    else:
+        node = _compose(text, source)
+    twice = list(duplicate_keys(node))
+    if twice:
+        raise ConfigError(twice, source)
+    if fmt != "json":
+        loader = _NoAliasLoader("")
+        try:
+            data = loader.construct_document(node) if node is not None else None
+        except (yaml.YAMLError, RecursionError) as exc:
+            detail = " ".join(str(exc).split())
+            raise ConfigError([Problem("", f"is not valid YAML: {detail}")], source) from None
+        finally:
+            loader.dispose()
+    return data, dict(index_nodes(node))
+
+
+def parse_config_text(text: str, fmt: str, source: str) -> Any:
+    """Parse config text of format yaml/json/toml into plain data, or raise ConfigError (a key
+    given twice in one mapping too)."""
+    return _parse_text(text, fmt, source)[0]
 
 
 def validate_config(data: Any, source: str | None = None) -> Config:
     """Check plain data (as parsed from a file) and return the typed config."""
     if not isinstance(data, Mapping):
         raise ConfigError(
-            [Problem("", "is not a mapping of settings", _show(data), "name, function, ...")],
+            [Problem("", "is not a mapping of settings", show(data), "name, function, ...")],
             source,
         )
     try:
@@ -86,12 +179,13 @@ def validate_config(data: Any, source: str | None = None) -> Config:
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
 
-def _read_config(file: Path, fmt: str | None = None) -> tuple[Any, str, Path]:
+def _read_config(file: Path, fmt: str | None = None) -> _Parsed:
     """Parsed data of a config file (or of standard input for ``-``), its name for messages,
     and its folder (the current one for standard input)."""
     if str(file) == STDIN:
         raw = sys.stdin.buffer.read(MAX_CONFIG_BYTES + 1)
-        return _parse_raw(raw, fmt, "<stdin>"), "<stdin>", Path.cwd()
+        data, source, marks = _parse_raw(raw, fmt, "<stdin>")
+        return _Parsed(data, source, Path.cwd(), marks)
     source = str(file)
     if file.is_dir():
         raise ConfigError(
@@ -120,10 +214,11 @@ def _read_config(file: Path, fmt: str | None = None) -> tuple[Any, str, Path]:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError([Problem("", f"cannot be read: {exc.strerror}")], source) from None
-    return _parse_raw(raw, fmt, source), source, file.resolve().parent
+    data, source, marks = _parse_raw(raw, fmt, source)
+    return _Parsed(data, source, file.resolve().parent, marks)
 
 
-def _parse_raw(raw: bytes, fmt: str | None, source: str) -> Any:
+def _parse_raw(raw: bytes, fmt: str | None, source: str) -> tuple[Any, str, dict[str, Mark]]:
     """Size and encoding checked, then parsed; with no format, TOML if it reads as TOML, else
     YAML (which reads JSON too)."""
     if len(raw) > MAX_CONFIG_BYTES:
@@ -136,10 +231,11 @@ def _parse_raw(raw: bytes, fmt: str | None, source: str) -> Any:
         raise ConfigError([Problem("", "is not UTF-8 text")], source) from None
     if fmt is None:
         try:
-            return tomllib.loads(text)
+            return tomllib.loads(text), source, {}
         except tomllib.TOMLDecodeError:
             fmt = "yaml"
-    return parse_config_text(text, fmt, source)
+    data, marks = _parse_text(text, fmt, source)
+    return data, source, marks
 
 
 def _finish(cfg: Config, source: str, source_dir: Path) -> Config:
@@ -196,5 +292,6 @@ def _symlinks_under(folder: Path) -> Iterable[Path]:
 
 def load_config(path: str | Path, fmt: str | None = None) -> Config:
     """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
-    data, source, source_dir = _read_config(Path(path), fmt)
-    return _finish(validate_config(data, source), source, source_dir)
+    parsed = _read_config(Path(path), fmt)
+    with parsed.locating():
+        return _finish(validate_config(parsed.data, parsed.source), parsed.source, parsed.folder)

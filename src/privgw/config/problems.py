@@ -4,7 +4,7 @@ cross-field rules run on the valid parts of a config whose other parts are inval
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, get_args
 
 from pydantic import (
@@ -15,67 +15,19 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from privgw.config.api import route_problems
+from privgw.config.messages import field_problems, join, misspelt_fields, model_in
 from privgw.errors import ConfigError, Problem
-
-
-def _join(loc: Iterable[int | str], extra: str = "") -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif not part.startswith(("function-", "tagged-union", "union[")) and "[" not in part:
-            path += f".{part}" if path else part
-    if extra:
-        path += extra if extra.startswith("[") or not path else f".{extra}"
-    return path
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
-    """The model class a location points into, for listing the fields a typo could mean."""
-    current: Any = root
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(part)
-        if field is None:
-            return None
-        current = _model_in(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _map_value_model(annotation: Any) -> Any:
     """The model of a ``dict[str, Model]`` field's values (functions, backends), else None."""
     if getattr(annotation, "__origin__", None) is dict:
-        return _model_in(get_args(annotation)[1])
+        return model_in(get_args(annotation)[1])
     for arg in get_args(annotation):
         found = _map_value_model(arg)
         if found is not None:
             return found
     return None
-
-
-_BOUNDS = {"ge": ">= {}", "gt": "> {}", "le": "<= {}", "lt": "< {}"}
 
 
 def config_error(
@@ -85,10 +37,11 @@ def config_error(
     with the input ``data``, also what the cross-field rules find in the valid parts (see
     ``cross_field_problems``), so one run reports everything that can be known, and whether
     some rules had to wait."""
-    problems = _field_problems(exc, root)
+    problems = field_problems(exc, root)
     if not isinstance(data, Mapping):
         return ConfigError(problems, source)
     bad = {tuple(err["loc"]) for err in exc.errors(include_url=False)}
+    bad |= misspelt_fields(exc, root, data)
     more, skipped = cross_field_problems(root, data, (), bad)
     seen = {str(p) for p in problems}
     for problem in more:
@@ -111,7 +64,7 @@ def cross_field_problems(
         if not isinstance(value, Mapping):
             continue
         keyed = _map_value_model(field.annotation)
-        inner = _model_in(field.annotation)
+        inner = model_in(field.annotation)
         parts = (
             [((*loc, name, key), item) for key, item in value.items()]
             if keyed is not None
@@ -187,7 +140,7 @@ def _valid_route_problems(
     if len(numbered) == len(routes):
         return []  # all valid: the field validator already ran in the first pass
     return [
-        Problem(_join((*loc, "routes"), p.path), p.message, p.got, p.expected)
+        Problem(join((*loc, "routes"), p.path), p.message, p.got, p.expected)
         for p in route_problems(numbered)
     ]
 
@@ -195,45 +148,5 @@ def _valid_route_problems(
 def _custom_problems(exc: PydanticCustomError, loc: tuple[int | str, ...]) -> list[Problem]:
     ctx = exc.context or {}
     if exc.type == "privgw_many":
-        return [Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]]
-    return [Problem(_join(loc), str(ctx.get("message", exc.message())), None, ctx.get("expected"))]
-
-
-def _field_problems(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
-    """pydantic's errors as privgw problems, one per field, in input order."""
-    problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        loc = err["loc"]
-        kind = err["type"]
-        ctx = err.get("ctx") or {}
-        if kind == "privgw_many":
-            problems.extend(
-                Problem(_join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]
-            )
-            continue
-        path = _join(loc)
-        got: str | None = _show(err["input"])
-        expected: str | None = None
-        if kind == "privgw":
-            message, expected = ctx["message"], ctx.get("expected")
-        elif kind == "missing":
-            message, got = "is required", None
-            model = _model_at(root, loc[:-1])
-            field = model.model_fields.get(str(loc[-1])) if model else None
-            expected = field.description if field and field.description else None
-        elif kind == "extra_forbidden":
-            model = _model_at(root, loc[:-1])
-            message = "is not a known field"
-            expected = "one of: " + ", ".join(model.model_fields) if model else None
-        elif kind == "literal_error":
-            message, expected = "is not an allowed value", "one of " + str(ctx.get("expected"))
-        else:
-            message = err["msg"][0].lower() + err["msg"][1:]
-            message = message.replace("input should be", "should be")
-            bounds = [fmt.format(ctx[k]) for k, fmt in _BOUNDS.items() if k in ctx]
-            if bounds:
-                expected = " and ".join(bounds)
-            elif "pattern" in ctx:
-                expected = f"text matching {ctx['pattern']}"
-        problems.append(Problem(path, message, got, expected))
-    return problems
+        return [Problem(join(loc, p.path), p.message, p.got, p.expected) for p in ctx["problems"]]
+    return [Problem(join(loc), str(ctx.get("message", exc.message())), None, ctx.get("expected"))]
