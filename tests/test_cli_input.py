@@ -57,6 +57,9 @@ def test_mistyped_region_is_refused_before_anything_is_written(tmp_path: Path, r
     assert not out.exists(), "nothing may be written"
     code, _, err = run("lint", str(ROOT / "templates" / "hello.yaml"), "--region", region)
     assert_clean_refusal(code, err, region)
+    if region == "eu-wast-1":  # a region-shaped typo: the closest region, not all of them
+        assert "did you mean eu-west-1?" in err
+        assert "ap-southeast-2" not in err
 
 
 def test_a_known_region_other_than_the_default_lints(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from privgw import Config, build_template, lint_text, load_config, render
 from privgw.cli import main
@@ -288,3 +289,24 @@ def test_an_any_route_behind_a_gate_still_answers_browser_preflights(gate: dict[
     assert not any(m.is_preflight for m in resolve_api(open_any).methods), (
         "an unsigned ANY answers preflights itself"
     )
+
+
+def test_a_route_whose_only_gate_is_an_api_key_gets_a_note(tmp_path: Path) -> None:
+    """API Gateway developer guide, "Usage plans and API keys for REST APIs": API keys are
+    not for authorization."""
+    data = with_changes(
+        BASE_CONFIG,
+        consumers={"checkout": {}},
+        routes=[{"method": "GET", "path": "/hello", "api_key_required": True}],
+    )
+    verdict = run(Config(**data), "GET", "/hello", headers={"x-api-key": "k"})
+    assert verdict.allowed
+    assert any("only gate is an API key" in note for note in verdict.notes)
+    config = tmp_path / "svc.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["build", str(config), "-o", str(tmp_path / "t"), "--no-lint"], out, err) == 0
+    assert "GET /hello: the only gate is an API key" in out.getvalue()
+    gated = with_changes(data, **{"routes": [{**data["routes"][0], "auth": "iam"}]})
+    gated["access"] = {"iam_principals": ["111122223333"]}
+    assert not any("API key" in n for n in run(Config(**gated), "GET", "/hello").notes)

@@ -602,7 +602,7 @@ def test_the_policy_does_not_grow_with_functions_or_backends(build_dict: Build) 
 def test_too_many_functions_for_one_template_is_a_clear_error(build_dict: Build) -> None:
     with pytest.raises(ConfigError, match=r"routes: need \d+ template resources"):
         build_dict(spread_config(50, 50, 200))
-    with pytest.raises(ConfigError, match=r"functions: has too many items \(got a mapping; expected at most 50\)"):
+    with pytest.raises(ConfigError, match=r"functions: has too many items .*at most 50"):
         build_dict(spread_config(51, 0, 51))
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from privgw.errors import PrivgwError
+from privgw.aws import AwsError, aws_client, aws_errors, describe_failure
 from privgw.limits import INLINE_TEMPLATE_LIMIT
 
 #: How CloudFormation says a change set has nothing to do; the aws CLI's deploy accepts both
@@ -36,7 +36,7 @@ TERMINAL_FAILED = {
 }
 
 
-class DeployError(PrivgwError):
+class DeployError(AwsError):
     """The deploy could not start or talk to CloudFormation (exit 2)."""
 
 
@@ -53,38 +53,6 @@ class DeployResult:
     @property
     def ok(self) -> bool:
         return self.failure is None
-
-
-def aws_client(service: str, region: str | None, endpoint_url: str | None) -> Any:
-    """A client, after checking that a region and credentials are configured: botocore would
-    otherwise raise NoRegionError, or fail with an error that reads as if AWS refused."""
-    import boto3  # noqa: PLC0415 - only `privgw deploy` needs the AWS SDK
-    from botocore.exceptions import BotoCoreError  # noqa: PLC0415
-
-    try:
-        session = boto3.session.Session(region_name=region)
-        region_name = session.region_name
-        credentials = session.get_credentials()
-    except BotoCoreError as exc:  # a broken profile or config file, for one
-        raise DeployError(f"cannot read your AWS configuration: {exc}") from None
-    if not region_name:
-        raise DeployError(
-            "no AWS region configured, so nothing was sent: pass --region, set AWS_REGION "
-            "(or AWS_DEFAULT_REGION), or set `region` in your profile (`aws configure`)"
-        )
-    if credentials is None:
-        raise DeployError(
-            "no AWS credentials found, so nothing was sent: set AWS_PROFILE to a configured "
-            "profile (`aws configure`, `aws sso login`), or AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)"
-        )
-    return session.client(service, endpoint_url=endpoint_url)
-
-
-def aws_errors() -> tuple[type[Exception], ...]:
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-
-    return (BotoCoreError, ClientError)
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -199,7 +167,7 @@ def deploy(
             print(f"Stack {stack_name} is not usable: {result.failure}", file=out)
         return result
     except errors as exc:
-        raise DeployError(f"CloudFormation refused the request: {exc}") from None
+        raise DeployError(str(describe_failure(exc, "deploy the stack"))) from None
 
 
 def _template_argument(

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from privgw.aws import aws_client, aws_errors, describe_failure
 from privgw.config import Config, ConsumerStack
-from privgw.deploy import DeployError, aws_client, aws_errors
 from privgw.evaluate import ApiArn, resolve
 from privgw.rendering import parse_template
 
@@ -112,7 +112,7 @@ def doctor(
             stack, route53, described
         )
     except aws_errors() as exc:
-        raise DeployError(f"cannot read stack {stack_name}: {exc}") from None
+        raise describe_failure(exc, f"read stack {stack_name}") from None
 
 
 def _checks(

@@ -74,13 +74,22 @@ def unknown_regions(regions: Sequence[str]) -> list[str]:
 
 
 def region_error(unknown: Sequence[str]) -> RegionError:
-    """One line naming the unknown regions, with the accepted ones."""
+    """One line naming the unknown regions, each with the closest one it may mean."""
     from cfnlint.helpers import REGIONS  # noqa: PLC0415 - lazy, see module doc
 
-    return RegionError(
-        f"unknown region{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-        f"(expected one of {', '.join(sorted(REGIONS))})"
-    )
+    return RegionError(unknown_region_message(unknown, REGIONS))
+
+
+def unknown_region_message(unknown: Sequence[str], known: Sequence[str]) -> str:
+    """``unknown region eu-wset-1 (did you mean eu-west-1?)``, never the whole list."""
+    import difflib  # noqa: PLC0415
+
+    parts = []
+    for region in unknown:
+        close = difflib.get_close_matches(region, sorted(known), n=1, cutoff=0.6)
+        parts.append(f"{region} (did you mean {close[0]}?)" if close else region)
+    noun = "regions" if len(unknown) > 1 else "region"
+    return f"unknown {noun} {', '.join(parts)}: expected an AWS region name such as us-east-1"
 
 
 def run_cfn_lint(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:

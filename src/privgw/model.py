@@ -19,6 +19,15 @@ from privgw.config.auth import AuthSetting
 ANY_EXPANDS_TO = tuple(m for m in HTTP_METHODS if m not in ("ANY", "OPTIONS"))
 
 
+#: API Gateway developer guide, "Usage plans and API keys for REST APIs": keys identify callers
+#: for metering and quotas; they are not a means of authorization.
+KEY_ONLY = (
+    "the only gate is an API key: keys are for metering and quotas, not for authorization "
+    "(API Gateway developer guide, usage plans); add auth: iam, an authorizer or Cognito if "
+    "the key is meant to keep callers out"
+)
+
+
 @dataclass(frozen=True)
 class MethodTarget:
     """What answers a method: a function or backend by name, a mock, or privgw's CORS preflight."""
@@ -53,6 +62,11 @@ class ApiMethod:
     def takes_anonymous_calls(self) -> bool:
         """No signature, token or key is needed: what a browser's preflight can get through."""
         return self.auth == "none" and not self.api_key_required
+
+    @property
+    def key_is_the_only_gate(self) -> bool:
+        """An API key but no IAM, authorizer or Cognito check (see ``KEY_ONLY``)."""
+        return self.api_key_required and self.auth == "none"
 
     def label(self) -> str:
         return f"{self.http_method} {self.path}"
@@ -97,6 +111,14 @@ class ResolvedApi:
         """Every resource of the tree: the root, each route's path and each of its parents."""
         nodes = {m.segments[:i] for m in self.methods for i in range(len(m.segments) + 1)}
         return tuple(sorted(nodes, key=lambda n: (len(n), n)))
+
+    def key_only_note(self) -> str | None:
+        """A build note naming the methods whose only gate is an API key."""
+        keyed = [m.label() for m in self.methods if m.key_is_the_only_gate]
+        if not keyed:
+            return None
+        shown = ", ".join(keyed[:5]) + (f" and {len(keyed) - 5} more" if len(keyed) > 5 else "")
+        return f"{shown}: {KEY_ONLY}"
 
     def on(self, segments: tuple[str, ...]) -> list[ApiMethod]:
         return [m for m in self.methods if m.segments == segments]
@@ -181,6 +203,7 @@ def resolve_api(cfg: Config) -> ResolvedApi:
 
 __all__ = [
     "ANY_EXPANDS_TO",
+    "KEY_ONLY",
     "ApiMethod",
     "Match",
     "MethodTarget",

@@ -47,7 +47,7 @@ def main() -> int:
 ANNOUNCEMENT = """\
 local AWS endpoint at {url} (moto, patched; nothing leaves this machine). In another shell:
 
-  export AWS_ENDPOINT_URL={url} AWS_REGION=us-east-1 \\
+  export AWS_ENDPOINT_URL={url} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \\
          AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
   aws ec2 create-vpc --cidr-block 10.0.0.0/16     # what your config refers to must exist here
   privgw deploy templates/NAME.yaml --stack-name NAME

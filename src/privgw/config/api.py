@@ -40,13 +40,18 @@ from privgw.naming import path_stem
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
-_SEGMENT_TEXT = r"(?:[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})"
+#: A segment; never . or .. alone: every HTTP client resolves dot segments before sending
+#: (RFC 3986, section 5.2.4), so a route /../admin could never be called as written.
+_SEGMENT_TEXT = (
+    r"(?:(?!\.{1,2}(?![A-Za-z0-9._~:-]))[A-Za-z0-9._~:-]+"  # not . or .. alone
+    r"|\{[A-Za-z_][A-Za-z0-9_]*\+?\})"
+)
 
 
 _SEGMENT = re.compile(_SEGMENT_TEXT)
 PATH_EXPECTED = (
     "'/' or /-separated segments of letters, digits, . _ ~ : -, or {param}; "
-    "{proxy+} only as the last segment"
+    "{proxy+} only as the last segment; no . or .. segment"
 )
 
 
@@ -56,6 +61,13 @@ def _check_path(path: str) -> str:
     if not path.startswith("/") or path.endswith("/"):
         raise _fail("is not a resource path", PATH_EXPECTED)
     segments = path[1:].split("/")
+    dots = [s for s in segments if s in (".", "..")]
+    if dots:
+        raise _fail(
+            f"has a dot segment {dots[0]!r}: HTTP clients resolve . and .. before sending, so "
+            "the route could never be called as written",
+            PATH_EXPECTED,
+        )
     for i, segment in enumerate(segments):
         if not _SEGMENT.fullmatch(segment):
             raise _fail(f"has an invalid segment {segment!r}", PATH_EXPECTED)

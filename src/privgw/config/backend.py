@@ -92,10 +92,19 @@ _check_base_uri.pattern = (  # type: ignore[attr-defined]
 )
 BaseUri = Annotated[str, _Matching(_check_base_uri)]
 
-_PREFIX_SEGMENT = r"[A-Za-z0-9._~:@!$&'()*+,;=-]+"
+_PREFIX_CHAR = r"[A-Za-z0-9._~:@!$&'()*+,;=-]"
+#: A segment, but not . or .. alone: clients and proxies resolve dot segments before sending
+#: (RFC 3986, section 5.2.4), so the service would never see the path as written.
+_PREFIX_SEGMENT = rf"(?!\.{{1,2}}(?!{_PREFIX_CHAR})){_PREFIX_CHAR}+"
 
 
 def _check_prefix(value: str) -> str:
+    if value and any(s in (".", "..") for s in value.split("/")):
+        raise _fail(
+            "has a dot segment (. or ..), which HTTP clients and proxies resolve away before "
+            "the request is sent",
+            "/-separated names without . or .. segments, e.g. /internal/v2",
+        )
     if value and not re.fullmatch(rf"(/{_PREFIX_SEGMENT})+", value):
         raise _fail(
             "is not a path prefix",

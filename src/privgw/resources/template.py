@@ -12,6 +12,7 @@ from privgw.config import AnyConfig, Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
+from privgw.model import resolve_api
 from privgw.resources import (
     api,
     auth,
@@ -119,7 +120,8 @@ def build_any(cfg: AnyConfig, flavour: Flavour = "cfn", output_dir: Path | None 
 def build_notes(cfg: AnyConfig) -> list[str]:
     """What the build tells the user about a config beyond the template."""
     if isinstance(cfg, Config):
-        return outputs.url_notes(cfg)
+        key_only = resolve_api(cfg).key_only_note()
+        return outputs.url_notes(cfg) + ([key_only] if key_only else [])
     if isinstance(cfg, EndpointStack):
         return []
     from privgw.resources.consumer import consumer_notes  # noqa: PLC0415

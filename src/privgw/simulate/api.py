@@ -10,6 +10,7 @@ from typing import Any
 from privgw import naming
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.evaluate import authorize, resolve, statement_sids
+from privgw.model import KEY_ONLY
 from privgw.simulate.domain import policy_fix
 from privgw.simulate.network import caller_identity
 from privgw.simulate.walk import (
@@ -19,14 +20,6 @@ from privgw.simulate.walk import (
     gateway_body,
     missing_token,
     not_authorized,
-)
-
-#: API Gateway developer guide, "Usage plans and API keys for REST APIs": keys identify callers
-#: for metering and quotas; they are not a means of authorization.
-KEY_ONLY_NOTE = (
-    "this route's only gate is an API key: keys are for metering and quotas, not for "
-    "authorization (API Gateway developer guide, usage plans); add auth: iam, an authorizer "
-    "or Cognito if the key is meant to keep callers out"
 )
 
 
@@ -197,8 +190,8 @@ def authorization(walk: Walk) -> None:
                 "send -H 'x-api-key: <a consumer's key>' (output <Consumer>ApiKeyId)",
             )
         notes.append("an API key is sent (its validity and quota are checked at call time)")
-        if auth == "none":
-            walk.notes.append(KEY_ONLY_NOTE)
+        if method.key_is_the_only_gate:
+            walk.notes.append(f"this route's {KEY_ONLY}")
     walk.passed("authorization", "; ".join(notes))
 
 
