@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from privgw import Config, build_template, render
 from privgw.checks import preflight, private_api_findings
 from privgw.cli import main
+from privgw.lintcache import rule_sources
 from tests.conftest import BASE_CONFIG, example_texts
 from tests.test_lint import VARIANTS
 
@@ -142,7 +144,8 @@ def test_a_policy_that_locks_out_the_allowed_endpoint_is_a_finding() -> None:
     deny["Condition"]["StringNotEquals"]["aws:SourceVpce"] = ["vpce-0123456789abcdef0"]
     (finding,) = private_api_findings(template)
     assert (finding.rule, finding.level) == ("E9107", "error")
-    assert "resolved-Endpoint" in finding.message
+    assert "admits no call through Endpoint, an endpoint" in finding.message, "its logical id"
+    assert "resolved-" not in finding.message, "never an internal stand-in"
 
 
 def test_an_iam_api_without_the_principal_deny_admits_the_accounts_admins() -> None:
@@ -196,3 +199,26 @@ def test_unsigned_routes_behind_a_principal_policy_are_named(
     named = sorted(f.message.split(" of ")[0].removeprefix("route ") for f in findings)
     assert named == unsigned
     assert all(f.level == "warning" for f in findings)
+
+
+def test_build_reports_each_privgw_finding_once_at_its_line(tmp_path: Path) -> None:
+    """privgw's rules run inside cfn-lint (real line numbers); the build used to run them a
+    second time in-process, printing every finding twice, once at line 0."""
+    data = {
+        **BASE_CONFIG,
+        "access": {"iam_principals": ["111122223333"]},
+        "routes": ["GET /a", {"method": "GET", "path": "/open", "auth": "none"}],
+    }
+    config = tmp_path / "svc.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["build", str(config), "-o", str(tmp_path / "t"), "--no-cache", "-q"], out, err)
+    assert code == 1
+    lines = [line for line in err.getvalue().splitlines() if "W9108" in line]
+    assert len(lines) == 1, err.getvalue()
+    assert ":0:" not in lines[0]
+
+
+def test_the_lint_cache_key_covers_every_module_the_rules_import() -> None:
+    names = {p.name for p in rule_sources()}
+    assert {"limits.py", "evaluate.py", "checks.py", "private_api.py", "size.py"} <= names

@@ -189,6 +189,9 @@ class _Api:
     endpoints: list[str]
     stages: list[str]
     iam_auth: bool
+    #: How the template names each endpoint (a literal id, a parameter or resource by logical
+    #: id, an import), by the value it resolves to here.
+    endpoint_names: Mapping[str, str]
 
 
 def _keys_in(policy: Any, key: str) -> list[str]:
@@ -264,14 +267,30 @@ def _probe_target(
             "AWS_IAM"
         ):
             iam_auth = True
+    resolved = [str(e) for e in resolve(list(endpoints), refs)]
     return _Api(
         name,
         _policy_path(template, name),
         resolve(policy, refs),
-        [str(e) for e in resolve(list(endpoints), refs)],
+        resolved,
         [str(s) for s in resolve(stages, refs)] or ["v1"],
         iam_auth,
+        {value: _named(raw) for value, raw in zip(resolved, endpoints, strict=True)},
     )
+
+
+def _named(value: Any) -> str:
+    """An endpoint as the template writes it: the id, the parameter or resource it refers to,
+    or the export it imports."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return str(arg)
+        if key == "Fn::ImportValue":
+            return f"the import {json.dumps(arg) if not isinstance(arg, str) else arg}"
+        if key == "Fn::GetAtt":
+            return ".".join(arg) if isinstance(arg, list) else str(arg)
+    return str(value) if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 def _parameter_defaults(template: Mapping[str, Any]) -> dict[str, Any]:
@@ -336,7 +355,8 @@ def _probe(probe: _Api) -> list[Finding]:
                 "E9107",
                 "error",
                 f"resource policy of {probe.name} admits no call through "
-                f"{', '.join(locked)}, an endpoint its EndpointConfiguration allows: every "
+                f"{', '.join(probe.endpoint_names.get(e, e) for e in locked)}, an endpoint its "
+                "EndpointConfiguration allows: every "
                 "call through it fails with 403; allow execute-api:Invoke through it",
                 probe.path,
             )

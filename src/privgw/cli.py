@@ -537,9 +537,16 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"wrote {target} ({len(text.encode()):,} bytes)", file=out)
         if linter is not None:
             linter.submit([texts[i][1] for i in misses])
-        from privgw.checks import preflight  # noqa: PLC0415 - see the note above
+        from privgw.checks import preflight, text_size_findings  # noqa: PLC0415 - see above
 
-        own = {i: preflight(texts[i][1], templates[texts[i][0]]) for i in misses}
+        # privgw's rules run once: inside cfn-lint (real line numbers) when it runs, else here;
+        # the byte size is the caller's to say (cfn-lint sees no file)
+        own = {
+            i: text_size_findings(texts[i][1])
+            if linter is not None
+            else preflight(texts[i][1], templates[texts[i][0]])
+            for i in misses
+        }
         if linter is not None:  # cfn-lint ran in the child meanwhile
             for index, found in zip(misses, linter.results(), strict=True):
                 cached[index] = sorted([*own[index], *found])

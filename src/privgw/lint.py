@@ -188,7 +188,8 @@ class LintServer:
     templates a fraction of one: forked first (before the parent imports troposphere and
     pydantic), the child pays the import on the second core while the parent builds, then runs
     cfn-lint on what it is sent (forking its own workers for several templates, so the import
-    is still paid once). The parent runs privgw's own checks meanwhile, on the data it built.
+    is still paid once), privgw's own rules among its rules, so each finding is reported once,
+    at its line. The parent meanwhile writes the templates.
     Plain ``os.fork`` and pipes, so starting it costs the parent no multiprocessing import;
     without fork, cfn-lint runs in-process when the results are asked for.
     """

@@ -53,8 +53,9 @@ def _tree_fingerprint(root: Path, digest: Any) -> None:
 
 @functools.cache
 def installed_fingerprint() -> str:
-    """cfn-lint's version and files, and privgw's own rules and checks (the part of privgw
-    a lint result depends on, which changes without a version bump during development)."""
+    """cfn-lint's version and files, and privgw's own rules and every privgw module they
+    import (the part of privgw a lint result depends on, which changes without a version bump
+    during development)."""
     # Found, not imported: importing cfn-lint costs most of a second, the point of a hit is
     # not to pay it.
     spec = importlib.util.find_spec("cfnlint")
@@ -62,11 +63,51 @@ def installed_fingerprint() -> str:
     digest = hashlib.sha256(f"cfn-lint {version}\n".encode())
     if spec is not None and spec.origin is not None:
         _tree_fingerprint(Path(spec.origin).parent, digest)
-    here = Path(__file__).parent
-    _tree_fingerprint(here / "rules", digest)
-    for name in ("checks.py", "evaluate.py", "lint.py", "findings.py"):
-        _stamp(here / name, digest)
+    for path in rule_sources():
+        _stamp(path, digest)
     return digest.hexdigest()
+
+
+def rule_sources() -> list[Path]:
+    """privgw's files a lint result depends on: the rules, the lint module, and every privgw
+    module they import, followed through the imports (read with ``ast``, not imported: a
+    cache hit must not pay for loading them). A package's ``__init__`` counts, its imports do
+    not (they are the public face, not what a rule decides with)."""
+    here = Path(__file__).parent
+    todo = [*sorted((here / "rules").glob("*.py")), here / "lint.py"]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        if path.name == "__init__.py" and path.parent != here / "rules":
+            continue
+        for name in _privgw_imports(path):
+            todo.extend(_module_files(here, name))
+    return sorted(seen)
+
+
+def _privgw_imports(path: Path) -> list[str]:
+    """The privgw modules ``path`` imports (``from privgw.x import y``: privgw.x and
+    privgw.x.y, whichever is a module)."""
+    import ast  # noqa: PLC0415
+
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("privgw"):
+            module = str(node.module)
+            names += [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names if a.name.startswith("privgw")]
+    return names
+
+
+def _module_files(package: Path, name: str) -> list[Path]:
+    """The file (or package ``__init__``) a dotted privgw name is, if it is one."""
+    parts = name.split(".")[1:]
+    base = package.joinpath(*parts) if parts else package
+    return [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
 
 
 class LintCache:
