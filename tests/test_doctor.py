@@ -4,6 +4,7 @@ deliberately broken one fails the check that names it."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ def test_a_policy_changed_outside_cloudformation(aws_env: LocalAws, tmp_path: Pa
     check = run(aws_env, "doctor-policy", data)["policy"]
     assert not check.passed
     assert "differs from the template's" in check.detail
+    assert "update-rest-api" in check.fix, "deploying the same template changes nothing"
 
 
 def test_a_security_group_without_the_callers_cidr(aws_env: LocalAws, tmp_path: Path) -> None:
@@ -86,6 +88,27 @@ def test_a_security_group_without_the_callers_cidr(aws_env: LocalAws, tmp_path: 
     check = run(aws_env, "doctor-sg", data)["security-group"]
     assert not check.passed
     assert cidr in check.detail
+    assert "redeploy" not in check.fix, "deploying the same template changes nothing"
+    command = shlex.split(check.fix.removeprefix("restore it: "))
+    assert command[:3] == ["aws", "ec2", "authorize-security-group-ingress"]
+    aws_env.aws(*command[1:])
+    assert run(aws_env, "doctor-sg", data)["security-group"].passed, "the fix restores it"
+
+
+def test_a_config_that_does_not_match_the_stack_is_said_so(
+    aws_env: LocalAws, tmp_path: Path
+) -> None:
+    """Not drift: the config names another caller CIDR than the deployed template; the fix is
+    a build and deploy, and the live checks compare the stack with its own template."""
+    data = deployed_hello(aws_env, tmp_path, "doctor-config")
+    other = {**data, "network": {**data["network"], "allowed_cidrs": ["10.99.0.0/16"]}}
+    checks = run(aws_env, "doctor-config", other)
+    assert not checks["config"].passed
+    assert "the config and the stack differ" in checks["config"].detail
+    assert "EndpointSecurityGroup.Properties.SecurityGroupIngress" in checks["config"].detail
+    assert "privgw deploy" in checks["config"].fix
+    assert checks["security-group"].passed, "the stack itself is as its template says"
+    assert run(aws_env, "doctor-config", data)["config"].passed
 
 
 def test_a_stage_left_on_an_old_deployment(aws_env: LocalAws, tmp_path: Path) -> None:
@@ -132,6 +155,7 @@ def test_a_consumer_stack_is_checked_as_one(aws_env: LocalAws, tmp_path: Path) -
         c.name: c for c in doctor(pair.consumer, cfg=cfg, region=REGION, endpoint_url=aws_env.url)
     }
     assert set(checks) == {
+        "config",
         "endpoint",
         "private-dns",
         "security-group",

@@ -14,7 +14,9 @@ from typing import Any
 from privgw.aws import aws_client, aws_errors, describe_failure
 from privgw.config import Config, ConsumerStack
 from privgw.evaluate import ApiArn, resolve
+from privgw.flavours import Flavour
 from privgw.rendering import parse_template
+from privgw.template_diff import normal_policy, template_differences
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class _Stack:
     physical: dict[str, str]
     types: dict[str, str]
     parameters: dict[str, str]
+    #: The template as deployed, before any transform (a SAM stack's Serverless resources).
+    original: dict[str, Any]
 
     def refs(self, api_id: str) -> dict[str, Any]:
         refs: dict[str, Any] = dict(self.parameters)
@@ -58,8 +62,10 @@ class _Stack:
 def _read_stack(cfn: Any, name: str) -> _Stack:
     (described,) = cfn.describe_stacks(StackName=name)["Stacks"]
     arn = described["StackId"].split(":")
-    body = cfn.get_template(StackName=name, TemplateStage="Processed")["TemplateBody"]
-    template = body if isinstance(body, dict) else parse_template(body)
+    template, original = (
+        _template_of(cfn.get_template(StackName=name, TemplateStage=stage)["TemplateBody"])
+        for stage in ("Processed", "Original")
+    )
     physical, types = {}, {}
     for page in cfn.get_paginator("list_stack_resources").paginate(StackName=name):
         for resource in page["StackResourceSummaries"]:
@@ -69,25 +75,11 @@ def _read_stack(cfn: Any, name: str) -> _Stack:
         p["ParameterKey"]: p.get("ResolvedValue", p.get("ParameterValue", ""))
         for p in described.get("Parameters") or []
     }
-    return _Stack(name, arn[4], arn[3], template, physical, types, parameters)
+    return _Stack(name, arn[4], arn[3], template, physical, types, parameters, original)
 
 
-def _collapse(value: Any) -> Any:
-    """IAM's normal form: single-item lists as their item, keys sorted."""
-    if isinstance(value, list):
-        items = [_collapse(v) for v in value]
-        return items[0] if len(items) == 1 else sorted(items, key=json.dumps)
-    if isinstance(value, Mapping):
-        return {k: _collapse(v) for k, v in sorted(value.items())}
-    return value
-
-
-def _normal_policy(policy: Any, api: ApiArn) -> Any:
-    """A policy as API Gateway stores it: execute-api:/ expanded to the API's ARN."""
-    text = json.dumps(policy).replace('"execute-api:/', f'"{api.prefix}/')
-    document = json.loads(text)
-    document.pop("Version", None)
-    return _collapse(document)
+def _template_of(body: Any) -> dict[str, Any]:
+    return body if isinstance(body, dict) else parse_template(body)
 
 
 def doctor(
@@ -123,9 +115,9 @@ def _checks(
     endpoints: list[dict[str, Any]],
 ) -> list[Check]:
     """``endpoints``: the stack's created endpoints as EC2 describes them."""
-    checks: list[Check] = []
+    checks: list[Check] = [_config_check(stack, cfg)] if cfg is not None else []
     checks += _endpoint_checks(ec2, endpoints)
-    checks += _group_checks(stack, cfg, ec2)
+    checks += _group_checks(stack, ec2)
     apis = stack.of_type("AWS::ApiGateway::RestApi")
     if not apis and stack.of_type("AWS::ApiGateway::DomainNameAccessAssociation"):
         return [*checks, *_domain_checks(stack)]  # a consumer stack: the API is the provider's
@@ -141,7 +133,8 @@ def _checks(
     arn = ApiArn(api_id, region=stack.region, account=stack.account)
     deployed = json.loads(api["policy"].replace('\\"', '"').strip('"')) if api.get("policy") else {}
     expected = resolve(props.get("Policy") or {}, refs)
-    same = _normal_policy(deployed, arn) == _normal_policy(expected, arn)
+    same = normal_policy(deployed, arn) == normal_policy(expected, arn)
+    stage = next(iter(stack.of_type("AWS::ApiGateway::Stage")), "")
     checks.append(
         Check(
             "policy",
@@ -149,8 +142,12 @@ def _checks(
             "the deployed resource policy is the template's"
             if same
             else "the deployed resource policy differs from the template's (changed outside "
-            "CloudFormation?)",
-            "redeploy the stack from its template, or put the change in the config",
+            "CloudFormation: deploying the same template again changes nothing)",
+            f"restore it: aws apigateway update-rest-api --rest-api-id {api_id} "
+            "--patch-operations op=replace,path=/policy,value="
+            f"'{json.dumps(expected, separators=(',', ':'))}' && aws apigateway "
+            f"create-deployment --rest-api-id {api_id} --stage-name "
+            f"{stack.physical.get(stage, 'STAGE')}",
         )
     )
     checks += _stage_checks(stack, apigw, api_id)
@@ -204,9 +201,42 @@ def _endpoint_checks(ec2: Any, endpoints: list[dict[str, Any]]) -> list[Check]:
     return checks
 
 
-def _group_checks(stack: _Stack, cfg: Config | ConsumerStack | None, ec2: Any) -> list[Check]:
+def _config_check(stack: _Stack, cfg: Config | ConsumerStack) -> Check:
+    """Whether the stack was deployed from what ``cfg`` builds now: a difference is not drift,
+    and the fix is a build and deploy, not a repair by hand."""
+    from privgw.resources.template import build_any  # noqa: PLC0415 - troposphere, only here
+
+    flavour: Flavour = "sam" if "Transform" in stack.original and isinstance(cfg, Config) else "cfn"
+    differences = template_differences(build_any(cfg, flavour).to_dict(), stack.original)
+    return Check(
+        "config",
+        not differences,
+        "the stack was deployed from what this config builds"
+        if not differences
+        else "the config and the stack differ (the checks below compare the stack with its own "
+        "template): " + "; ".join(differences[:4]) + (" ..." if len(differences) > 4 else ""),
+        "build the config and deploy it: privgw build CONFIG, then privgw deploy TEMPLATE "
+        f"--stack-name {stack.name}; or pass the config the stack was built from",
+    )
+
+
+def _ingress_cidrs(stack: _Stack, group: str) -> list[tuple[str, str]]:
+    """The (kind, CIDR) pairs the stack's template admits on TCP 443 to ``group``."""
+    refs = stack.refs("")
+    props = stack.template["Resources"][group].get("Properties") or {}
+    found = []
+    for rule in props.get("SecurityGroupIngress") or []:
+        for kind in ("CidrIp", "CidrIpv6"):
+            if kind in rule:
+                found.append((kind, str(resolve(rule[kind], refs))))
+    return found
+
+
+def _group_checks(stack: _Stack, ec2: Any) -> list[Check]:
+    """Each caller CIDR the stack's template admits is still admitted; a rule removed outside
+    CloudFormation is drift, which deploying the same template again does not repair."""
     groups = stack.of_type("AWS::EC2::SecurityGroup")
-    if not groups or cfg is None or not cfg.endpoint.create:
+    if not groups:
         return []
     group_id = stack.physical[groups[0]]
     (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
@@ -217,16 +247,23 @@ def _group_checks(stack: _Stack, cfg: Config | ConsumerStack | None, ec2: Any) -
         ):
             admitted |= {r["CidrIp"] for r in rule.get("IpRanges") or []}
             admitted |= {r["CidrIpv6"] for r in rule.get("Ipv6Ranges") or []}
-    missing = [c for c in cfg.network_required.allowed_cidrs if c not in admitted]
+    missing = [(k, c) for k, c in _ingress_cidrs(stack, groups[0]) if c not in admitted]
+    ranges = {"CidrIp": "IpRanges", "CidrIpv6": "Ipv6Ranges"}
+    restore = " && ".join(
+        f"aws ec2 authorize-security-group-ingress --group-id {group_id} --ip-permissions "
+        f"'IpProtocol=tcp,FromPort=443,ToPort=443,{ranges[k]}=[{{{k}={c}}}]'"
+        for k, c in missing
+    )
     return [
         Check(
             "security-group",
             not missing,
-            f"{group_id} admits TCP 443 from every caller CIDR of the config"
+            f"{group_id} admits TCP 443 from every caller CIDR of the stack's template"
             if not missing
-            else f"{group_id} does not admit TCP 443 from {', '.join(missing)}",
-            "redeploy the stack (the rule was removed outside CloudFormation), or check "
-            "network.allowed_cidrs",
+            else f"{group_id} does not admit TCP 443 from {', '.join(c for _, c in missing)}, "
+            "which the stack's template does: the rule was removed outside CloudFormation, and "
+            "deploying the same template again changes nothing",
+            f"restore it: {restore}",
         )
     ]
 
@@ -329,7 +366,10 @@ def _record_checks(stack: _Stack, route53: Any, endpoints: list[dict[str, Any]])
                 else f"{name} in zone {zone} "
                 + (f"points at {wrong[0] or 'no alias'}, not {expected}" if wrong else "is missing")
                 + ": callers cannot resolve it to the endpoint",
-                "redeploy the stack (the record was changed outside CloudFormation)",
+                "the record was changed outside CloudFormation (deploying the same template "
+                f"again changes nothing): aws route53 change-resource-record-sets "
+                f"--hosted-zone-id {zone} --change-batch with an UPSERT of the A record {name} "
+                f"aliasing {expected}",
             )
         )
     return checks
