@@ -14,7 +14,7 @@ import yaml
 
 from privgw import __version__
 from privgw.cli import main
-from tests.conftest import BASE_CONFIG, EXAMPLES, with_changes
+from tests.conftest import BASE_CONFIG, EXAMPLES, ROOT, with_changes
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -221,3 +221,15 @@ def test_build_names_the_load_balancer_rule_a_created_vpc_link_needs(tmp_path: P
     (note,) = [line for line in out.splitlines() if "backend inventory" in line]
     assert "security group must admit sg-0e1e2e3e4e5e6e7e8" in note
     assert "backend billing" not in out, "a VPC link v1 has no security group of privgw's"
+
+
+@pytest.mark.parametrize(
+    "config", ["hello", "topologies/platform-endpoint", "cross-account/consumer"]
+)
+def test_lint_given_a_config_says_to_build_it(config: str) -> None:
+    path = ROOT / "examples" / f"{config}.yaml"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["lint", str(path)], out, err) == 2
+    assert f"{path}: a privgw config, not a template" in err.getvalue()
+    assert f"privgw build {path}" in err.getvalue()
+    assert "E1001" not in err.getvalue() + out.getvalue()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from privgw import load_config
 from privgw.cli import main
@@ -96,3 +99,37 @@ def test_cli_prints_mermaid_and_writes_pages(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["diagram", str(platform), str(hello)], io.StringIO(), err) == 2
     assert "--output-dir" in err.getvalue()
+
+
+PAGES = sorted((ROOT / "templates").rglob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_every_call_on_a_page_runs_as_pasted_into_a_shell(page: Path) -> None:
+    """The curl lines once kept CloudFormation's ${RestApi} and ${AWS::Region}, which a shell
+    reads as empty or as a bad substitution. Now each runs under bash -u after the page's own
+    block that sets the stack's values (aws and curl stubbed: nothing is sent)."""
+    text = page.read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    if "## Calls" not in text:
+        assert not blocks
+        pytest.skip("no API of its own (an endpoint stack)")
+    stubs = "aws() { echo stub-value; }\ncurl() { printf '%s\\n' \"$@\"; }\n"
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", stubs + "\n".join(blocks)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={  # the caller's own credentials, which the page leaves to them
+            "PATH": "/usr/bin:/bin",
+            **dict.fromkeys(("TOKEN", "API_KEY", "AWS_ACCESS_KEY_ID"), "caller-secret"),
+            **dict.fromkeys(("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "caller-secret"),
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    urls = [w for w in done.stdout.split() if w.startswith("https://")]
+    assert urls, done.stdout
+    for url in urls:
+        assert "${" not in url
+        assert "::" not in url
+        assert re.fullmatch(r"https://[a-z0-9.-]+(/\S*)?", url), url

@@ -166,15 +166,3 @@ def test_role_sessions_are_refused_as_iam_principals() -> None:
     (problem,) = caught.value.problems
     assert problem.path == "access.iam_principals[0]"
     assert "role session" in problem.message
-
-
-def test_the_proof_follows_each_routes_auth() -> None:
-    """An unsigned route behind a policy naming principals is denied to every caller (the
-    proof expects it, W9108 warns of it); an IAM route admits the listed principal."""
-    data = {
-        **BASE_CONFIG,
-        "access": {"iam_principals": ["arn:aws:iam::444455556666:role/caller"]},
-        "routes": ["GET /signed", {"method": "GET", "path": "/open", "auth": "none"}],
-    }
-    cfg = Config(**data)
-    assert proof_failures(cfg, build_template(cfg).to_dict()) == []

@@ -7,6 +7,7 @@ adds the invoke URLs and a curl per form, from the template's own outputs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -172,9 +173,84 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
+#: What a Sub variable of an invoke URL or curl output stands for in a shell: a variable the
+#: reader sets (from the stack output that holds its value), or a default that is right as is.
+_SHELL_NAMES = {
+    "RestApi": ("REST_API_ID", "RestApiId"),
+    "AWS::Region": ("AWS_REGION", None),
+    "StageName": ("STAGE_NAME", "StageName"),
+    "EndpointDns": ("ENDPOINT_DNS_NAME", "EndpointDnsName"),
+    "VpceId": ("VPC_ENDPOINT_ID", "VpcEndpointId"),
+    "Vpce": ("VPC_ENDPOINT_ID", "VpcEndpointId"),
+}
+
+
+def _shell(value: Any, used: dict[str, str | None]) -> str:
+    """An output's value as a line a shell runs as written: each ``${...}`` the stack fills in
+    becomes a shell variable the page says how to set (``used``: name -> output key), a
+    literal Sub value is written in, and the URL suffix defaults to amazonaws.com."""
+    if not (isinstance(value, Mapping) and "Fn::Sub" in value):
+        return _text(value)
+    sub = value["Fn::Sub"]
+    text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        literal = variables.get(name)
+        if isinstance(literal, str):
+            return literal
+        if name == "AWS::URLSuffix":
+            return "${AWS_URL_SUFFIX:-amazonaws.com}"
+        shell, output = _SHELL_NAMES.get(name, (re.sub(r"\W+", "_", name).upper(), None))
+        used.setdefault(shell, output)
+        return "${" + shell + "}"
+
+    return re.sub(r"\$\{([^}!]+)\}", replace, str(text))
+
+
+def _output_query(output: str) -> str:
+    query = f"Stacks[0].Outputs[?OutputKey=='{output}'].OutputValue"
+    return (
+        f'aws cloudformation describe-stacks --stack-name "$STACK" --query "{query}" --output text'
+    )
+
+
+def _settings(cfg: AnyConfig, template: Mapping[str, Any], used: dict[str, str | None]) -> str:
+    """How to set the page's shell variables from the deployed stack's outputs."""
+    outputs = template.get("Outputs") or {}
+    lines = [f"STACK={cfg.name}   # the stack name you deployed with"]
+    endpoint = "VpcEndpointId" if "VpcEndpointId" in outputs else "VpcEndpointIds"
+    for shell, output in sorted(used.items(), key=lambda item: item[0] == "ENDPOINT_DNS_NAME"):
+        if output in outputs:
+            lines.append(f"{shell}=$({_output_query(str(output))})")
+        elif output == "VpcEndpointId" and endpoint in outputs:
+            lines.append(f"{shell}=$({_output_query(endpoint)} | cut -d, -f1)")
+        elif output == "EndpointDnsName" and endpoint in outputs:  # from the endpoint itself
+            lines.append(
+                f"{shell}=$(aws ec2 describe-vpc-endpoints --vpc-endpoint-ids "
+                f"$({_output_query(endpoint)} | cut -d, -f1) "
+                "--query 'VpcEndpoints[0].DnsEntries[0].DnsName' --output text)"
+            )
+        else:
+            example = "us-east-1" if shell == "AWS_REGION" else "<set me>"
+            lines.append(f'{shell}="${{{shell}:-{example}}}"')
+    return "\n".join(lines)
+
+
+def _double_quoted(line: str) -> str:
+    """Single-quoted words that hold a shell variable, double-quoted so the shell fills it."""
+    return re.sub(
+        r"'([^'\"$]*\$\{[A-Z_]+\}[^'\"]*)'",
+        lambda m: '"' + m.group(1) + '"',
+        line,
+    )
+
+
 def markdown_page(cfg: AnyConfig, template: Mapping[str, Any]) -> str:
-    """``templates/NAME.md``: the diagram, every invoke URL and a curl per form, as the stack
-    outputs them (``${...}`` are filled in by CloudFormation)."""
+    """``templates/NAME.md``: the diagram, every invoke URL and a curl per form. The curl
+    lines run as pasted into a shell: what only the deployed stack knows is a shell variable,
+    set from the stack's outputs in the block before them (the stack's own Curl* outputs are
+    the same lines filled in)."""
     outputs: Mapping[str, Any] = template.get("Outputs") or {}
     urls = [(k, v) for k, v in outputs.items() if k.endswith("Url") or "Url" in k]
     curls = [(k, v) for k, v in outputs.items() if k.startswith("Curl")]
@@ -187,13 +263,32 @@ def markdown_page(cfg: AnyConfig, template: Mapping[str, Any]) -> str:
         mermaid(cfg).rstrip(),
         "```",
         "",
-        "## Invoke URLs",
-        "",
     ]
-    lines += [
-        f"* `{key}`: {spec.get('Description', '')}: `{_text(spec['Value'])}`" for key, spec in urls
-    ]
-    lines += ["", "## Calls", ""]
+    if urls:
+        lines += ["## Invoke URLs", ""]
+        lines += [
+            f"* `{key}`: {spec.get('Description', '')}: `{_text(spec['Value'])}`"
+            for key, spec in urls
+        ]
+        lines.append("")
+    used: dict[str, str | None] = {}
+    calls: list[str] = []
     for key, spec in curls:
-        lines += [f"{spec.get('Description', key)}:", "", "```sh", _text(spec["Value"]), "```", ""]
+        line = _double_quoted(_shell(spec["Value"], used))
+        calls += [f"{spec.get('Description', key)}:", "", "```sh", line, "```", ""]
+    if calls:
+        lines += ["## Calls", ""]
+    own = sorted(set(re.findall(r"\$([A-Z][A-Z_]*)\b", "\n".join(calls))) - set(used))
+    if used:
+        yours = f"; {', '.join(own)} are your own credentials" if own else ""
+        lines += [
+            "Values only the deployed stack knows are shell variables; set them from its "
+            f"outputs first (`privgw deploy` prints the outputs, the Curl* ones filled in){yours}:",
+            "",
+            "```sh",
+            _settings(cfg, template, used),
+            "```",
+            "",
+        ]
+    lines += calls
     return "\n".join(lines).rstrip() + "\n"

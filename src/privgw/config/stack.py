@@ -56,6 +56,14 @@ from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS, MAX_TAGS
 MAIN_FUNCTION = "main"
 
 
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One problem per field (an API-wide auth names every route that inherits it once)."""
+    seen: dict[str, Problem] = {}
+    for problem in problems:
+        seen.setdefault(problem.path, problem)
+    return list(seen.values())
+
+
 @dataclass(frozen=True)
 class RouteTarget:
     """Where a route goes: a function or backend by name, or a mock (``name`` None)."""
@@ -416,6 +424,42 @@ class Config(StackConfig):
                 )
         if problems:
             raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("access", "auth", "routes", "cors")
+    def _principals_leave_no_route_unsigned(self) -> Self:
+        """access.iam_principals makes the resource policy admit only those principals, signed:
+        an unsigned call (a token, an API key, none, a browser's CORS preflight) is anonymous
+        and refused with 403 on every call, so such a route could never be called."""
+        if not self.access.iam_principals:
+            return self
+        problems = [
+            Problem(
+                f"routes[{i}].auth" if route.auth is not None else "auth",
+                f"takes unsigned calls ({auth_label(self.auth_of(route))}) on "
+                f"{route.method} {route.path}, but access.iam_principals admits only those "
+                "principals, signed: every call to it would be refused (403)",
+                None,
+                "auth: iam on it, or access.iam_principals left out (the authorizer decides "
+                "who may call)",
+            )
+            for i, route in enumerate(self.routes)
+            if self.auth_of(route) != "iam"
+        ]
+        if self.cors is not None:
+            problems.append(
+                Problem(
+                    "cors",
+                    "answers browser preflights, which are never signed, but "
+                    "access.iam_principals admits only signed callers: every preflight would be "
+                    "refused (403)",
+                    None,
+                    "no cors with access.iam_principals",
+                )
+            )
+        if problems:
+            raise _fail_many(_unique(problems))
         return self
 
     @model_validator(mode="after")
