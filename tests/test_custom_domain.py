@@ -247,3 +247,87 @@ def test_share_config_errors(changes: dict[str, Any], path: str) -> None:
     with pytest.raises(ConfigError) as info:
         Config(**with_changes(BASE_CONFIG, **changes))
     assert path in {p.path for p in info.value.problems}
+
+
+EXISTING = "vpce-0abc1234def567890"
+ALIAS_ENDPOINT = {
+    "id": EXISTING,
+    "vpc_id": "vpc-0123456789abcdef0",
+    "dns_name": f"{EXISTING}-abcd1234.execute-api.us-east-1.vpce.amazonaws.com",
+    "hosted_zone_id": "Z7HUB22UULQXV",
+}
+
+
+def existing_endpoint_domain(**zone: Any) -> dict[str, Any]:
+    data = with_changes(
+        BASE_CONFIG,
+        endpoint={"create": False, "existing_ids": [EXISTING]},
+        custom_domain={**DOMAIN, "hosted_zone": {"create": True, "endpoint": ALIAS_ENDPOINT}},
+    )
+    del data["network"]
+    data["custom_domain"]["hosted_zone"].update(zone)
+    return data
+
+
+@pytest.mark.parametrize("reusable", [False, True])
+def test_the_alias_record_can_point_at_an_existing_endpoint(reusable: bool) -> None:
+    """A published setup needed it: the API takes an existing endpoint, and its private zone
+    points the custom name at that endpoint's regional DNS name (as the consumer kind does)."""
+    cfg = Config(**existing_endpoint_domain(), reusable=reusable)
+    template = build_template(cfg).to_dict()
+    resources = template["Resources"]
+    record = resources["CustomDomainRecord"]["Properties"]
+    zone = resources["CustomDomainZone"]["Properties"]
+    params = template.get("Parameters", {})
+
+    def literal(value: Any) -> Any:
+        return params[value["Ref"]]["Default"] if isinstance(value, dict) else value
+
+    assert literal(record["AliasTarget"]["DNSName"]) == ALIAS_ENDPOINT["dns_name"]
+    assert literal(record["AliasTarget"]["HostedZoneId"]) == ALIAS_ENDPOINT["hosted_zone_id"]
+    assert literal(zone["VPCs"][0]["VPCId"]) == ALIAS_ENDPOINT["vpc_id"]
+    assert record["HostedZoneId"] == {"Ref": "CustomDomainZone"}
+    if reusable:
+        assert isinstance(record["AliasTarget"]["DNSName"], dict), "a parameter"
+    for flavour in ("cfn", "sam"):
+        text = render(build_template(cfg, flavour), "yaml")
+        assert lint_text(text) == []
+
+
+def test_an_existing_zone_with_an_existing_endpoint_needs_no_vpc() -> None:
+    data = existing_endpoint_domain(create=False, id="Z0123456789ABCDEFGHIJ")
+    data["custom_domain"]["hosted_zone"]["endpoint"] = {
+        k: v for k, v in ALIAS_ENDPOINT.items() if k != "vpc_id"
+    }
+    record = build_template(Config(**data)).to_dict()["Resources"]["CustomDomainRecord"]
+    assert record["Properties"]["HostedZoneId"] == "Z0123456789ABCDEFGHIJ"
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        ("create-endpoint", "custom_domain.hosted_zone.endpoint", "applies only when"),
+        ("no-endpoint", "custom_domain.hosted_zone.endpoint", "is required when"),
+        ("unlisted", "custom_domain.hosted_zone.endpoint.id", "not one of endpoint.existing"),
+        ("no-vpc", "custom_domain.hosted_zone.endpoint.vpc_id", "is required to create"),
+        ("other-dns", "custom_domain.hosted_zone.endpoint.dns_name", "is not a DNS name of"),
+    ],
+)
+def test_alias_endpoint_refusals(change: str, path: str, words: str) -> None:
+    data = existing_endpoint_domain()
+    zone = data["custom_domain"]["hosted_zone"]
+    if change == "create-endpoint":
+        data = with_changes(BASE_CONFIG, custom_domain={**DOMAIN, "hosted_zone": zone})
+    elif change == "no-endpoint":
+        del zone["endpoint"]
+    elif change == "unlisted":
+        data["endpoint"]["existing_ids"] = ["vpce-0fedcba9876543210"]
+    elif change == "no-vpc":
+        del zone["endpoint"]["vpc_id"]
+    else:
+        zone["endpoint"]["dns_name"] = ALIAS_ENDPOINT["dns_name"].replace("0abc", "0bbb")
+    with pytest.raises(ConfigError) as info:
+        Config(**data)
+    found = {p.path: p.message for p in info.value.problems}
+    assert path in found, found
+    assert words in found[path]

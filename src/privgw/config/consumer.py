@@ -14,7 +14,14 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from privgw.config.domain import BasePath, DomainName, HostedZoneId, PrivateHostedZone
+from privgw.config.domain import (
+    BasePath,
+    DomainName,
+    EndpointDnsName,
+    HostedZoneId,
+    PrivateHostedZone,
+    dns_name_problem,
+)
 from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
 from privgw.config.problems import config_error
 from privgw.config.stack import StackConfig
@@ -62,18 +69,6 @@ AccountId = Annotated[str, _Matching(_text(r"\d{12}", "account id", "a 12-digit 
 RestApiId = Annotated[
     str,
     _Matching(_text(r"[a-z0-9]{10}", "REST API id", "10 lower-case letters and digits")),
-]
-EndpointDnsName = Annotated[
-    str,
-    _Matching(
-        _text(
-            r"vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com"
-            r"(\.cn)?",
-            "endpoint DNS name",
-            "the endpoint's regional DNS name, vpce-...-xxxxxxxx.execute-api.<region>."
-            "vpce.amazonaws.com",
-        )
-    ),
 ]
 
 
@@ -233,19 +228,8 @@ class ConsumerEndpoint(StrictModel):
                 for name in ("policy", "private_dns")
                 if name in self.model_fields_set
             ]
-            if (
-                self.existing_id
-                and self.dns_name
-                and not self.dns_name.startswith(self.existing_id + "-")
-            ):
-                problems.append(
-                    Problem(
-                        "dns_name",
-                        f"is not a DNS name of {self.existing_id}",
-                        self.dns_name,
-                        f"{self.existing_id}-xxxxxxxx.execute-api.<region>.vpce.amazonaws.com",
-                    )
-                )
+            if self.existing_id and self.dns_name:
+                problems += dns_name_problem(self.existing_id, self.dns_name)
         if problems:
             raise _fail_many(problems)
         return self

@@ -12,6 +12,8 @@ from pydantic import (
 from privgw.config.types import (
     StrictModel,
     UniqueList,
+    VpcEndpointId,
+    VpcId,
     _fail_many,
     _Matching,
     _refuse,
@@ -38,6 +40,18 @@ CertificateArn = Annotated[
             r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}",
             "ACM certificate ARN",
             "arn:<partition>:acm:<region>:<account>:certificate/<id>",
+        )
+    ),
+]
+EndpointDnsName = Annotated[
+    str,
+    _Matching(
+        _text(
+            r"vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com"
+            r"(\.cn)?",
+            "endpoint DNS name",
+            "the endpoint's regional DNS name, vpce-...-xxxxxxxx.execute-api.<region>."
+            "vpce.amazonaws.com",
         )
     ),
 ]
@@ -70,12 +84,51 @@ BasePath = Annotated[
 ]
 
 
+def dns_name_problem(endpoint_id: str, dns_name: str) -> list[Problem]:
+    """An endpoint's regional DNS name starts with its id: another one is a copy slip."""
+    if dns_name.startswith(endpoint_id + "-"):
+        return []
+    return [
+        Problem(
+            "dns_name",
+            f"is not a DNS name of {endpoint_id}",
+            dns_name,
+            f"{endpoint_id}-xxxxxxxx.execute-api.<region>.vpce.amazonaws.com",
+        )
+    ]
+
+
+class AliasEndpoint(StrictModel):
+    """The existing endpoint a custom domain's alias record points at, when privgw creates no
+    endpoint: what ``aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ID`` says of it."""
+
+    id: VpcEndpointId = Field(description="One of endpoint.existing_ids.")
+    vpc_id: VpcId | None = Field(
+        default=None,
+        description="The endpoint's VPC (VpcId): a zone privgw creates is associated with it.",
+    )
+    dns_name: EndpointDnsName = Field(
+        description="The endpoint's regional DNS name (DnsEntries[0].DnsName)."
+    )
+    hosted_zone_id: HostedZoneId = Field(
+        description="The hosted zone of that DNS name (DnsEntries[0].HostedZoneId)."
+    )
+
+    @model_validator(mode="after")
+    @reads("id", "dns_name")
+    def _name_of_this_endpoint(self) -> Self:
+        problems = dns_name_problem(self.id, self.dns_name)
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+
 class PrivateHostedZone(StrictModel):
     """Where the custom name resolves to the endpoint: a new private zone, or an existing one."""
 
     create: bool = Field(
         default=False,
-        description="Create a Route 53 private hosted zone for the name in network.vpc_id.",
+        description="Create a Route 53 private hosted zone for the name in the endpoint's VPC.",
     )
     id: HostedZoneId | None = Field(default=None, description="An existing private zone.")
 
@@ -89,14 +142,38 @@ class PrivateHostedZone(StrictModel):
         return self
 
 
+class ApiHostedZone(PrivateHostedZone):
+    """An API's zone: the alias record points at the created endpoint, or at an existing one
+    (``endpoint``) when privgw creates none."""
+
+    endpoint: AliasEndpoint | None = Field(
+        default=None,
+        description="The existing endpoint the name points at, when privgw creates none.",
+    )
+
+    @model_validator(mode="after")
+    @reads("create", "endpoint")
+    def _zone_has_a_vpc(self) -> Self:
+        if self.create and self.endpoint is not None and self.endpoint.vpc_id is None:
+            raise _refuse(
+                "endpoint.vpc_id",
+                "is required to create the zone: it is associated with the endpoint's VPC",
+                None,
+                "the endpoint's VpcId, or id: an existing zone",
+            )
+        return self
+
+
 class CustomDomain(StrictModel):
     """A private custom domain name (DomainNameV2) in front of the API."""
 
     name: DomainName
     certificate_arn: CertificateArn = Field(description="ACM certificate for the name.")
     base_path: BasePath = Field(default="", description="Path under the domain; empty: root.")
-    hosted_zone: PrivateHostedZone | None = Field(
-        default=None, description="Also point the name at the created endpoint in Route 53."
+    hosted_zone: ApiHostedZone | None = Field(
+        default=None,
+        description="Also point the name at the endpoint in Route 53: the created one, or "
+        "hosted_zone.endpoint.",
     )
     share_with: UniqueList[SharePrincipal] = listed(
         20,

@@ -499,11 +499,31 @@ class Config(StackConfig):
     @reads("custom_domain", "endpoint")
     def _domain_has_an_endpoint(self) -> Self:
         domain = self.custom_domain
-        if domain and domain.hosted_zone and not self.endpoint.create:
+        zone = domain.hosted_zone if domain else None
+        if zone is None:
+            return self
+        if self.endpoint.create and zone.endpoint is not None:
             raise _refuse(
-                "custom_domain.hosted_zone",
-                "needs an endpoint privgw creates (the alias record points at it)",
-                expected="endpoint.create: true, or no hosted_zone (manage DNS yourself)",
+                "custom_domain.hosted_zone.endpoint",
+                "applies only when privgw creates no endpoint: the record points at the "
+                "created one",
+                expected="no hosted_zone.endpoint, or endpoint.create: false",
+            )
+        if not self.endpoint.create and zone.endpoint is None:
+            raise _refuse(
+                "custom_domain.hosted_zone.endpoint",
+                "is required when privgw creates no endpoint: the existing endpoint the name "
+                "resolves to",
+                expected="{id, vpc_id, dns_name, hosted_zone_id} of one of "
+                "endpoint.existing_ids (aws ec2 describe-vpc-endpoints), or no hosted_zone",
+            )
+        if zone.endpoint is not None and zone.endpoint.id not in self.endpoint.existing_ids:
+            raise _refuse(
+                "custom_domain.hosted_zone.endpoint.id",
+                "is not one of endpoint.existing_ids: the name would resolve to an endpoint "
+                "the API's policy refuses",
+                zone.endpoint.id,
+                "one of: " + (", ".join(self.endpoint.existing_ids) or "none listed"),
             )
         return self
 

@@ -53,7 +53,7 @@ def endpoint_id(cfg: ConsumerStack) -> Any:
 def endpoint_dns_name(cfg: ConsumerStack) -> Any:
     if cfg.endpoint.create:
         return network.created_endpoint_dns_name()
-    return parameters.value(cfg, parameters.CONSUMER_ENDPOINT_DNS, cfg.endpoint.dns_name)
+    return parameters.value(cfg, parameters.EXISTING_ENDPOINT_DNS, cfg.endpoint.dns_name)
 
 
 def consumer_resources(cfg: ConsumerStack) -> list[AWSObject]:
@@ -74,7 +74,7 @@ def consumer_resources(cfg: ConsumerStack) -> list[AWSObject]:
             endpoint_dns_zone()
             if cfg.endpoint.create
             else parameters.value(
-                cfg, parameters.CONSUMER_ENDPOINT_ZONE, cfg.endpoint.hosted_zone_id
+                cfg, parameters.EXISTING_ENDPOINT_ZONE, cfg.endpoint.hosted_zone_id
             )
         )
         parts += name_resolution(

@@ -72,15 +72,24 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
         )
     if domain.share_with:
         parts.append(domain_share(cfg, arn))
-    if domain.hosted_zone is not None:
-        zone_id = parameters.value(cfg, parameters.HOSTED_ZONE, domain.hosted_zone.id)
+    zone = domain.hosted_zone
+    if zone is not None:
+        zone_id = parameters.value(cfg, parameters.HOSTED_ZONE, zone.id)
+        alias = zone.endpoint
+        if alias is None:  # the created endpoint
+            vpc, dns_name, dns_zone = (
+                parameters.vpc_id(cfg),
+                created_endpoint_dns_name(),
+                endpoint_dns_zone(),
+            )
+        else:  # an existing endpoint, as the config describes it
+            vpc = parameters.value(cfg, parameters.VPC, alias.vpc_id)
+            dns_name = parameters.value(cfg, parameters.EXISTING_ENDPOINT_DNS, alias.dns_name)
+            dns_zone = parameters.value(
+                cfg, parameters.EXISTING_ENDPOINT_ZONE, alias.hosted_zone_id
+            )
         parts += name_resolution(
-            domain.name,
-            domain.hosted_zone,
-            vpc=parameters.vpc_id(cfg),
-            dns_name=created_endpoint_dns_name(),
-            dns_zone=endpoint_dns_zone(),
-            zone_id=zone_id,
+            domain.name, zone, vpc=vpc, dns_name=dns_name, dns_zone=dns_zone, zone_id=zone_id
         )
     return parts
 

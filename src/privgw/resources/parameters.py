@@ -175,14 +175,14 @@ CONSUMER_ENDPOINT = Slot(
     pattern=_id("vpce"),
     constraint="an execute-api interface endpoint id, vpce-...",
 )
-CONSUMER_ENDPOINT_DNS = Slot(
+EXISTING_ENDPOINT_DNS = Slot(
     naming.ENDPOINT_DNS_PARAMETER,
     "String",
     "The existing endpoint's regional DNS name (DnsEntries[0].DnsName)",
     pattern=r"^vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com(\.cn)?$",
     constraint="vpce-...-xxxxxxxx.execute-api.<region>.vpce.amazonaws.com",
 )
-CONSUMER_ENDPOINT_ZONE = Slot(
+EXISTING_ENDPOINT_ZONE = Slot(
     naming.ENDPOINT_ZONE_PARAMETER,
     "String",
     "Hosted zone of the existing endpoint's DNS name (DnsEntries[0].HostedZoneId)",
@@ -306,8 +306,8 @@ def _consumer_filled(cfg: ConsumerStack) -> Iterator[tuple[Slot, Any]]:
         yield CONSUMER_ENDPOINT, endpoint.existing_id
         if cfg.hosted_zone and cfg.hosted_zone.create:  # the only user of the VPC's id
             yield VPC, endpoint.vpc_id
-        yield CONSUMER_ENDPOINT_DNS, endpoint.dns_name
-        yield CONSUMER_ENDPOINT_ZONE, endpoint.hosted_zone_id
+        yield EXISTING_ENDPOINT_DNS, endpoint.dns_name
+        yield EXISTING_ENDPOINT_ZONE, endpoint.hosted_zone_id
     if cfg.hosted_zone and cfg.hosted_zone.id:
         yield HOSTED_ZONE, cfg.hosted_zone.id
     yield PROVIDER_DOMAIN, cfg.provider.domain_name_arn
@@ -358,6 +358,12 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
         yield CERTIFICATE, domain.certificate_arn
         if domain.hosted_zone and domain.hosted_zone.id:
             yield HOSTED_ZONE, domain.hosted_zone.id
+        alias = domain.hosted_zone.endpoint if domain.hosted_zone else None
+        if alias is not None:
+            if domain.hosted_zone and domain.hosted_zone.create:  # the zone's VPC
+                yield VPC, alias.vpc_id
+            yield EXISTING_ENDPOINT_DNS, alias.dns_name
+            yield EXISTING_ENDPOINT_ZONE, alias.hosted_zone_id
         for principal in domain.share_with:
             yield SHARE_PRINCIPAL, principal
 

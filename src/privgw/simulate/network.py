@@ -56,7 +56,7 @@ def choose_endpoint(walk: Walk, vpce: str | None) -> None:
         # the config's own VPC: its created endpoint; another VPC: some endpoint there
         walk.vpce = CREATED_ENDPOINT if call.vpc == own_vpc else UNLISTED_ENDPOINT
     elif walk.endpoints:
-        walk.vpce = next(iter(walk.endpoints))
+        walk.vpce = _domain_endpoint(walk) or next(iter(walk.endpoints))
     else:
         walk.vpce, walk.vpc = UNLISTED_ENDPOINT, cfg.access.vpc_ids[0]
     walk.created = walk.vpce == CREATED_ENDPOINT and cfg.endpoint.create
@@ -68,6 +68,16 @@ def choose_endpoint(walk: Walk, vpce: str | None) -> None:
             f"{walk.vpce} stands for {told}, unknown before deploy (--vpce "
             f"{_symbol_of(walk, walk.vpce)} names it, --vpce vpce-... another endpoint)"
         )
+
+
+def _domain_endpoint(walk: Walk) -> str | None:
+    """The existing endpoint the custom domain's alias record points at, for a call by the
+    domain's name (the record, not the allow-list's order, decides where the name goes)."""
+    domain = walk.cfg.custom_domain
+    zone = domain.hosted_zone if domain else None
+    if domain is None or zone is None or zone.endpoint is None:
+        return None
+    return zone.endpoint.id if walk.call.host in ("domain", domain.name) else None
 
 
 def _symbol_of(walk: Walk, vpce: str) -> str:
