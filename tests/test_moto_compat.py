@@ -13,6 +13,8 @@ from tests.conftest import ROOT
 from tests.localaws import moto_compat
 
 COVERED_BY = {
+    "custom-resources-in-process": "test_a_parameter_only_update_moves_the_stage_to_a_new_"
+    "deployment",
     "rest-api-properties": "check_deployed: get-rest-api endpointConfiguration/policy; "
     "SAM examples' served routes; the allow-list update",
     "private-api-needs-policy": "test_private_api_without_policy_fails_the_deploy",

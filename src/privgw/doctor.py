@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from privgw import naming
 from privgw.aws import aws_client, aws_errors, describe_failure
 from privgw.config import Config, ConsumerStack
 from privgw.evaluate import ApiArn, resolve
@@ -306,7 +307,8 @@ def _stage_checks(stack: _Stack, apigw: Any, api_id: str) -> list[Check]:
         if stage is None:
             checks.append(Check("stage", False, f"stage {stage_name} does not exist"))
             continue
-        current = {stack.physical[d] for d in deployments}
+        # privgw's redeploy custom resource names the deployment it made last
+        current = {stack.physical[d] for d in [*deployments, *stack.of_type(naming.REDEPLOY_TYPE)]}
         serves = stage.get("deploymentId")
         ok = serves in current
         checks.append(

@@ -86,6 +86,25 @@ ROLE_VPC_ACCESS = Suppression(
     "run time and validates the role against unscoped calls when it creates the function).",
 )
 
+REDEPLOYER_WITHOUT_RESERVED_CONCURRENCY = Suppression(
+    "CKV_AWS_115",
+    "AWS::Lambda::Function",
+    "privgw's redeploy function runs only when CloudFormation updates the stack; reserving "
+    "concurrency for it would take capacity from every other function in the account.",
+)
+REDEPLOYER_WITHOUT_DLQ = Suppression(
+    "CKV_AWS_116",
+    "AWS::Lambda::Function",
+    "CloudFormation invokes privgw's redeploy function and waits for its answer; a failure "
+    "fails (and rolls back) the stack update, so there is nothing for a dead-letter queue.",
+)
+REDEPLOYER_OUTSIDE_VPC = Suppression(
+    "CKV_AWS_117",
+    "AWS::Lambda::Function",
+    "privgw's redeploy function only calls the API Gateway management API and answers "
+    "CloudFormation; it reaches no resource inside a VPC.",
+)
+
 ALL = (
     METHOD_WITHOUT_AUTHORIZER,
     STAGE_WITHOUT_CACHE,
@@ -97,6 +116,9 @@ ALL = (
     FUNCTION_ENV_WITH_AWS_KEY,
     LOG_GROUP_WITH_SERVICE_KEY,
     ROLE_VPC_ACCESS,
+    REDEPLOYER_WITHOUT_RESERVED_CONCURRENCY,
+    REDEPLOYER_WITHOUT_DLQ,
+    REDEPLOYER_OUTSIDE_VPC,
 )
 
 

@@ -22,6 +22,7 @@ from privgw.resources import (
     network,
     outputs,
     parameters,
+    redeploy,
     sam,
 )
 
@@ -52,8 +53,6 @@ def build_template(
             p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
         ]
         parts += auth.consumer_resources(cfg, Ref(f"{naming.API}.Stage"))
-        # SAM's own reference to the stage it generates from the Api
-        parts += domain.domain_resources(cfg, Ref(f"{naming.API}.Stage"), api.resource_policy(cfg))
     else:
         parts += [
             function.lambda_function(cfg, name, fn, output_dir)
@@ -71,7 +70,10 @@ def build_template(
         parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
         parts += [deployment, *auth.consumer_resources(cfg, Ref(naming.STAGE))]
         parts.append(api.stage(cfg, str(deployment.title)))
-        parts += domain.domain_resources(cfg, Ref(naming.STAGE), api.resource_policy(cfg))
+    # the stage's name: SAM's own reference to the stage it generates from the Api
+    stage = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
+    parts += domain.domain_resources(cfg, stage, api.resource_policy(cfg))
+    parts += redeploy.redeployer(cfg, stage, api.resource_policy(cfg))
     if cfg.stage.access_logging:
         parts.append(api.access_log_group(cfg))
     if cfg.api_gateway_account_role:

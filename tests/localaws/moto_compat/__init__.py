@@ -15,6 +15,7 @@ from tests.localaws.moto_compat import (  # noqa: F401 - imported to register th
     access_control,
     change_sets,
     custom_domains,
+    custom_resources,
     deployment_ref,
     dns_entries,
     endpoint_subnets,
