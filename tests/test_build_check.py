@@ -4,8 +4,13 @@ templates/ checked with the command itself."""
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from privgw.cli import main
@@ -127,3 +132,54 @@ def test_relative_to_mirrors_each_configs_folder(tmp_path: Path) -> None:
     code, _, err = run("build", *argv, "--relative-to", str(root / "team"), "--no-lint")
     assert code == 2
     assert "is not inside --relative-to" in err
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=repo, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs privgw's git checkout as a repo")
+def test_the_readme_pre_commit_snippet_in_a_real_pre_commit_run(tmp_path: Path) -> None:
+    """The README's .pre-commit-config.yaml, as written, in a user's repository that also has
+    YAML privgw must leave alone (the config file itself, a workflow): pre-commit installs
+    privgw from this checkout's HEAD and runs both hooks; a stale template fails the run."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    head = _git(ROOT, "rev-parse", "HEAD")
+    snippet = snippet.replace("<privgw's git URL>", str(ROOT)).replace("<a privgw tag>", head)
+    repo = tmp_path / "project"
+    (repo / "configs").mkdir(parents=True)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    (repo / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n", "utf-8")
+    config = repo / "configs" / "svc.yaml"
+    config.write_text(yaml.safe_dump(BASE_CONFIG), encoding="utf-8")
+    argv = [str(config), "-o", str(repo / "templates"), "--flavour", "all", "-q"]
+    assert run("build", *argv)[0] == 0
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PIP_CONSTRAINT": str(ROOT / "requirements" / "constraints.txt"),
+    }
+
+    def pre_commit() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+            cwd=repo, env=env, capture_output=True, text=True, timeout=1200, check=False,
+        )  # fmt: skip
+
+    passed = pre_commit()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"privgw build --check.*Passed", passed.stdout)
+    assert re.search(r"privgw lint.*Passed", passed.stdout)
+    config.write_text(yaml.safe_dump({**BASE_CONFIG, "routes": ["GET /other"]}), "utf-8")
+    _git(repo, "add", "-A")
+    stale = pre_commit()
+    assert stale.returncode == 1
+    assert "templates/svc.yaml: stale" in stale.stdout

@@ -334,6 +334,12 @@ def _parser() -> argparse.ArgumentParser:
         "as a pre-commit hook does)",
     )
     build.add_argument(
+        "--only-configs",
+        action="store_true",
+        help="skip files that are not privgw configs (as pre-commit passes every changed YAML, "
+        "JSON and TOML file); a file that cannot be parsed is skipped with a note",
+    )
+    build.add_argument(
         "-q", "--quiet", action="store_true", help="no notes about invoke URLs and next steps"
     )
 
@@ -660,6 +666,24 @@ def _output_folder(args: argparse.Namespace, config_path: Path) -> Path:
     return Path(args.output_dir) / parent.relative_to(root)
 
 
+def _configs_only(args: argparse.Namespace) -> list[Path]:
+    """The configs to build: every one given, or with --only-configs those that are privgw
+    configs (a workflow, compose file or template among them is left alone)."""
+    if not args.only_configs:
+        return list(args.configs)
+    from privgw.config.loading import is_config_file  # noqa: PLC0415
+
+    kept = []
+    for path in args.configs:
+        verdict = is_config_file(path, args.config_format)
+        if verdict is None:
+            print(f"note: {path}: skipped: not parsable, so not told apart from other files",
+                  file=args.notes)  # fmt: skip
+        elif verdict:
+            kept.append(path)
+    return kept
+
+
 def _build_texts(
     args: argparse.Namespace, flavours: tuple[Flavour, ...], fmt: Format
 ) -> tuple[list[tuple[Path, str]], dict[Path, dict[str, Any]]]:
@@ -676,7 +700,7 @@ def _build_texts(
     templates: dict[Path, dict[str, Any]] = {}
     errors: list[str] = []
     notes: list[str] = []
-    for config_path in args.configs:
+    for config_path in _configs_only(args):
         try:
             cfg = load_any(config_path, args.config_format)
             # a config on standard input is named after its `name`
@@ -721,11 +745,13 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if not args.templates:
         raise TemplateReadError("no TEMPLATE given (or --list-rules)")
+    from privgw.config.loading import looks_like_config  # noqa: PLC0415 - see the note above
+
     texts = []
     for path in args.templates:
         try:
             text = path.read_text(encoding="utf-8")
-            if _is_privgw_config(parse_template(text)):
+            if looks_like_config(parse_template(text)):
                 raise TemplateReadError(
                     "a privgw config, not a template: build it (and lint what it "
                     f"builds) with privgw build {path}"
@@ -757,14 +783,6 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not findings:
             print(f"{path}: no findings", file=out)
     return EXIT_FINDINGS if failed else EXIT_OK
-
-
-#: Top-level keys only a privgw config has (a template has Resources and none of these).
-_CONFIG_KEYS = {"network", "endpoint", "function", "functions", "routes", "provider", "backends"}
-
-
-def _is_privgw_config(data: dict[str, Any]) -> bool:
-    return "Resources" not in data and "name" in data and bool(_CONFIG_KEYS & set(data))
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -290,6 +290,32 @@ def _symlinks_under(folder: Path) -> Iterable[Path]:
                 yield path
 
 
+#: Top-level keys only a privgw config has (a CloudFormation template, a CI workflow or a
+#: compose file has none of them).
+CONFIG_KEYS = frozenset(
+    {"network", "endpoint", "function", "functions", "routes", "provider", "backends"}
+)
+
+
+def looks_like_config(data: Any) -> bool:
+    """Whether parsed data is meant as a privgw config (valid or not): a mapping with a name
+    and a key only privgw configs have, or a privgw kind."""
+    if not isinstance(data, Mapping) or "Resources" in data:
+        return False
+    return data.get("kind") in ("api", "endpoint", "consumer") or (
+        "name" in data and bool(CONFIG_KEYS & set(data))
+    )
+
+
+def is_config_file(path: Path, fmt: str | None = None) -> bool | None:
+    """Whether a file is a privgw config: None when it cannot be read or parsed (so it cannot
+    be told)."""
+    try:
+        return looks_like_config(_read_config(path, fmt).data)
+    except ConfigError:
+        return None
+
+
 def load_config(path: str | Path, fmt: str | None = None) -> Config:
     """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
     parsed = _read_config(Path(path), fmt)
