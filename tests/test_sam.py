@@ -378,3 +378,38 @@ def test_iam_with_a_mock_and_a_backend_puts_security_in_the_definition() -> None
     assert [f for f in lint_text(render(sam, "json")) if f.fails] == []
     # privgw's own checks see the signing in the DefinitionBody of the untransformed template
     assert lint_text(render(build_template(cfg, "sam"), "yaml")) == []
+
+
+def _authorizer_permissions(template: dict[str, Any], function: str) -> list[str]:
+    """The SourceArns of the permissions that let API Gateway call ``function`` as an
+    authorizer (on {api}/authorizers/*, or on everything)."""
+    found = []
+    for resource in resources_of(template, "AWS::Lambda::Permission").values():
+        props = resource["Properties"]
+        if json.dumps(props["FunctionName"]).find(f'"{function}"') < 0:
+            continue
+        source = json.dumps(props.get("SourceArn"))
+        if "/authorizers/*" in source or re.search(r"\}/\*\"", source):
+            found.append(source)
+    return found
+
+
+@pytest.mark.parametrize("flavour", ["cfn", "sam"])
+def test_a_routed_function_that_also_authorizes_may_be_called_as_an_authorizer(
+    flavour: str,
+) -> None:
+    """SAM's event permission covers the function's own routes only, not
+    {api}/authorizers/*: without a permission of privgw's every authorized route failed.
+    Checked on the template as CloudFormation runs it (after SAM's transform)."""
+    data = with_changes(
+        BASE_CONFIG,
+        functions={"app": BASE_CONFIG["function"]},
+        auth={"lambda": "app", "type": "token"},
+        routes=["GET /hello -> app", {"method": "GET", "path": "/open", "target": "app",
+                                      "auth": "none"}],
+    )  # fmt: skip
+    del data["function"]
+    template = build(Config(**data), flavour).to_dict()  # type: ignore[arg-type]
+    if flavour == "sam":
+        template = sam_transform(template)
+    assert _authorizer_permissions(template, "AppFunction"), "no permission for the authorizer"

@@ -159,6 +159,11 @@ def function_ids(name: str) -> FunctionIds:
     )
 
 
+def authorizer_permission_id(name: str) -> str:
+    """The SAM flavour's permission for a routed function to be called as an authorizer."""
+    return function_ids(name).function + "AuthorizerPermission"
+
+
 def vpc_link_id(backend: str) -> str:
     """The VPC link v2 privgw creates for ``backend``."""
     return capitalised(backend) + "VpcLink"

@@ -205,20 +205,37 @@ def api_methods(cfg: Config) -> list[Method]:
     return sorted(methods, key=lambda m: str(m.title))
 
 
+def _permission(name: str, logical_id: str, scope: str) -> Permission:
+    """API Gateway may invoke function ``name`` on this API's ``scope`` only."""
+    return Permission(
+        logical_id,
+        Action="lambda:InvokeFunction",
+        FunctionName=GetAtt(naming.function_ids(name).function, "Arn"),
+        Principal="apigateway.amazonaws.com",
+        SourceAccount=Ref("AWS::AccountId"),
+        SourceArn=execute_api_arn(scope),
+    )
+
+
 def invoke_permissions(cfg: Config) -> list[Permission]:
     """One permission per function (not one per method), scoped to this API's ARN; a function
     that only authorizes is scoped to this API's authorizers."""
     routed = {t.name for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
     return [
-        Permission(
-            naming.function_ids(name).permission,
-            Action="lambda:InvokeFunction",
-            FunctionName=GetAtt(naming.function_ids(name).function, "Arn"),
-            Principal="apigateway.amazonaws.com",
-            SourceAccount=Ref("AWS::AccountId"),
-            SourceArn=execute_api_arn("*" if name in routed else "authorizers/*"),
+        _permission(
+            name, naming.function_ids(name).permission, "*" if name in routed else "authorizers/*"
         )
         for name in cfg.all_functions
+    ]
+
+
+def authorizer_permissions(cfg: Config, routed: set[str]) -> list[Permission]:
+    """SAM flavour: a function that is both a route's target and an authorizer gets SAM's
+    event permission for its routes only, which does not cover ``{api}/authorizers/*``, so
+    every authorized route would fail: it gets this one too."""
+    return [
+        _permission(name, naming.authorizer_permission_id(name), "authorizers/*")
+        for name in sorted(cfg.authorizer_functions & routed)
     ]
 
 

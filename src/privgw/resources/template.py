@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,31 +46,9 @@ def build_template(
     links = backend.vpc_links(cfg)
     parts += links
     if flavour == "sam":
-        parts += sam.serverless_functions(cfg, output_dir)
-        parts.append(sam.serverless_api(cfg))
-        # what SAM events do not create: authorizer-only functions' permissions, consumers
-        routed = {t.name for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
-        parts += [
-            p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
-        ]
-        parts += auth.consumer_resources(cfg, Ref(f"{naming.API}.Stage"))
+        parts += _sam_api(cfg, output_dir)
     else:
-        parts += [
-            function.lambda_function(cfg, name, fn, output_dir)
-            for name, fn in cfg.all_functions.items()
-        ]
-        rest_api = api.rest_api(cfg)
-        resources = api.api_resources(cfg)
-        methods = api.api_methods(cfg)
-        served = [
-            *auth.authorizers(cfg),
-            *auth.validators_and_models(cfg),
-            *auth.gateway_responses(cfg),
-        ]
-        deployment = api.deployment(cfg, rest_api, resources, methods, links, served)
-        parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
-        parts += [deployment, *auth.consumer_resources(cfg, Ref(naming.STAGE))]
-        parts.append(api.stage(cfg, str(deployment.title)))
+        parts += _plain_api(cfg, output_dir, links)
     # the stage's name: SAM's own reference to the stage it generates from the Api
     stage = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
     parts += domain.domain_resources(cfg, stage, api.resource_policy(cfg))
@@ -185,7 +164,41 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
         raise ConfigError(problems)
 
 
-def _event_permissions(cfg: Config, routed: set[str | None]) -> set[str]:
+def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
+    """The functions and the API as SAM resources, and what SAM's events do not create:
+    authorizers' permissions and the consumers' keys and plans."""
+    parts: list[AWSObject] = [*sam.serverless_functions(cfg, output_dir), sam.serverless_api(cfg)]
+    routed = {str(t.name) for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
+    parts += [
+        p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
+    ]
+    parts += api.authorizer_permissions(cfg, routed)
+    return parts + auth.consumer_resources(cfg, Ref(f"{naming.API}.Stage"))
+
+
+def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject]) -> list[AWSObject]:
+    """The functions, the REST API with its methods, the Deployment of what it serves, and
+    the stage."""
+    parts: list[AWSObject] = [
+        function.lambda_function(cfg, name, fn, output_dir)
+        for name, fn in cfg.all_functions.items()
+    ]
+    rest_api = api.rest_api(cfg)
+    resources = api.api_resources(cfg)
+    methods = api.api_methods(cfg)
+    served = [
+        *auth.authorizers(cfg),
+        *auth.validators_and_models(cfg),
+        *auth.gateway_responses(cfg),
+    ]
+    deployment = api.deployment(cfg, rest_api, resources, methods, links, served)
+    parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
+    parts += [deployment, *auth.consumer_resources(cfg, Ref(naming.STAGE))]
+    parts.append(api.stage(cfg, str(deployment.title)))
+    return parts
+
+
+def _event_permissions(cfg: Config, routed: set[str]) -> set[str]:
     """The permissions SAM's Api events already give (those of routed functions)."""
     return {naming.function_ids(n).permission for n in cfg.all_functions if n in routed}
 
