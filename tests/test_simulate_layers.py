@@ -235,7 +235,9 @@ def test_a_bearer_token_is_anonymous_to_an_endpoint_policy_naming_principals(
     Authorization value is read as an anonymous caller, whatever --principal says."""
     signer = "arn:aws:iam::111122223333:role/caller"
     data = with_changes(
-        BASE_CONFIG, **{"endpoint.policy": {"principals": [signer]}}, routes=["GET /hello"]
+        BASE_CONFIG,
+        **{"endpoint.policy": {"principals": [signer]}},
+        routes=[{"method": "GET", "path": "/hello", "auth": "iam"}],
     )
     cfg = Config(**data)
     signed = run(cfg, "GET", "/hello", principal=signer)
@@ -310,3 +312,30 @@ def test_a_route_whose_only_gate_is_an_api_key_gets_a_note(tmp_path: Path) -> No
     gated = with_changes(data, **{"routes": [{**data["routes"][0], "auth": "iam"}]})
     gated["access"] = {"iam_principals": ["111122223333"]}
     assert not any("API key" in n for n in run(Config(**gated), "GET", "/hello").notes)
+
+
+def test_unsigned_routes_behind_a_principal_endpoint_policy_use_the_other_endpoints(
+    tmp_path: Path,
+) -> None:
+    """An endpoint policy naming principals refuses every unsigned call (empty or non-SigV4
+    Authorization is anonymous): with another endpoint allowed the config builds, the build
+    says which routes only the other endpoints reach, and simulate agrees."""
+    other = "vpce-0fedcba9876543210"
+    data = with_changes(
+        BASE_CONFIG,
+        **{"endpoint.policy": {"principals": ["111122223333"]}},
+        **{"endpoint.existing_ids": [other]},
+        routes=[
+            {"method": "GET", "path": "/hello", "auth": "iam"},
+            {"method": "GET", "path": "/health", "auth": "none", "mock": {}},
+        ],
+    )
+    cfg = Config(**data)
+    through_created = run(cfg, "GET", "/health")
+    assert (through_created.layer, through_created.status) == ("endpoint-policy", 403)
+    assert run(cfg, "GET", "/health", vpce=other, host="private-dns").allowed
+    config = tmp_path / "svc.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["build", str(config), "-o", str(tmp_path / "t"), "--no-lint"], out, err) == 0
+    assert "GET /health: unsigned calls, which endpoint.policy.principals refuses" in out.getvalue()

@@ -505,6 +505,7 @@ def test_endpoint_policy_limits_what_the_endpoint_reaches(build_dict: Build) -> 
     data = with_changes(
         BASE_CONFIG,
         **{"endpoint.policy": {"principals": ["arn:aws:iam::111122223333:role/caller"]}},
+        auth="iam",  # only signed calls pass an endpoint policy naming principals
     )
     document = build_dict(data)["Resources"]["Endpoint"]["Properties"]["PolicyDocument"]
     (statement,) = document["Statement"]

@@ -19,7 +19,6 @@ from pydantic import (
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
 from privgw.config.auth import (
     AuthSetting,
-    CognitoAuth,
     Consumer,
     Cors,
     GatewayResponse,
@@ -392,39 +391,52 @@ class Config(StackConfig):
         return self
 
     @model_validator(mode="after")
-    @reads("auth", "routes", "endpoint", "access")
-    def _tokens_pass_the_endpoint_policy(self) -> Self:
-        """A VPC endpoint policy that names principals reads the Authorization header as IAM
-        credentials: a bearer token there makes the caller anonymous, and the endpoint refuses
-        the call with 403 before the API sees it (API Gateway developer guide, "Use VPC
-        endpoint policies for private APIs")."""
+    @reads("auth", "routes", "endpoint", "access", "cors")
+    def _unsigned_calls_pass_the_endpoint_policy(self) -> Self:
+        """A VPC endpoint policy that names principals judges the caller by the Authorization
+        header: empty or not SigV4 (a bearer token, a key in another header, a browser's
+        preflight) is anonymous, and refused with 403 before the API sees the call (API Gateway
+        developer guide, "Use VPC endpoint policies for private APIs", considerations). With no
+        other endpoint or VPC allowed, such a route could never be called."""
         policy = self.endpoint.policy
-        if policy is None or not policy.principals:
+        if policy is None or not policy.principals or self.other_ways_in:
             return self
-        problems = []
-        for path, route in [("auth", None)] + [
-            (f"routes[{i}].auth", r) for i, r in enumerate(self.routes)
-        ]:
-            auth = self.auth if route is None else route.auth
-            if isinstance(auth, LambdaAuth | CognitoAuth) and any(
-                h.lower() == "authorization" for h in auth.headers
-            ):
-                problems.append(
-                    Problem(
-                        path,
-                        f"reads a {auth_label(auth)} token from the Authorization header, but "
-                        "endpoint.policy.principals makes the endpoint read that header as IAM "
-                        "credentials: the token call is anonymous there and refused with 403 "
-                        "before the API sees it",
-                        None,
-                        "the token in another header (identity_source: [header.X-Auth-Token] "
-                        "or cognito.header: X-Auth-Token), or an endpoint policy without "
-                        "principals",
-                    )
+        problems = [
+            Problem(
+                f"routes[{i}].auth" if route.auth is not None else "auth",
+                f"takes unsigned calls ({auth_label(self.auth_of(route))}) on "
+                f"{route.method} {route.path}, but endpoint.policy.principals lets only signed "
+                "principals through the endpoint (a token, a key or no credentials at all is "
+                "anonymous to it), and no other endpoint may call the API: no call could reach "
+                "the route",
+                None,
+                "auth: iam on it, or an endpoint policy without principals (it still keeps the "
+                "endpoint to this account's APIs), or another endpoint in endpoint.existing_ids",
+            )
+            for i, route in enumerate(self.routes)
+            if self.auth_of(route) != "iam"
+        ]
+        if self.cors is not None:
+            problems.append(
+                Problem(
+                    "cors",
+                    "answers browser preflights, which are never signed: "
+                    "endpoint.policy.principals refuses every one at the endpoint",
+                    None,
+                    "no cors, or an endpoint policy without principals",
                 )
+            )
         if problems:
-            raise _fail_many(problems)
+            raise _fail_many(_unique(problems))
         return self
+
+    @property
+    def other_ways_in(self) -> bool:
+        """Whether an endpoint or VPC besides the created endpoint may call the API."""
+        endpoint = self.endpoint
+        return bool(
+            endpoint.existing_ids or endpoint.imports or endpoint.parameter or self.access.vpc_ids
+        )
 
     @model_validator(mode="after")
     @reads("access", "auth", "routes", "cors")

@@ -101,13 +101,29 @@ def build_any(cfg: AnyConfig, flavour: Flavour = "cfn", output_dir: Path | None 
 def build_notes(cfg: AnyConfig) -> list[str]:
     """What the build tells the user about a config beyond the template."""
     if isinstance(cfg, Config):
-        key_only = resolve_api(cfg).key_only_note()
-        return outputs.url_notes(cfg) + ([key_only] if key_only else [])
+        notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
+        return outputs.url_notes(cfg) + [n for n in notes if n]
     if isinstance(cfg, EndpointStack):
         return []
     from privgw.resources.consumer import consumer_notes  # noqa: PLC0415
 
     return consumer_notes(cfg)
+
+
+def _unsigned_behind_endpoint_policy(cfg: Config) -> str | None:
+    """Routes that only the other endpoints reach: the created endpoint's policy names
+    principals, and an unsigned call is anonymous to it."""
+    policy = cfg.endpoint.policy
+    if policy is None or not policy.principals:
+        return None
+    unsigned = [m.label() for m in resolve_api(cfg).methods if m.auth != "iam"]
+    if not unsigned:
+        return None
+    return (
+        f"{', '.join(unsigned[:5])}{' ...' if len(unsigned) > 5 else ''}: unsigned calls, which "
+        "endpoint.policy.principals refuses at the created endpoint (anonymous to it); they "
+        "reach the API only through the other allowed endpoints"
+    )
 
 
 def build_endpoint_stack(cfg: EndpointStack) -> Template:
