@@ -13,23 +13,16 @@ from typing import Any
 
 from privgw.config import HTTP_METHODS, Config
 from privgw.evaluate import ApiArn, Request, authorize, evaluate, resolve
+from privgw.standins import ACCOUNT, CREATED_ENDPOINT, PARAMETER_ENDPOINT, template_refs
+from privgw.standins import imported_endpoint as imported
 
-CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
+API_ACCOUNT = ACCOUNT
 OTHER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
 OTHER_ACCOUNT_ENDPOINT = "vpce-0e0e0e0e0e0e0e0e0"
 OTHER_VPC = "vpc-0d0d0d0d0d0d0d0d0"
 STRANGER = "arn:aws:iam::999988887777:role/stranger"
-API_ACCOUNT = "111122223333"
 #: A principal of the API's own account with AdministratorAccess (its IAM policy allows invoke).
 ADMIN = f"arn:aws:iam::{API_ACCOUNT}:role/Admin"
-
-
-PARAMETER_ENDPOINT = "vpce-0a0a0a0a0a0a0a0a0"
-
-
-def imported(prefix: str) -> str:
-    """A stand-in id for the endpoint an endpoint stack exports under ``prefix``."""
-    return "vpce-1" + format(abs(hash(prefix)) % 16**16, "016x")
 
 
 def allowed_endpoints(cfg: Config) -> list[str]:
@@ -79,13 +72,7 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
         for r in template["Resources"].values()
         if r["Type"] == "AWS::ApiGateway::RestApi"
     ]
-    refs: dict[str, Any] = {
-        name: spec["Default"]
-        for name, spec in template.get("Parameters", {}).items()
-        if "Default" in spec
-    }
-    refs |= {"Endpoint": CREATED_ENDPOINT, "VpcEndpointId": PARAMETER_ENDPOINT}
-    refs |= {f"Import:{p}-VpcEndpointId": imported(p) for p in cfg.endpoint.imports}
+    refs = template_refs(template, cfg, account=API_ACCOUNT)
     policy = resolve(props["Policy"], refs)
     ip = _inside_ip(cfg)
     me = _caller(cfg)
@@ -134,6 +121,10 @@ def proof_failures(cfg: Config, template: dict[str, Any]) -> list[str]:
                 "explicit-deny",
             )
         )
+    if insiders and not iam and any(cfg.auth_of(r) == "iam" for r in cfg.routes):
+        # no principals listed: IAM routes take this account's signed callers only
+        outsiders.append(("a signed caller of another account", STRANGER, insiders[0][2],
+                          "explicit-deny"))  # fmt: skip
     if insiders and iam:
         context = insiders[0][2]
         outsiders.append(("a stranger of another account", STRANGER, context, "explicit-deny"))

@@ -4,6 +4,7 @@ Gateway checks before a backend runs (correctness and security round three)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +340,22 @@ def test_unsigned_routes_behind_a_principal_endpoint_policy_use_the_other_endpoi
     out, err = io.StringIO(), io.StringIO()
     assert main(["build", str(config), "-o", str(tmp_path / "t"), "--no-lint"], out, err) == 0
     assert "GET /health: unsigned calls, which endpoint.policy.principals refuses" in out.getvalue()
+
+
+def test_iam_routes_take_this_accounts_signed_callers_unless_others_are_listed() -> None:
+    """API Gateway developer guide, "How API Gateway resource policies affect authorization
+    workflow": a caller of another account needs its own IAM policy *and* the resource
+    policy; with Principal: * the resource policy said yes, so any account's signed caller got
+    in. Without access.iam_principals an IAM route now takes the stack's own account only."""
+    data = with_changes(BASE_CONFIG, routes=[{"method": "GET", "path": "/admin", "auth": "iam"}])
+    cfg = Config(**data)
+    mine = run(cfg, "GET", "/admin", principal="arn:aws:iam::111122223333:role/ops")
+    assert mine.allowed, mine.as_text()
+    stranger = run(cfg, "GET", "/admin", principal="arn:aws:iam::999988887777:role/x")
+    assert (stranger.layer, stranger.status) == ("resource-policy", 403)
+    assert "DenySignedCallersOfOtherAccounts" in stranger.reason
+    listed = Config(**with_changes(data, access={"iam_principals": ["999988887777"]}))
+    assert run(listed, "GET", "/admin", principal="arn:aws:iam::999988887777:role/x").allowed
+    unsigned_api = Config(**BASE_CONFIG)
+    statements = build_template(unsigned_api).to_dict()["Resources"]["RestApi"]["Properties"]
+    assert "DenySignedCallersOfOtherAccounts" not in json.dumps(statements), "no IAM route"

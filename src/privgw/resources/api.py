@@ -79,8 +79,14 @@ def resource_policy(cfg: Config) -> dict[str, Any]:
             principals=parameters.values(
                 cfg, parameters.ALLOWED_PRINCIPAL, cfg.access.iam_principals
             ),
+            own_account=Ref("AWS::AccountId") if _signs(cfg) else None,
         )
     )
+
+
+def _signs(cfg: Config) -> bool:
+    """Whether some route takes IAM (SigV4) callers."""
+    return any(cfg.auth_of(route) == "iam" for route in cfg.routes)
 
 
 def rest_api(cfg: Config) -> RestApi:

@@ -17,6 +17,7 @@ from awacs.aws import (
     Deny,
     Everybody,
     NotIpAddress,
+    Null,
     PolicyDocument,
     Principal,
     PrincipalArn,
@@ -35,6 +36,7 @@ ALLOW_SID = "AllowInvoke"
 DENY_SID = "DenyUnlessThroughAllowedEndpoints"
 DENY_CIDR_SID = "DenyOutsideAllowedSourceCidrs"
 DENY_PRINCIPAL_SID = "DenyUnlistedPrincipals"
+DENY_OTHER_ACCOUNTS_SID = "DenySignedCallersOfOtherAccounts"
 #: A global condition key (IAM User Guide, "AWS global condition context keys") that awacs 2.6
 #: has no constant for.
 PrincipalAccount = "aws:PrincipalAccount"
@@ -45,6 +47,7 @@ def api_resource_policy(
     vpc_ids: Sequence[Any] = (),
     source_cidrs: Sequence[str] = (),
     principals: Sequence[Any] = (),
+    own_account: Any = None,
 ) -> PolicyDocument:
     """Deny-by-default: invoke is allowed, then explicitly denied unless via an allowed path.
 
@@ -57,6 +60,9 @@ def api_resource_policy(
     their own: for a caller of the API's own account an IAM policy allowing execute-api:Invoke
     is enough to get in (API Gateway developer guide, "How API Gateway resource policies affect
     authorization workflow", table A), so only an explicit Deny keeps its other principals out.
+    Without listed principals, ``own_account`` (the stack's account, for an API with IAM
+    routes) denies signed callers of every other account: with ``Principal: *`` the Allow
+    admits them, and their own account's IAM policy is the other half they need.
     """
     keys: dict[str, list[Any]] = {}
     if endpoint_ids:
@@ -81,7 +87,19 @@ def api_resource_policy(
         )
     if principals:
         statements.append(_deny_unlisted_principals(principals))
+    elif own_account is not None:
+        statements.append(_deny_other_accounts(own_account))
     return PolicyDocument(Version="2012-10-17", Statement=statements)
+
+
+def _deny_other_accounts(own_account: Any) -> Statement:
+    """Deny a signed caller whose account is not ``own_account``. The Null test keeps the Deny
+    off unsigned calls (no aws:PrincipalAccount), which routes without IAM take; keys of one
+    condition block are ANDed."""
+    return _deny_invoke(
+        DENY_OTHER_ACCOUNTS_SID,
+        [StringNotEquals({PrincipalAccount: [own_account]}), Null({PrincipalAccount: "false"})],
+    )
 
 
 _ACCOUNT_ROOT = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):root")
@@ -117,7 +135,8 @@ def _deny_unlisted_principals(principals: Sequence[Any]) -> Statement:
 
 
 def _deny_invoke(sid: str, condition: Any) -> Statement:
-    """An explicit Deny of execute-api:Invoke on the whole API, for everyone, when matched."""
+    """An explicit Deny of execute-api:Invoke on the whole API, for everyone, when matched
+    (``condition``: one condition, or a list of them, ANDed)."""
     return Statement(
         Sid=sid,
         Effect=Deny,
