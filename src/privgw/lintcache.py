@@ -71,8 +71,9 @@ def installed_fingerprint() -> str:
 def rule_sources() -> list[Path]:
     """privgw's files a lint result depends on: the rules, the lint module, and every privgw
     module they import, followed through the imports (read with ``ast``, not imported: a
-    cache hit must not pay for loading them). A package's ``__init__`` counts, its imports do
-    not (they are the public face, not what a rule decides with)."""
+    cache hit must not pay for loading them). privgw's own ``__init__`` counts, its imports
+    do not (they are the public face, not what a rule decides with); a subpackage's are
+    followed."""
     here = Path(__file__).parent
     todo = [*sorted((here / "rules").glob("*.py")), here / "lint.py"]
     seen: set[Path] = set()
@@ -81,7 +82,7 @@ def rule_sources() -> list[Path]:
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        if path.name == "__init__.py" and path.parent != here / "rules":
+        if path == here / "__init__.py":
             continue
         for name in _privgw_imports(path):
             todo.extend(_module_files(here, name))
@@ -89,17 +90,23 @@ def rule_sources() -> list[Path]:
 
 
 def _privgw_imports(path: Path) -> list[str]:
-    """The privgw modules ``path`` imports (``from privgw.x import y``: privgw.x and
-    privgw.x.y, whichever is a module)."""
+    """The privgw modules ``path`` imports at run time (``from privgw.x import y``: privgw.x
+    and privgw.x.y, whichever is a module; not those under ``if TYPE_CHECKING:``)."""
     import ast  # noqa: PLC0415
 
     names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    todo: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            todo.extend(node.orelse)
+            continue
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("privgw"):
             module = str(node.module)
             names += [module, *(f"{module}.{alias.name}" for alias in node.names)]
         elif isinstance(node, ast.Import):
             names += [a.name for a in node.names if a.name.startswith("privgw")]
+        todo.extend(ast.iter_child_nodes(node))
     return names
 
 

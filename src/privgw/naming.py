@@ -171,3 +171,8 @@ def vpc_link_id(backend: str) -> str:
 
 def backend_parameter_prefix(backend: str) -> str:
     return capitalised(backend) + "Backend"
+
+
+def endpoint_export(prefix: str) -> str:
+    """The export an endpoint stack publishes its endpoint id under (API stacks import it)."""
+    return f"{prefix}-VpcEndpointId"

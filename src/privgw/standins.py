@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from privgw import naming
-from privgw.config import Config
-from privgw.resources.network import imported_endpoint_export
+
+if TYPE_CHECKING:  # the probes read templates only: no config (nor builders) loaded for them
+    from privgw.config import Config
 
 API_ID = "a1b2c3d4e5"
 ACCOUNT = "111122223333"
@@ -50,7 +51,7 @@ def stand_in_endpoints(cfg: Config) -> list[tuple[str, str]]:
     found = [(CREATED_ENDPOINT, "the created endpoint")] if cfg.endpoint.create else []
     found += [(e, f"existing endpoint {e}") for e in cfg.endpoint.existing_ids]
     found += [
-        (imported_endpoint(p), f"the endpoint stack {p}'s export {imported_endpoint_export(p)}")
+        (imported_endpoint(p), f"the endpoint stack {p}'s export {naming.endpoint_export(p)}")
         for p in cfg.endpoint.imports
     ]
     if cfg.endpoint.parameter:
@@ -78,7 +79,7 @@ def template_refs(
     }
     if cfg is not None:
         refs |= {
-            f"Import:{imported_endpoint_export(p)}": imported_endpoint(p)
+            f"Import:{naming.endpoint_export(p)}": imported_endpoint(p)
             for p in cfg.endpoint.imports
         }
         if cfg.endpoint.parameter:

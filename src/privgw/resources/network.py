@@ -85,7 +85,7 @@ def endpoint_ids(cfg: Config) -> list[Any]:
     """Every endpoint allowed to call the API: the created one first, then existing ids."""
     ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
     ids.extend(existing_endpoint_ids(cfg))
-    ids.extend(ImportValue(imported_endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
+    ids.extend(ImportValue(naming.endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
     if cfg.endpoint.parameter:
         ids.append(Ref(naming.ENDPOINT_PARAMETER))
     return ids
@@ -101,15 +101,10 @@ def own_account_endpoint_ids(cfg: Config) -> list[Any]:
     endpoint stacks' exports it imports (exports never cross accounts) and the VpcEndpointId
     parameter (documented as this account's). ``existing_ids`` may be anyone's."""
     ids: list[Any] = [Ref(naming.ENDPOINT)] if cfg.endpoint.create else []
-    ids.extend(ImportValue(imported_endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
+    ids.extend(ImportValue(naming.endpoint_export(prefix)) for prefix in cfg.endpoint.imports)
     if cfg.endpoint.parameter:
         ids.append(Ref(naming.ENDPOINT_PARAMETER))
     return ids
-
-
-def imported_endpoint_export(prefix: str) -> str:
-    """The export an endpoint stack publishes its endpoint id under."""
-    return f"{prefix}-VpcEndpointId"
 
 
 def endpoint_parameter() -> Parameter:

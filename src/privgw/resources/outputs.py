@@ -246,7 +246,7 @@ def endpoint_stack_outputs(cfg: EndpointStack) -> list[Output]:
             "VpcEndpointId",
             Description="The shared execute-api endpoint (import it in API stacks)",
             Value=Ref(naming.ENDPOINT),
-            Export=Export(f"{prefix}-VpcEndpointId"),
+            Export=Export(naming.endpoint_export(prefix)),
         ),
         Output(
             "EndpointDnsName",
