@@ -372,8 +372,12 @@ def resolve(value: Any, refs: Mapping[str, Any]) -> Any:
             return sep.join(str(i) for i in resolve(items, refs))
         if key == "Fn::Sub":
             text, variables = (arg, {}) if isinstance(arg, str) else arg
-            scope = {**refs, **{k: resolve(v, refs) for k, v in variables.items()}}
-            return re.sub(r"\$\{([^}!]+)\}", lambda m: str(scope[m.group(1)]), text)
+            local = {k: resolve(v, refs) for k, v in variables.items()}
+
+            def value(name: str) -> str:  # refs[...] keeps a mapping's own default for misses
+                return str(local[name] if name in local else refs[name])
+
+            return re.sub(r"\$\{([^}!]+)\}", lambda m: value(m.group(1)), text)
     return {k: resolve(v, refs) for k, v in value.items()}
 
 

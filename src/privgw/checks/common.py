@@ -49,7 +49,7 @@ def api_policy(resource_type: str, props: Mapping[str, Any]) -> tuple[Any, list[
     if resource_type == "AWS::ApiGateway::RestApi":
         body = props.get("Body")
         from_body = body.get("x-amazon-apigateway-policy") if isinstance(body, Mapping) else None
-        return props.get("Policy", from_body), []
+        return decoded(props.get("Policy", from_body)), []
     auth = props.get("Auth")
     resource_policy = auth.get("ResourcePolicy") if isinstance(auth, Mapping) else None
     if not isinstance(resource_policy, Mapping):
@@ -59,7 +59,61 @@ def api_policy(resource_type: str, props: Mapping[str, Any]) -> tuple[Any, list[
     return ({"Statement": statements} if statements else None), unseen
 
 
+def decoded(policy: Any) -> Any:
+    """A policy given as JSON text (CloudFormation takes ``Policy`` as an object or a string,
+    also through Fn::Sub or Fn::Join) as the object IAM reads; the ``${...}`` of a Sub are
+    kept as written, for the probes to resolve like any other reference."""
+    text: Any = policy
+    if isinstance(policy, Mapping) and len(policy) == 1:
+        ((key, arg),) = policy.items()
+        if key == "Fn::Sub":
+            text = arg[0] if isinstance(arg, list) and arg else arg
+        elif key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+            sep, parts = arg
+            if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
+                text = str(sep).join(parts)
+    if not isinstance(text, str):
+        return policy
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return text  # not JSON: the probes say they cannot evaluate it
+    if isinstance(policy, Mapping) and "Fn::Sub" in policy:  # resolved later, as a Sub
+        return _subbed(found)
+    return found
+
+
+def _subbed(value: Any) -> Any:
+    """Each string holding ``${...}`` as a Sub of its own, so ``resolve`` fills it in."""
+    if isinstance(value, str) and "${" in value:
+        return {"Fn::Sub": value}
+    if isinstance(value, list):
+        return [_subbed(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _subbed(v) for k, v in value.items()}
+    return value
+
+
 API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
+
+
+def api_routes(
+    template: Mapping[str, Any], name: str, props: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """Every (method, path) API ``name`` serves, as the template says it: its Methods, or the
+    paths of an OpenAPI Body / DefinitionBody."""
+    routes = [
+        (str(method.get("HttpMethod", "ANY")), method_path(template, method.get("ResourceId")))
+        for _, method in resources_of(template, "AWS::ApiGateway::Method")
+        if method.get("RestApiId") == {"Ref": name}
+    ]
+    body = props.get("Body") or props.get("DefinitionBody")
+    paths = body.get("paths") if isinstance(body, Mapping) else None
+    for path, operations in (paths or {}).items() if isinstance(paths, Mapping) else []:
+        for key in operations if isinstance(operations, Mapping) else []:
+            verb = "ANY" if key == "x-amazon-apigateway-any-method" else str(key).upper()
+            routes.append((verb, str(path)))
+    return routes
 
 
 def method_path(template: Mapping[str, Any], ref: Any) -> str:
@@ -88,12 +142,19 @@ def keys_in(policy: Any, key: str) -> list[str]:
     return found
 
 
+def statements(policy: Any) -> list[Mapping[str, Any]]:
+    """A policy's statements: IAM takes ``Statement`` as a list or as one object."""
+    found = policy.get("Statement") if isinstance(policy, Mapping) else None
+    items = found if isinstance(found, list) else [found]
+    return [s for s in items if isinstance(s, Mapping)]
+
+
 def allowed_principals(policy: Mapping[str, Any]) -> list[str]:
     """Callers the policy's Allow statements name: an IAM role in each listed account or the
     listed ARN itself (the probe signs as them)."""
     callers: list[str] = []
-    for statement in policy.get("Statement") or []:
-        principal = statement.get("Principal") if isinstance(statement, Mapping) else None
+    for statement in statements(policy):
+        principal = statement.get("Principal")
         if statement.get("Effect") != "Allow" or not isinstance(principal, Mapping):
             continue
         values = principal.get("AWS", [])

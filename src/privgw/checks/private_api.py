@@ -44,6 +44,10 @@ def private_api_findings(template: Mapping[str, Any]) -> list[Finding]:
                 )
             )
         policy, unseen = api_policy(resource_type, props)
+        if isinstance(policy, str):
+            path = policy_path(template, name)
+            findings.append(unevaluable(name, "a Policy string that is not JSON", path))
+            continue
         if not isinstance(policy, Mapping) or not policy.get("Statement"):
             if unseen:
                 path = policy_path(template, name)

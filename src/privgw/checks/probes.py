@@ -9,18 +9,21 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from privgw.checks.common import (
     allowed_principals,
+    api_routes,
     auth_type,
     body_signs,
     finding,
     keys_in,
     policy_path,
     resources_of,
+    statements,
     unevaluable,
 )
 from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, authorize, evaluate, resolve
@@ -80,13 +83,43 @@ class _Api:
     #: How the template names each endpoint (a literal id, a parameter or resource by logical
     #: id, an import), by the value it resolves to here.
     endpoint_names: Mapping[str, str]
+    #: The (method, path) pairs the API serves, with path parameters filled in.
+    routes: list[tuple[str, str]]
 
 
-def _probe_resources(api: ApiArn, stages: list[str]) -> Iterator[str]:
+def _concrete(path: str) -> str:
+    """A path a call can carry: ``{id}`` and ``{proxy+}`` filled in."""
+    return re.sub(r"\{[^}]*\+\}", "a/b", re.sub(r"\{[^}+]*\}", "x", path)).strip("/")
+
+
+def _probe_resources(
+    api: ApiArn,
+    stages: list[str],
+    routes: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> Iterator[str]:
+    """Every method on every path shape, and every route of the template: a Deny written
+    around one of the template's own paths (NotResource on GET /health) must not open it."""
+    shapes = [(m, p) for m in PROBE_METHODS for p in PROBE_PATHS]
+    shapes += [
+        (verb, _concrete(path))
+        for method, path in routes
+        for verb in (PROBE_METHODS if method == "ANY" else (method,))
+    ]
     for stage in stages:
-        for method in PROBE_METHODS:
-            for path in PROBE_PATHS:
-                yield api.method(stage, method, path)
+        for method, path in dict.fromkeys(shapes):
+            yield api.method(stage, method, path)
+
+
+def _named_principals(policy: Mapping[str, Any]) -> list[str]:
+    """Signed callers the policy's conditions name (aws:PrincipalArn, aws:PrincipalAccount):
+    a Deny that spares them would let them in through any endpoint."""
+    arns = [a.replace("*", "probe") for a in keys_in(policy, "aws:PrincipalArn")]
+    accounts = [
+        f"arn:aws:iam::{a}:role/probe"
+        for a in keys_in(policy, "aws:PrincipalAccount")
+        if re.fullmatch(r"\d{12}", a)
+    ]
+    return list(dict.fromkeys(arn for arn in [*arns, *accounts] if arn.startswith("arn:")))
 
 
 def leaks(
@@ -131,6 +164,7 @@ def _probe_target(
         [str(s) for s in resolve(stages, refs)] or ["v1"],
         iam_auth,
         {value: _named(raw) for value, raw in zip(resolved, endpoints, strict=True)},
+        api_routes(template, name, props),
     )
 
 
@@ -151,15 +185,16 @@ def _named(value: Any) -> str:
 def _probe(probe: _Api) -> list[Finding]:
     api = ApiArn(PROBE_API, account=PROBE_ACCOUNT)
     policy = probe.policy
-    signed = [STRANGER, ADMIN] if probe.iam_auth else ["anonymous"]
+    signed = [STRANGER, ADMIN, *_named_principals(policy)] if probe.iam_auth else ["anonymous"]
     admin_listed = _lists(policy, ADMIN)
     findings: list[Finding] = []
-    for resource in _probe_resources(api, [*probe.stages, PROBE_OTHER_STAGE]):
+    for resource in _probe_resources(api, [*probe.stages, PROBE_OTHER_STAGE], probe.routes):
         for who, context in OUTSIDERS:
             for principal in signed:
                 request = Request("execute-api:Invoke", resource, principal, context)
                 if _admitted(policy, request, api, probe.iam_auth):
-                    return [_leak(probe, f"a call {who} ({_call(resource)})")]
+                    by = "" if principal in ("anonymous", STRANGER, ADMIN) else f" by {principal}"
+                    return [_leak(probe, f"a call{by} {who} ({_call(resource)})")]
         if not probe.iam_auth or admin_listed:
             continue
         for endpoint, address in itertools.product(probe.endpoints, _addresses(policy)):
@@ -195,8 +230,8 @@ def _probe(probe: _Api) -> list[Finding]:
 
 def _lists(policy: Mapping[str, Any], principal: str) -> bool:
     """Whether an Allow statement of the policy names ``principal`` (or its account)."""
-    for statement in policy.get("Statement") or []:
-        if isinstance(statement, Mapping) and statement.get("Effect") == "Allow":
+    for statement in statements(policy):
+        if statement.get("Effect") == "Allow":
             named = {"Effect": "Allow", "Action": "*", "Resource": "*"}
             if "Principal" in statement:
                 named["Principal"] = statement["Principal"]
@@ -222,7 +257,7 @@ def _anyone_gets_in(probe: _Api, api: ApiArn, endpoint: str) -> bool:
     """Whether some caller (anonymous, or a listed principal) gets in through ``endpoint``."""
     listed = allowed_principals(probe.policy) or [ADMIN]
     principals = listed if probe.iam_auth else ["anonymous"]
-    for resource in _probe_resources(api, probe.stages):
+    for resource in _probe_resources(api, probe.stages, probe.routes):
         for principal in principals:
             for address in _addresses(probe.policy):
                 context = {"aws:SourceVpce": endpoint, "aws:SourceVpc": UNLISTED_VPC, **address}
