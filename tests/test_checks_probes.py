@@ -96,3 +96,49 @@ def test_a_policy_given_as_json_text_is_read_not_reported_missing(form: str) -> 
     del leaky["Statement"][1]
     props["Policy"] = {"Fn::Sub": json.dumps(leaky)} if form == "sub" else json.dumps(leaky)
     assert [f.rule for f in private_api_findings(template)] == ["E9102"]
+
+
+def _permission(template: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = template["Resources"]["RestApiInvokePermission"]["Properties"]
+    return found
+
+
+@pytest.mark.parametrize("source", [None, {"Fn::Sub": "arn:${AWS::Partition}:execute-api:*:*:*/*"}])
+def test_an_apigateway_permission_that_names_no_api_is_an_error(source: Any) -> None:
+    template = template_of()
+    assert [f.rule for f in private_api_findings(template)] == []
+    permission = _permission(template)
+    if source is None:
+        del permission["SourceArn"]
+    else:
+        permission["SourceArn"] = source
+    from privgw.checks import template_findings  # noqa: PLC0415
+
+    (found,) = [f for f in template_findings(template) if f.rule == "E9109"]
+    assert "any API of any account" in found.message
+
+
+def _domain_template() -> dict[str, Any]:
+    return template_of(
+        with_changes(
+            BASE_CONFIG,
+            custom_domain={
+                "name": "orders.internal.example.com",
+                "certificate_arn": "arn:aws:acm:us-east-1:111122223333:certificate/abc",
+            },
+        )
+    )
+
+
+def test_a_domain_policy_edited_open_is_an_error() -> None:
+    from privgw.checks import template_findings  # noqa: PLC0415
+
+    template = _domain_template()
+    assert template_findings(template) == []
+    policy = template["Resources"]["CustomDomain"]["Properties"]["Policy"]
+    policy["Statement"] = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    (found,) = [f for f in template_findings(template) if f.rule == "E9110"]
+    assert "admits a call through endpoint vpce-0ffffffffffffffff" in found.message
+    del template["Resources"]["CustomDomain"]["Properties"]["Policy"]
+    (missing,) = [f for f in template_findings(template) if f.rule == "E9110"]
+    assert "without a policy" in missing.message

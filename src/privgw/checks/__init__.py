@@ -21,6 +21,8 @@ for user rules (E9xxx/W9xxx/I9xxx); before they were P1001..P2007 (in brackets b
 | E9107 (P2007) | error | policy admits no call through an endpoint the API lists | probes |
 | W9108 | warning | a route without IAM auth on an API whose policy admits only listed principals |
 |       |         | private_api |
+| E9109 | error | an API Gateway invoke permission of a function that names no API | permissions |
+| E9110 | error | a private domain name whose policy is missing or admits outsiders | domain |
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from privgw.checks.domain import domain_findings
+from privgw.checks.permissions import permission_findings
 from privgw.checks.private_api import private_api_findings
 from privgw.checks.size import policy_length_findings, size_findings, text_size_findings
 from privgw.findings import Finding
@@ -35,7 +39,12 @@ from privgw.findings import Finding
 
 def template_findings(template: Mapping[str, Any]) -> list[Finding]:
     """Every privgw check that reads only the template (what ``privgw.rules`` runs in cfn-lint)."""
-    return [*policy_length_findings(template), *private_api_findings(template)]
+    return [
+        *policy_length_findings(template),
+        *private_api_findings(template),
+        *permission_findings(template),
+        *domain_findings(template),
+    ]
 
 
 def preflight(text: str, template: Mapping[str, Any]) -> list[Finding]:

@@ -287,3 +287,19 @@ def _leak(probe: _Api, who: str) -> Finding:
         "listing the allowed endpoints, as privgw's own policy does",
         probe.path,
     )
+
+
+def outsider_admitted(template: Mapping[str, Any], policy: Mapping[str, Any]) -> str | None:
+    """The first call that must be refused and that ``policy`` (a domain name's) admits, said
+    in words; None when every one is refused. Anonymous and signed callers, through an
+    unlisted endpoint and through none, on every method and path shape."""
+    refs = _Placeholders({**PSEUDO, **parameter_defaults(template)})
+    resolved = resolve(policy, refs)
+    api = ApiArn(PROBE_API, account=PROBE_ACCOUNT)
+    for resource in _probe_resources(api, ["v1", PROBE_OTHER_STAGE]):
+        for who, context in OUTSIDERS:
+            for principal in ["anonymous", STRANGER, ADMIN, *_named_principals(resolved)]:
+                request = Request("execute-api:Invoke", resource, principal, context)
+                if evaluate(resolved, request, api) == "allow":
+                    return f"a call {who} ({_call(resource)})"
+    return None

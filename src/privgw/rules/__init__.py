@@ -9,6 +9,7 @@ One class per rule, as cfn-lint's own are written; the checks themselves are in
 
 from __future__ import annotations
 
+from privgw.rules.access import DomainPolicyAdmitsOutsiders, PermissionNamesNoApi
 from privgw.rules.private_api import (
     PolicyAdmitsOutsiders,
     PolicyLocksOutAllowedEndpoint,
@@ -33,6 +34,8 @@ RULES = (
     PolicyNotEvaluable,
     PolicyLocksOutAllowedEndpoint,
     UnsignedRouteBehindPrincipalPolicy,
+    PermissionNamesNoApi,
+    DomainPolicyAdmitsOutsiders,
 )
 
 __all__ = [rule.__name__ for rule in RULES] + ["RULES"]
