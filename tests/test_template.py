@@ -53,9 +53,13 @@ def test_api_is_private_with_deny_by_default_policy(
     assert "IpAddressType" not in api["EndpointConfiguration"]
     allow, deny, *more = api["Policy"]["Statement"]
     principals = cfg.access.iam_principals
-    cidr_deny = [s for s in more if s["Sid"] != "DenyUnlistedPrincipals"]
+    principal_sids = ("DenyUnlistedPrincipals", "DenySignedCallersOfOtherAccounts")
+    cidr_deny = [s for s in more if s["Sid"] not in principal_sids]
     principal_deny = [s for s in more if s["Sid"] == "DenyUnlistedPrincipals"]
     assert len(principal_deny) == (1 if principals else 0), "listed principals need a Deny"
+    signs = any(cfg.auth_of(r) == "iam" for r in cfg.routes)
+    foreign = [s for s in more if s["Sid"] == "DenySignedCallersOfOtherAccounts"]
+    assert len(foreign) == (1 if signs and not principals else 0), "IAM: this account only"
     assert allow == {
         "Sid": "AllowInvoke",
         "Effect": "Allow",

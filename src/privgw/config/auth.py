@@ -5,6 +5,7 @@ responses and CORS preflight methods."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
@@ -112,6 +113,26 @@ class LambdaAuth(StrictModel):
                 "a token authorizer reads exactly one header",
                 ", ".join(self.identity_source),
                 "one header.NAME, or type: request",
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("type", "identity_source", "result_ttl")
+    def _cache_key_names_the_caller(self) -> Self:
+        """API Gateway caches a REQUEST authorizer's decision under its identity sources: if
+        none comes from the caller (only context or stage variables), the first caller's Allow
+        is served to every caller for result_ttl seconds (API Gateway developer guide, "Lambda
+        authorizers": caching keys on the identity sources)."""
+        from_caller = [s for s in self.identity_source if s.startswith(("header.", "query."))]
+        if self.type == "request" and self.result_ttl > 0 and not from_caller:
+            raise _refuse(
+                "identity_source",
+                "holds nothing of the caller (only context or stage variables), and the "
+                f"decision is cached for {self.result_ttl} seconds under it: one caller's Allow "
+                "would be served to every caller",
+                ", ".join(self.identity_source),
+                "a header.NAME or query.NAME that carries the caller's credential, or "
+                "result_ttl: 0 (no caching)",
             )
         return self
 
@@ -304,14 +325,37 @@ RequiredParameter = Annotated[
 
 def _check_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A request body model: JSON Schema draft 4, as API Gateway models are ("Data models for
-    REST APIs")."""
+    REST APIs"), self-contained: API Gateway refuses a model whose ``$ref`` points at a file or
+    a URL (other than another model of the API, which privgw does not create)."""
     from jsonschema import Draft4Validator, SchemaError  # noqa: PLC0415 - only when used
 
     try:
         Draft4Validator.check_schema(schema)
     except SchemaError as exc:
         raise _fail(f"is not a JSON Schema (draft 4): {exc.message}", "a draft 4 schema") from None
+    outside = next(_outside_refs(schema, ""), None)
+    if outside is not None:
+        pointer, ref = outside
+        raise _fail(
+            f"has $ref {ref!r} at {pointer or '/'}: API Gateway refuses a model that refers "
+            "outside itself (a file or a URL)",
+            "refs inside the schema only (#/definitions/...), or the referenced schema inlined",
+        )
     return schema
+
+
+def _outside_refs(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """Every ``$ref`` that leaves the schema, with its JSON pointer."""
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            yield pointer + "/$ref", ref
+        for key, item in value.items():
+            escaped = str(key).replace("~", "~0").replace("/", "~1")
+            yield from _outside_refs(item, f"{pointer}/{escaped}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _outside_refs(item, f"{pointer}/{index}")
 
 
 RequestSchema = Annotated[dict[str, Any], AfterValidator(_check_schema)]

@@ -30,6 +30,7 @@ from privgw.config.types import (
     _fail,
     _fail_many,
     _Matching,
+    _refuse,
     _text,
     reads,
 )
@@ -137,6 +138,10 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+#: Runtimes whose functions can stream a response (Node.js managed runtimes; custom runtimes).
+STREAMING_RUNTIMES = ("nodejs", "provided")
+
+
 class FunctionVpc(StrictModel):
     """Run the function inside a VPC (to reach private databases or services there)."""
 
@@ -213,6 +218,24 @@ class Function(StreamsResponses):
     def dead_letter_service(self) -> str | None:
         """'sqs' or 'sns' for the dead-letter target, None without one."""
         return self.dead_letter_arn.split(":")[2] if self.dead_letter_arn else None
+
+    @model_validator(mode="after")
+    @reads("runtime", "response_streaming")
+    def _streams_natively(self) -> Self:
+        """Lambda streams responses on its Node.js managed runtimes; other languages need a
+        custom runtime that streams (provided.*) or the Lambda Web Adapter, a layer privgw
+        does not attach (Lambda developer guide, "Response streaming for Lambda functions")."""
+        if self.response_streaming and not self.runtime.startswith(STREAMING_RUNTIMES):
+            raise _refuse(
+                "response_streaming",
+                f"is not available on {self.runtime}: Lambda streams responses natively on "
+                "Node.js runtimes only (other languages need a custom runtime that streams, "
+                "or the Lambda Web Adapter layer, which privgw does not attach)",
+                "true",
+                "a nodejsNN.x runtime, provided.al2023 with a streaming custom runtime, or "
+                "response_streaming: false",
+            )
+        return self
 
     @model_validator(mode="after")
     @reads("code", "runtime", "handler")
