@@ -62,7 +62,8 @@ ACCESS_VARIANTS: dict[str, dict[str, Any]] = {
         "endpoint.existing_ids": ["vpce-01234567"],
         "access": {"vpc_ids": ["vpc-0a0a0a0a0a0a0a0a0", "vpc-01234567"]},
     },
-    "source-cidrs": {"access": {"source_cidrs": ["10.1.0.0/16", "fd00::/56"]}},
+    # the callers the created endpoint admits (network.allowed_cidrs: 10.0.0.0/16), narrowed
+    "source-cidrs": {"access": {"source_cidrs": ["10.0.1.0/24", "fd00::/56"]}},
     "iam": {
         "access": {
             "iam_principals": ["111122223333", "arn:aws:iam::444455556666:role/orders-client"]

@@ -18,6 +18,7 @@ from pydantic import (
 from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
 from privgw.config.function import TargetName
 from privgw.config.types import (
+    Burst,
     CallerPrincipal,
     CidrList,
     HeaderName,
@@ -313,7 +314,7 @@ class Stage(StrictModel):
     log_retention_days: RetentionDays = 30
     tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
     throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
-    throttling_burst_limit: int | None = Field(default=None, ge=0, le=1_000_000)
+    throttling_burst_limit: Burst | None = None
 
 
 class Access(StrictModel):

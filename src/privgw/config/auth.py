@@ -20,6 +20,7 @@ from pydantic import (
 
 from privgw.config.function import TargetName
 from privgw.config.types import (
+    Burst,
     HeaderName,
     HeaderValue,
     StrictModel,
@@ -212,7 +213,7 @@ def auth_label(auth: AuthSetting) -> str:
 
 class Throttle(StrictModel):
     rate: float = Field(gt=0, le=1_000_000, description="Steady requests per second.")
-    burst: int = Field(ge=0, le=1_000_000, description="Burst capacity.")
+    burst: Burst = Field(description="Burst capacity (at least 1).")
 
 
 class Quota(StrictModel):

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from privgw.config import reach
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
 from privgw.config.auth import (
     AuthSetting,
@@ -24,7 +25,6 @@ from privgw.config.auth import (
     GatewayResponse,
     LambdaAuth,
     ResponseType,
-    auth_label,
 )
 from privgw.config.backend import Backend
 from privgw.config.domain import CustomDomain
@@ -391,41 +391,18 @@ class Config(StackConfig):
         return self
 
     @model_validator(mode="after")
-    @reads("auth", "routes", "endpoint", "access", "cors")
-    def _unsigned_calls_pass_the_endpoint_policy(self) -> Self:
-        """A VPC endpoint policy that names principals judges the caller by the Authorization
-        header: empty or not SigV4 (a bearer token, a key in another header, a browser's
-        preflight) is anonymous, and refused with 403 before the API sees the call (API Gateway
-        developer guide, "Use VPC endpoint policies for private APIs", considerations). With no
-        other endpoint or VPC allowed, such a route could never be called."""
-        policy = self.endpoint.policy
-        if policy is None or not policy.principals or self.other_ways_in:
-            return self
+    @reads("auth", "routes", "endpoint", "access", "cors", "network")
+    def _someone_can_reach_it(self) -> Self:
+        """The endpoint policy, the allow-list, the caller CIDRs and each route's auth together
+        leave somebody who can call (``reach``)."""
+        other = self.other_ways_in
+        cors = self.cors is not None
         problems = [
-            Problem(
-                f"routes[{i}].auth" if route.auth is not None else "auth",
-                f"takes unsigned calls ({auth_label(self.auth_of(route))}) on "
-                f"{route.method} {route.path}, but endpoint.policy.principals lets only signed "
-                "principals through the endpoint (a token, a key or no credentials at all is "
-                "anonymous to it), and no other endpoint may call the API: no call could reach "
-                "the route",
-                None,
-                "auth: iam on it, or an endpoint policy without principals (it still keeps the "
-                "endpoint to this account's APIs), or another endpoint in endpoint.existing_ids",
-            )
-            for i, route in enumerate(self.routes)
-            if self.auth_of(route) != "iam"
+            *reach.endpoint_policy_problems(self.endpoint, self.routes, self.auth_of, cors, other),
+            *reach.principal_problems(self.access, self.routes, self.auth_of, cors),
+            *reach.cidr_problems(self.network, self.access, other),
+            *reach.principal_overlap_problems(self.endpoint, self.access, other),
         ]
-        if self.cors is not None:
-            problems.append(
-                Problem(
-                    "cors",
-                    "answers browser preflights, which are never signed: "
-                    "endpoint.policy.principals refuses every one at the endpoint",
-                    None,
-                    "no cors, or an endpoint policy without principals",
-                )
-            )
         if problems:
             raise _fail_many(_unique(problems))
         return self
@@ -437,42 +414,6 @@ class Config(StackConfig):
         return bool(
             endpoint.existing_ids or endpoint.imports or endpoint.parameter or self.access.vpc_ids
         )
-
-    @model_validator(mode="after")
-    @reads("access", "auth", "routes", "cors")
-    def _principals_leave_no_route_unsigned(self) -> Self:
-        """access.iam_principals makes the resource policy admit only those principals, signed:
-        an unsigned call (a token, an API key, none, a browser's CORS preflight) is anonymous
-        and refused with 403 on every call, so such a route could never be called."""
-        if not self.access.iam_principals:
-            return self
-        problems = [
-            Problem(
-                f"routes[{i}].auth" if route.auth is not None else "auth",
-                f"takes unsigned calls ({auth_label(self.auth_of(route))}) on "
-                f"{route.method} {route.path}, but access.iam_principals admits only those "
-                "principals, signed: every call to it would be refused (403)",
-                None,
-                "auth: iam on it, or access.iam_principals left out (the authorizer decides "
-                "who may call)",
-            )
-            for i, route in enumerate(self.routes)
-            if self.auth_of(route) != "iam"
-        ]
-        if self.cors is not None:
-            problems.append(
-                Problem(
-                    "cors",
-                    "answers browser preflights, which are never signed, but "
-                    "access.iam_principals admits only signed callers: every preflight would be "
-                    "refused (403)",
-                    None,
-                    "no cors with access.iam_principals",
-                )
-            )
-        if problems:
-            raise _fail_many(_unique(problems))
-        return self
 
     @model_validator(mode="after")
     @reads("consumers", "routes")

@@ -451,3 +451,18 @@ class StreamsResponses(StrictModel):
                 f"(up to {MAX_STREAMING_TIMEOUT_S})",
             )
         return self
+
+
+def _check_burst(value: int) -> int:
+    if value == 0:
+        raise _fail(
+            "admits no request: with a burst of 0 API Gateway throttles every call (429)",
+            "1 to 1000000",
+        )
+    return value
+
+
+#: A throttle's burst: requests admitted at once above the steady rate; 0 would admit none.
+Burst = Annotated[
+    int, Field(ge=0, le=1_000_000), AfterValidator(_check_burst), JsonSchemaExtra(minimum=1)
+]
