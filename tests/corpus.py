@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from privgw import ConfigError, build_template, render
-from privgw.config import load_config
+from privgw.config import load_any, load_config
 from privgw.runtimes import supported_runtimes
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -39,7 +39,7 @@ TODAYS_RUNTIMES = "<the runtimes supported today>"
 def errors_of(path: Path) -> str:
     """The error text ``privgw build`` prints for an invalid config, named by file name only."""
     try:
-        load_config(path)
+        load_any(path)  # any kind: API, endpoint and consumer configs
     except ConfigError as exc:
         text = str(ConfigError(exc.problems, path.name, exc.incomplete)) + "\n"
         return text.replace(", ".join(supported_runtimes()), TODAYS_RUNTIMES)

@@ -24,6 +24,7 @@ from privgw.config.domain import (
 )
 from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
 from privgw.config.problems import config_error
+from privgw.config.regions import one_region_problems
 from privgw.config.stack import StackConfig
 from privgw.config.types import (
     StageName,
@@ -294,6 +295,20 @@ class ConsumerStack(StackConfig):
     @reads("reusable", "network")
     def _reusable_cidrs_stay_closed(self) -> Self:
         refuse_wide_reusable_cidrs(self.reusable, self.network)
+        return self
+
+    @model_validator(mode="after")
+    @reads("provider", "endpoint")
+    def _endpoint_in_the_domains_region(self) -> Self:
+        """A shared domain name is associated with endpoints of its own region only."""
+        problems = one_region_problems(
+            [
+                ("provider.domain_name_arn", self.provider.domain_name_arn),
+                ("endpoint.dns_name", self.endpoint.dns_name),
+            ]
+        )
+        if problems:
+            raise _fail_many(problems)
         return self
 
     @property

@@ -317,7 +317,15 @@ def is_config_file(path: Path, fmt: str | None = None) -> bool | None:
 
 
 def load_config(path: str | Path, fmt: str | None = None) -> Config:
-    """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem)."""
+    """Read a YAML, JSON or TOML API config and validate it (ConfigError on any problem; a
+    config of another kind is named as such: ``load_any`` reads every kind)."""
     parsed = _read_config(Path(path), fmt)
+    kind = parsed.data.get("kind") if isinstance(parsed.data, Mapping) else None
+    if kind in ("endpoint", "consumer"):
+        raise ConfigError(
+            [Problem("kind", f"is a {kind} config; load_config reads API configs", kind,
+                     "load_any, which reads every kind")],
+            parsed.source,
+        )  # fmt: skip
     with parsed.locating():
         return _finish(validate_config(parsed.data, parsed.source), parsed.source, parsed.folder)

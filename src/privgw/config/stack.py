@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from privgw.config import reach
+from privgw.config import reach, regions
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
 from privgw.config.auth import (
     AuthSetting,
@@ -405,6 +405,28 @@ class Config(StackConfig):
         ]
         if problems:
             raise _fail_many(_unique(problems))
+        return self
+
+    @model_validator(mode="after")
+    @reads("function", "functions", "backends", "log_kms_key_arn", "custom_domain")
+    def _one_region(self) -> Self:
+        """Every regional ARN the stack uses directly names one region (``regions``)."""
+        named: list[tuple[str, str | None]] = []
+        for path, fn in self.function_fields().items():
+            named += [(f"{path}.kms_key_arn", fn.kms_key_arn)]
+            named += [(f"{path}.dead_letter_arn", fn.dead_letter_arn)]
+        named += [(f"backends.{n}.load_balancer_arn", b.load_balancer_arn)
+                  for n, b in self.backends.items()]  # fmt: skip
+        named.append(("log_kms_key_arn", self.log_kms_key_arn))
+        domain = self.custom_domain
+        if domain is not None:
+            named.append(("custom_domain.certificate_arn", domain.certificate_arn))
+            alias = domain.hosted_zone.endpoint if domain.hosted_zone else None
+            if alias is not None:
+                named.append(("custom_domain.hosted_zone.endpoint.dns_name", alias.dns_name))
+        problems = regions.one_region_problems(named)
+        if problems:
+            raise _fail_many(problems)
         return self
 
     @property
