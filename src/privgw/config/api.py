@@ -21,8 +21,7 @@ from privgw.config.types import (
     Burst,
     CallerPrincipal,
     CidrList,
-    HeaderName,
-    HeaderValue,
+    Headers,
     RetentionDays,
     StageName,
     StrictModel,
@@ -116,7 +115,7 @@ class Mock(StrictModel):
         pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$",
         description="Content-Type of the answer.",
     )
-    headers: dict[HeaderName, HeaderValue] = Field(
+    headers: Headers = Field(
         default_factory=dict, max_length=20, description="Static response headers."
     )
 

@@ -25,6 +25,7 @@ from privgw.config.auth import (
     GatewayResponse,
     LambdaAuth,
     ResponseType,
+    cors_header_problems,
 )
 from privgw.config.backend import Backend
 from privgw.config.domain import CustomDomain
@@ -425,6 +426,14 @@ class Config(StackConfig):
             if alias is not None:
                 named.append(("custom_domain.hosted_zone.endpoint.dns_name", alias.dns_name))
         problems = regions.one_region_problems(named)
+        if problems:
+            raise _fail_many(problems)
+        return self
+
+    @model_validator(mode="after")
+    @reads("cors", "gateway_responses")
+    def _responses_keep_cors(self) -> Self:
+        problems = cors_header_problems(self.cors, self.gateway_responses)
         if problems:
             raise _fail_many(problems)
         return self

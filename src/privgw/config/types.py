@@ -230,6 +230,22 @@ HeaderName = Annotated[
     str,
     _Matching(_text(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
 ]
+
+
+def _check_header_names(headers: dict[str, str]) -> dict[str, str]:
+    """HTTP header names are case-insensitive: two that differ only in case are one header,
+    and which value is sent is left to chance."""
+    seen: dict[str, str] = {}
+    for name in headers:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise _fail(
+                f"names one header twice, as {other!r} and {name!r} (header names ignore case)",
+                "each header once",
+            )
+    return headers
+
+
 #: A static header value, which API Gateway writes between single quotes ('value').
 HeaderValue = Annotated[
     str,
@@ -241,6 +257,8 @@ HeaderValue = Annotated[
         )
     ),
 ]
+#: Static response headers: each header once, whatever the letter case.
+Headers = Annotated[dict[HeaderName, HeaderValue], AfterValidator(_check_header_names)]
 
 
 Name = Annotated[
@@ -373,7 +391,19 @@ def _check_map_keys(mapping: dict[str, str]) -> dict[str, str]:
     return mapping
 
 
+#: The tag privgw puts on every resource it creates (a console or cost report finds one API's
+#: resources by it); a user tag of that key would silently replace it.
+OWN_TAG = "privgw:api"
+
+
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    own = [key for key in tags if key.lower() == OWN_TAG]
+    if own:
+        raise _fail(
+            f"sets {own[0]!r}, privgw's own tag (the stack's name on every resource, by which "
+            "one API's resources are found): it would be replaced",
+            "any other key",
+        )
     problems = []
     for key, value in tags.items():
         if (
