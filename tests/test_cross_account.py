@@ -469,3 +469,22 @@ def test_no_account_region_or_partition_literals_but_what_the_configs_wrote() ->
         for literal in written:
             text = text.replace(literal, "")
         assert_no_environment_literals(text)
+
+
+def test_a_bearer_token_through_a_consumer_endpoint_policy_naming_principals() -> None:
+    """The consumer's endpoint policy names principals: a bearer token in Authorization is
+    anonymous to it (API Gateway developer guide, "Use VPC endpoint policies for private
+    APIs"), so simulate --consumer refuses the call there, whatever --principal says, and the
+    consumer's build says so."""
+    from privgw.resources.consumer import consumer_notes  # noqa: PLC0415
+
+    provider = load_config(PROVIDER)
+    template = build_template(provider).to_dict()
+    signer = "arn:aws:iam::444455556666:role/checkout"
+    other = consumer(**{"endpoint.policy": {"principals": [signer]}})
+    pair = (other, build_consumer_stack(other).to_dict())
+    token = Call("GET", "/orders/7", principal=signer, headers={"Authorization": "Bearer t"})
+    verdict = simulate(provider, template, token, pair)
+    assert (verdict.layer, verdict.status) == ("endpoint-policy", 403), verdict.as_text()
+    assert "token, not a SigV4 signature" in verdict.reason
+    assert any("only SigV4-signed calls" in note for note in consumer_notes(other))

@@ -186,7 +186,7 @@ def consumer_outputs(cfg: ConsumerStack) -> list[Output]:
 def consumer_notes(cfg: ConsumerStack) -> list[str]:
     """What the build tells the consumer's team: the order of things."""
     provider = cfg.provider
-    return [
+    notes = [
         f"consumer: deploy in {provider.arn_region}, after the provider ({provider.account}) "
         "has shared its domain name: accept the share first unless both accounts are in one "
         "organization (aws ram get-resource-share-invitations, then "
@@ -194,4 +194,18 @@ def consumer_notes(cfg: ConsumerStack) -> list[str]:
         "consumer: the provider's API and domain policies must admit this endpoint: its id "
         f"(output VpcEndpointId) in endpoint.existing_ids, or VPC {cfg.vpc_id} in "
         "access.vpc_ids of the provider's config",
+    ]
+    return notes + _principals_note(cfg)
+
+
+def _principals_note(cfg: ConsumerStack) -> list[str]:
+    """An endpoint policy naming principals refuses every call that is not SigV4-signed
+    (API Gateway developer guide, "Use VPC endpoint policies for private APIs")."""
+    policy = cfg.endpoint.policy if cfg.endpoint.create else None
+    if policy is None or not policy.principals:
+        return []
+    return [
+        "consumer: endpoint.policy.principals lets only SigV4-signed calls through this "
+        "endpoint: a bearer token, an API key or no credentials is anonymous to it and refused "
+        "(403), so the provider's token, key and unsigned routes are out of reach from here"
     ]
