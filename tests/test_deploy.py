@@ -24,7 +24,7 @@ from privgw.flavours import Flavour
 from privgw.model import resolve_api
 from privgw.resources.auth import authorizer_specs, gateway_response_specs
 from tests.conftest import EXAMPLES, ROOT
-from tests.localaws.endpoint import REGION, LocalAws, Network, create_network
+from tests.localaws.endpoint import ACCOUNT, REGION, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise
 
 HELLO = ROOT / "examples" / "hello.yaml"
@@ -80,7 +80,8 @@ def resolved_policy(cfg: Config, endpoint_ids: list[str]) -> dict[str, Any]:
     from privgw.resources.api import resource_policy  # noqa: PLC0415
 
     created = endpoint_ids[0] if cfg.endpoint.create else None
-    return dict(resolve(resource_policy(cfg), {"Endpoint": created}))
+    refs = {"Endpoint": created, "AWS::AccountId": ACCOUNT}
+    return dict(resolve(resource_policy(cfg), refs))
 
 
 def check_custom_domain(local: LocalAws, stack: str, cfg: Config, api_id: str) -> None:
@@ -204,11 +205,11 @@ def check_simulate_agrees(
     method = "GET" if route.method == "ANY" else route.method
     path = route.path.replace("{proxy+}", "a/b").replace("{", "x").replace("}", "")
     signs = cfg.auth_of(route) == "iam"
-    principal = "arn:aws:iam::123456789012:role/caller"
+    principal = f"arn:aws:iam::{ACCOUNT}:role/caller"
     if cfg.access.iam_principals:
         first = cfg.access.iam_principals[0]
         principal = f"arn:aws:iam::{first}:role/caller" if first.isdigit() else first
-    arn = ApiArn(api["id"], region=REGION, account="123456789012")
+    arn = ApiArn(api["id"], region=REGION, account=ACCOUNT)
     real = endpoint_ids[0] if endpoint_ids else None
     for stand_in, actual in ((CREATED_ENDPOINT, real), ("vpce-0aaaaaaaaaaaaaaaa", None)):
         if actual is None and stand_in == CREATED_ENDPOINT:

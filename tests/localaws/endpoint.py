@@ -17,6 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 AWS_CLI = str(Path(sys.executable).with_name("aws"))
 REGION = os.environ.get("PRIVGW_AWS_REGION", "us-east-1")
+#: The account moto serves every request as (its default).
+ACCOUNT = "123456789012"
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
