@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import importlib
 
+from privgw.version import __version__
+
 #: typing's own constant, without importing typing (8 ms): the console script's SIGINT
 #: handling (privgw.entry) waits for this module, so it stays this light. mypy reads any
 #: ``TYPE_CHECKING`` name as true.
 TYPE_CHECKING = False
-
-__version__ = "0.1.0"
 
 _EXPORTS = {
     "Config": "privgw.config",

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from privgw import __version__
 from privgw.findings import Finding
+from privgw.version import __version__
 
 MAX_ENTRIES = 2000
 #: What privgw's lint does besides cfn-lint's defaults; part of the key.

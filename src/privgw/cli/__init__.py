@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from privgw import __version__
 from privgw.cli import build, deploy, diagram, doctor, lint, schema, simulate
 from privgw.cli.build import output_name
 from privgw.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERRUPTED
 from privgw.errors import PrivgwError
+from privgw.version import __version__
 
 #: Each command's module, in the order ``privgw --help`` lists them.
 COMMANDS = {

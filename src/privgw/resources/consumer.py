@@ -14,12 +14,13 @@ from typing import Any
 from troposphere import AWSObject, Equals, GetAtt, Output, Ref, Sub, Template
 from troposphere.apigateway import DomainNameAccessAssociation
 
-from privgw import __version__, naming
+from privgw import naming
 from privgw.config import ConsumerStack
 from privgw.flavours import GENERATOR
 from privgw.resources import network, parameters
 from privgw.resources.common import tags_for
 from privgw.resources.domain import endpoint_dns_zone, name_resolution
+from privgw.version import __version__
 
 CONSUMER_ENDPOINT_DNS = "${EndpointDns}"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from troposphere import AWSObject, Output, Parameter, Ref, Template
 
-from privgw import __version__, naming, suppressions
+from privgw import naming, suppressions
 from privgw.config import AnyConfig, Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
@@ -26,6 +26,7 @@ from privgw.resources import (
     redeploy,
     sam,
 )
+from privgw.version import __version__
 
 
 def build_template(
