@@ -310,3 +310,22 @@ def test_a_config_without_any_function_says_function_is_required() -> None:
     with pytest.raises(ConfigError, match=r"- function: is required") as caught:
         Config(**data)
     assert "routes[0]" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("EndpointStack", {"kind": "endpoint", "name": "shared"}),
+        ("ConsumerStack", {"kind": "consumer", "name": "client"}),
+        ("Config", {"name": "svc"}),
+    ],
+)
+def test_every_kind_raises_config_error_when_constructed_in_python(
+    kind: str, data: dict[str, Any]
+) -> None:
+    """Not pydantic's ValidationError: the library's one error type, with field paths."""
+    from privgw import config  # noqa: PLC0415
+
+    with pytest.raises(ConfigError) as raised:
+        getattr(config, kind)(**data)
+    assert raised.value.problems

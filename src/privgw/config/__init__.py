@@ -1,12 +1,14 @@
 """The typed config: the one place user input is checked, before any template is built.
 
 One module per part of the config, beside the builder of the same name in ``resources/``:
-``network`` (network, endpoint), ``function``, ``api`` (routes, stage, access), ``domain``
-(custom domain), ``stack``, the API and endpoint kinds of stack config on a shared base, and
-``consumer``, the consumer kind. ``types`` holds
-the field types they share, ``problems`` turns pydantic's errors into field-path messages,
-``loading`` reads files, ``schema`` writes the JSON Schema. Every rule lives on the field it
-guards; rules that span fields are ``@reads`` validators, run even when other fields are invalid.
+``network`` (network, endpoint), ``function``, ``backend``, ``api`` (routes, stage, access),
+``auth``, ``domain`` (custom domain); the kinds on one base (``base``): ``stack`` (the API
+kind), ``endpoint_stack``, ``consumer``; the API kind's cross-field rules beside the parts they
+guard (``targets``, ``callers``, ``reach``, ``regions``). ``types`` holds the field types they
+share, ``messages`` and ``problems`` turn pydantic's errors into field-path messages,
+``loading`` and ``locations`` read files, ``schema`` writes the JSON Schema. Every rule lives on
+the field it guards; rules that span fields are ``@reads`` validators, run even when other
+fields are invalid.
 """
 
 from __future__ import annotations

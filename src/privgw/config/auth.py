@@ -5,7 +5,7 @@ responses and CORS preflight methods."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
@@ -31,7 +31,6 @@ from privgw.config.types import (
     _text,
     reads,
 )
-from privgw.errors import Problem
 
 #: Where a REQUEST authorizer reads the caller's identity ("Use API Gateway Lambda
 #: authorizers": method.request.header.X, .querystring.X, context.X, stageVariables.X).
@@ -309,47 +308,6 @@ class Cors(StrictModel):
         if "*" in self.allow_origins and len(self.allow_origins) > 1:
             raise _refuse("allow_origins", "lists * beside origins", None, "* alone, or origins")
         return self
-
-
-#: The CORS headers privgw itself puts on gateway responses (with one allowed origin).
-CORS_RESPONSE_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials")
-
-
-def cors_header_problems(
-    cors: Cors | None, responses: Mapping[ResponseType, GatewayResponse]
-) -> list[Problem]:
-    """Gateway-response headers that undo ``cors``: a wildcard origin where credentials are
-    sent (browsers refuse it, and it would let any site call as the user), or one of privgw's
-    CORS headers again in another letter case (the response would carry it twice)."""
-    if cors is None:
-        return []
-    problems = []
-    ours = {h.lower(): h for h in CORS_RESPONSE_HEADERS}
-    for kind, response in responses.items():
-        for name, value in response.headers.items():
-            path = f"gateway_responses.{kind}.headers.{name}"
-            mine = ours.get(name.lower())
-            if mine == "Access-Control-Allow-Origin" and value == "*" and cors.allow_credentials:
-                problems.append(
-                    Problem(
-                        path,
-                        "allows every origin while cors.allow_credentials sends credentials: "
-                        "browsers refuse the answer, and it would let any site call as the user",
-                        value,
-                        "the origins of cors.allow_origins, or no header (privgw adds it)",
-                    )
-                )
-            elif mine is not None and mine != name:
-                problems.append(
-                    Problem(
-                        path,
-                        f"repeats privgw's CORS header {mine} in another letter case: the "
-                        "response would carry it twice",
-                        name,
-                        f"{mine} (to replace privgw's value), or no header",
-                    )
-                )
-    return problems
 
 
 RequestValidation = Literal["params", "body", "all"]

@@ -10,10 +10,11 @@ provider's domain name, and makes the name resolve to it in this VPC.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from privgw.config.base import StackConfig
 from privgw.config.domain import (
     BasePath,
     DomainName,
@@ -23,9 +24,7 @@ from privgw.config.domain import (
     dns_name_problem,
 )
 from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
-from privgw.config.problems import config_error
 from privgw.config.regions import one_region_problems
-from privgw.config.stack import StackConfig
 from privgw.config.types import (
     StageName,
     StrictModel,
@@ -240,12 +239,6 @@ class ConsumerStack(StackConfig):
     """A consumer account's stack for a provider's shared private custom domain name."""
 
     model_config = StackConfig.model_config | ConfigDict(title="ConsumerStack")
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise config_error(exc, ConsumerStack, data) from None
 
     kind: Literal["consumer"] = Field(description="A consumer stack.")
     account_id: AccountId | None = Field(

@@ -198,3 +198,61 @@ class CustomDomain(StrictModel):
                 "share_with: [<account id>, ...], or no allow_external_principals",
             )
         return self
+
+
+def domain_endpoint_problems(
+    domain: CustomDomain | None, creates: bool, existing_ids: list[str]
+) -> list[Problem]:
+    """The alias record points at the created endpoint, or at one existing endpoint the API
+    admits (``hosted_zone.endpoint``) when privgw creates none."""
+    zone = domain.hosted_zone if domain else None
+    if zone is None:
+        return []
+    if creates and zone.endpoint is not None:
+        return [
+            Problem(
+                "custom_domain.hosted_zone.endpoint",
+                "applies only when privgw creates no endpoint: the record points at the "
+                "created one",
+                None,
+                "no hosted_zone.endpoint, or endpoint.create: false",
+            )
+        ]
+    if not creates and zone.endpoint is None:
+        return [
+            Problem(
+                "custom_domain.hosted_zone.endpoint",
+                "is required when privgw creates no endpoint: the existing endpoint the name "
+                "resolves to",
+                None,
+                "{id, vpc_id, dns_name, hosted_zone_id} of one of endpoint.existing_ids (aws ec2 "
+                "describe-vpc-endpoints), or no hosted_zone",
+            )
+        ]
+    if zone.endpoint is not None and zone.endpoint.id not in existing_ids:
+        return [
+            Problem(
+                "custom_domain.hosted_zone.endpoint.id",
+                "is not one of endpoint.existing_ids: the name would resolve to an endpoint the "
+                "API's policy refuses",
+                zone.endpoint.id,
+                "one of: " + (", ".join(existing_ids) or "none listed"),
+            )
+        ]
+    return []
+
+
+def share_problems(domain: CustomDomain | None, admits_others: bool) -> list[Problem]:
+    """A share lets other accounts associate their endpoints, but only the policies let those
+    endpoints call; endpoints of other accounts can only be listed by id or VPC."""
+    if domain is None or not domain.share_with or admits_others:
+        return []
+    return [
+        Problem(
+            "custom_domain.share_with",
+            "shares the domain, but no consumer's endpoint is allowed to call it",
+            None,
+            "the consumers' endpoint ids in endpoint.existing_ids, or their VPC ids in "
+            "access.vpc_ids (the API's and the domain's policy admit exactly those)",
+        )
+    ]

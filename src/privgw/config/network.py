@@ -185,3 +185,41 @@ def refuse_wide_reusable_cidrs(reusable: bool, network: Network | None) -> None:
             )
     if problems:
         raise _fail_many(problems)
+
+
+def network_problems(endpoint: Endpoint, network: Network | None) -> list[Problem]:
+    """A network section exactly when privgw creates the endpoint."""
+    if endpoint.create == (network is not None):
+        return []
+    if endpoint.create:
+        return [
+            Problem(
+                "network",
+                "is required to create an endpoint",
+                None,
+                "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
+            )
+        ]
+    return [
+        Problem(
+            "network",
+            "is used only when privgw creates the endpoint",
+            None,
+            "no network section when endpoint.create is false",
+        )
+    ]
+
+
+def caller_problems(endpoint: Endpoint, vpc_ids: list[str]) -> list[Problem]:
+    """Some endpoint (or VPC) may call the API."""
+    if endpoint.any_given or vpc_ids:
+        return []
+    return [
+        Problem(
+            "endpoint.existing_ids",
+            "no endpoint could call the API",
+            "[] with create: false and no imports, parameter or access.vpc_ids",
+            "endpoint.create: true, vpce- ids here, endpoint.imports, endpoint.parameter, or "
+            "VPC ids in access.vpc_ids",
+        )
+    ]

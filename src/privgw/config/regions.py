@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from privgw.errors import Problem
+
+if TYPE_CHECKING:
+    from privgw.config.stack import Config
 
 _ARN_REGION = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]+):")
 _DNS_REGION = re.compile(r"\.execute-api\.([a-z0-9-]+)\.vpce\.amazonaws\.com")
@@ -40,3 +44,22 @@ def one_region_problems(named: Iterable[tuple[str, str | None]]) -> list[Problem
         for path, value, region in regions[1:]
         if region != first
     ]
+
+
+def api_region_problems(cfg: Config) -> list[Problem]:
+    """Every regional ARN an API config names for the stack's own use, in one region."""
+    named: list[tuple[str, str | None]] = []
+    for path, fn in cfg.function_fields().items():
+        named += [(f"{path}.kms_key_arn", fn.kms_key_arn)]
+        named += [(f"{path}.dead_letter_arn", fn.dead_letter_arn)]
+    named += [
+        (f"backends.{n}.load_balancer_arn", b.load_balancer_arn) for n, b in cfg.backends.items()
+    ]
+    named.append(("log_kms_key_arn", cfg.log_kms_key_arn))
+    domain = cfg.custom_domain
+    if domain is not None:
+        named.append(("custom_domain.certificate_arn", domain.certificate_arn))
+        alias = domain.hosted_zone.endpoint if domain.hosted_zone else None
+        if alias is not None:
+            named.append(("custom_domain.hosted_zone.endpoint.dns_name", alias.dns_name))
+    return one_region_problems(named)

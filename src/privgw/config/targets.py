@@ -1,0 +1,125 @@
+"""Where routes go, across the functions, backends and routes sections: one function form,
+every name one thing, every target existing, every function and backend used."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from privgw.errors import Problem
+
+if TYPE_CHECKING:
+    from privgw.config.stack import Config
+
+#: The name ``function:`` (the one-function shorthand) gives its function; its resources keep
+#: the logical ids of privgw's one-function templates (``Function``, ``FunctionRole``, ...).
+MAIN_FUNCTION = "main"
+
+
+def one_function_form(cfg: Config) -> list[Problem]:
+    if cfg.function is not None and cfg.functions:
+        return [
+            Problem(
+                "function",
+                "is given beside functions",
+                None,
+                f"either function (one function, named {MAIN_FUNCTION}) or functions "
+                f"(add it there as {MAIN_FUNCTION}: ...)",
+            )
+        ]
+    return []
+
+
+def names_apart(cfg: Config) -> list[Problem]:
+    """Names become logical ids (first letter capitalised), and a route's target must say one
+    thing: no name twice across functions and backends, in any letter case."""
+    problems = []
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    named = [("functions", n) for n in cfg.all_functions] + [("backends", n) for n in cfg.backends]
+    for section, name in named:
+        here = f"{section}.{name}"
+        if name in exact:
+            clash = f"is also the name of {exact[name]}"
+        elif name.lower() in folded:
+            clash = f"differs only in case from {folded[name.lower()]}"
+        else:
+            exact[name] = folded[name.lower()] = here
+            continue
+        exact.setdefault(name, here)
+        problems.append(
+            Problem(
+                here,
+                f"{clash}; a route's target must name one thing",
+                None,
+                "a name no other function or backend uses, in any letter case",
+            )
+        )
+    return problems
+
+
+def targets_exist(cfg: Config) -> list[Problem]:
+    """Every route's target names a function or backend; a route without one goes to the only
+    function."""
+    functions = cfg.all_functions
+    names = [*functions, *cfg.backends]
+    known = ", ".join(names) if names else "none: add functions or backends"
+    untargeted = [r for r in cfg.routes if r.mock is None and r.target is None]
+    if untargeted and not names:
+        return [
+            Problem(
+                "function",
+                "is required: a route without a target or mock goes to the config's function",
+                None,
+                "a function section, or functions/backends and a target (or mock) on every route",
+            )
+        ]
+    problems = []
+    for index, route in enumerate(cfg.routes):
+        if route.mock is not None:
+            continue
+        if route.target is not None:
+            if route.target not in functions and route.target not in cfg.backends:
+                problems.append(
+                    Problem(
+                        f"routes[{index}].target",
+                        f"names no function or backend ({route.method} {route.path})",
+                        route.target,
+                        f"one of: {known}",
+                    )
+                )
+        elif len(functions) != 1:
+            problems.append(
+                Problem(
+                    f"routes[{index}]",
+                    f"has no target, and the config has {len(functions)} functions "
+                    f"({route.method} {route.path})",
+                    None,
+                    f"target: one of {known}, or mock: {{...}}"
+                    if names
+                    else "a function section, or target/mock on every route",
+                )
+            )
+    return problems
+
+
+def everything_routed(cfg: Config) -> list[Problem]:
+    """A function or backend no route reaches is a typo or a leftover: it would still be
+    deployed (and a function still invocable by the API's permission)."""
+    used = {r.target for r in cfg.routes if r.target is not None}
+    known = {*cfg.all_functions, *cfg.backends}
+    if not used <= known or (cfg.function is not None and cfg.functions):
+        return []  # a misspelt target or two function sections: reported already
+    used |= cfg.authorizer_functions
+    if any(r.target is None and r.mock is None for r in cfg.routes):
+        used.update(cfg.all_functions)
+    fields = [
+        ("function" if name == MAIN_FUNCTION and cfg.function else f"functions.{name}", name)
+        for name in cfg.all_functions
+    ] + [(f"backends.{name}", name) for name in cfg.backends]
+    return [
+        Problem(
+            field, "is the target of no route", None, f"a route with target: {name}, or remove it"
+        )
+        for field, name in fields
+        if name not in used
+    ]
