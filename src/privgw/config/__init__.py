@@ -5,14 +5,15 @@ One module per part of the config, beside the builder of the same name in ``reso
 ``auth``, ``domain`` (custom domain); the kinds on one base (``base``): ``stack`` (the API
 kind), ``endpoint_stack``, ``consumer``; the API kind's cross-field rules beside the parts they
 guard (``targets``, ``callers``, ``reach``, ``regions``). ``types`` holds the field types they
-share, ``messages`` and ``problems`` turn pydantic's errors into field-path messages,
-``loading`` and ``locations`` read files, ``schema`` writes the JSON Schema. Every rule lives on
-the field it guards; rules that span fields are ``@reads`` validators, run even when other
-fields are invalid.
+share (``addresses``: ids and CIDRs; ``labels``: tags and description); ``messages`` and
+``problems`` turn pydantic's errors into field-path messages; ``loading`` and ``locations``
+read files; ``schema`` writes the JSON Schema. Every rule lives on the field it guards; rules
+that span fields are ``@reads`` validators, run even when other fields are invalid.
 """
 
 from __future__ import annotations
 
+from privgw.config.addresses import min_cidr_prefix
 from privgw.config.api import DEFAULT_ROUTES, HTTP_METHODS, Access, Route, Stage, resource_paths
 from privgw.config.consumer import ConsumerStack
 from privgw.config.domain import CustomDomain, PrivateHostedZone
@@ -26,7 +27,7 @@ from privgw.config.loading import (
 from privgw.config.network import Endpoint, EndpointPolicy, Network
 from privgw.config.schema import config_schema
 from privgw.config.stack import Config, EndpointStack
-from privgw.config.types import STAGE_NAME_PATTERN, min_cidr_prefix
+from privgw.config.types import STAGE_NAME_PATTERN
 
 #: Any kind of stack config; the endpoint builders accept each (through StackConfig).
 AnyConfig = Config | EndpointStack | ConsumerStack

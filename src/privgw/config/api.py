@@ -15,18 +15,17 @@ from pydantic import (
     model_validator,
 )
 
+from privgw.config.addresses import CidrList, VpcId
 from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
 from privgw.config.function import TargetName
 from privgw.config.types import (
     Burst,
     CallerPrincipal,
-    CidrList,
     Headers,
     RetentionDays,
     StageName,
     StrictModel,
     UniqueList,
-    VpcId,
     _duplicates,
     _fail,
     _Matching,

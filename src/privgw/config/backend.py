@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from privgw.config.addresses import SecurityGroupId, SubnetId
 from privgw.config.types import (
     JsonSchemaExtra,
-    SecurityGroupId,
     StreamsResponses,
     StrictModel,
-    SubnetId,
     UniqueList,
     _fail,
     _Matching,

@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from privgw.config.labels import Description, Tags
 from privgw.config.network import ConsumerEndpointPolicy, EndpointPolicy, Network
 from privgw.config.problems import config_error
-from privgw.config.types import Description, Name, StrictModel, Tags, _fail_many
+from privgw.config.types import Name, StrictModel, _fail_many
 from privgw.errors import Problem
 from privgw.limits import MAX_TAGS
 

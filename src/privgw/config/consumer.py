@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
+from privgw.config.addresses import VpcEndpointId, VpcId
 from privgw.config.base import StackConfig
 from privgw.config.domain import (
     BasePath,
@@ -25,17 +26,7 @@ from privgw.config.domain import (
 )
 from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
 from privgw.config.regions import one_region_problems
-from privgw.config.types import (
-    StageName,
-    StrictModel,
-    VpcEndpointId,
-    VpcId,
-    _fail_many,
-    _Matching,
-    _refuse,
-    _text,
-    reads,
-)
+from privgw.config.types import StageName, StrictModel, _fail_many, _Matching, _refuse, _text, reads
 from privgw.errors import Problem
 
 REGION_PATTERN = r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}"

@@ -9,11 +9,10 @@ from pydantic import (
     model_validator,
 )
 
+from privgw.config.addresses import VpcEndpointId, VpcId
 from privgw.config.types import (
     StrictModel,
     UniqueList,
-    VpcEndpointId,
-    VpcId,
     _fail_many,
     _Matching,
     _refuse,

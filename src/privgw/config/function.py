@@ -12,6 +12,8 @@ from pydantic import (
     model_validator,
 )
 
+from privgw.config.addresses import SecurityGroupId, SubnetId
+from privgw.config.labels import _check_map_keys
 from privgw.config.types import (
     BucketName,
     DeadLetterArn,
@@ -21,12 +23,9 @@ from privgw.config.types import (
     LocalPath,
     RetentionDays,
     Runtime,
-    SecurityGroupId,
     StreamsResponses,
     StrictModel,
-    SubnetId,
     UniqueList,
-    _check_map_keys,
     _fail,
     _fail_many,
     _Matching,

@@ -11,20 +11,22 @@ from pydantic import (
     model_validator,
 )
 
-from privgw.config.types import (
+from privgw.config.addresses import (
     CidrList,
-    Name,
-    PrincipalArn,
     SecurityGroupId,
-    StrictModel,
     SubnetId,
-    UniqueList,
     VpcEndpointId,
     VpcId,
+    min_cidr_prefix,
+)
+from privgw.config.types import (
+    Name,
+    PrincipalArn,
+    StrictModel,
+    UniqueList,
     _fail_many,
     _refuse,
     listed,
-    min_cidr_prefix,
     reads,
 )
 from privgw.errors import Problem

@@ -4,9 +4,7 @@ that turn a failed check into privgw's own wording (the field path is added late
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Self, TypeVar
 
@@ -22,7 +20,6 @@ from pydantic_core import PydanticCustomError
 from privgw.errors import Problem
 from privgw.limits import (
     LOG_RETENTION_DAYS,
-    MAX_DESCRIPTION_BYTES,
     MAX_INTEGRATION_TIMEOUT_S,
     MAX_STREAMING_TIMEOUT_S,
 )
@@ -178,51 +175,6 @@ DeadLetterArn = Annotated[
         )
     ),
 ]
-VpcId = Annotated[str, _Matching(_aws_id("vpc"))]
-SubnetId = Annotated[str, _Matching(_aws_id("subnet"))]
-SecurityGroupId = Annotated[str, _Matching(_aws_id("sg"))]
-VpcEndpointId = Annotated[str, _Matching(_aws_id("vpce"))]
-
-
-def _check_cidr(value: str) -> str:
-    try:
-        network = ipaddress.ip_network(value, strict=True)
-    except ValueError as exc:
-        raise _fail(
-            f"is not a valid CIDR block ({exc})",
-            "a network address with prefix, host bits zero, e.g. 10.0.0.0/16 or fd00::/56",
-        ) from None
-    if network.prefixlen == 0:
-        raise _fail(
-            "would open the endpoint to every address",
-            "the caller VPCs' CIDRs; 0.0.0.0/0 and ::/0 are never allowed",
-        )
-    return network.compressed
-
-
-#: What JSON Schema can say of a caller CIDR: an IPv4 or IPv6 network with a prefix other than
-#: /0 (host bits and the union of a list are checked by the loader only).
-CIDR_PATTERN = (
-    r"^((\d{1,3}\.){3}\d{1,3}/([1-9]|[12]\d|3[0-2])"
-    r"|[0-9a-fA-F:]+/([1-9]|[1-9]\d|1[01]\d|12[0-8]))$"
-)
-Cidr = Annotated[str, AfterValidator(_check_cidr), JsonSchemaExtra(pattern=CIDR_PATTERN)]
-
-
-def _check_not_everything(cidrs: list[str]) -> list[str]:
-    """Several CIDRs can open to every address as surely as 0.0.0.0/0 (0.0.0.0/1 +
-    128.0.0.0/1): refuse a list whose union covers a whole address family."""
-    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
-        networks = [n for n in (ipaddress.ip_network(c) for c in cidrs) if n.version == version]
-        merged = list(ipaddress.collapse_addresses(networks))  # type: ignore[type-var]
-        if [str(n) for n in merged] == [everything]:
-            raise _fail(
-                f"covers every IPv{version} address together ({', '.join(map(str, networks))})",
-                "the caller VPCs' CIDRs; their union may never be 0.0.0.0/0 or ::/0",
-            )
-    return cidrs
-
-
 #: An HTTP header name (a token of RFC 9110), as mocks, gateway responses and authorizers
 #: take them.
 _HEADER_NAME = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
@@ -323,16 +275,6 @@ _Item = TypeVar("_Item")
 UniqueList = Annotated[list[_Item], AfterValidator(_unique), JsonSchemaExtra(uniqueItems=True)]
 
 
-def min_cidr_prefix(count: int) -> int:
-    """The shortest prefix that keeps ``count`` CIDRs of one family from covering all of it
-    (``count`` networks of /p cover at most count * 2**-p of the space: count < 2**p)."""
-    return count.bit_length()
-
-
-#: Caller CIDRs: each valid, none repeated, and never every address together.
-CidrList = Annotated[UniqueList[Cidr], AfterValidator(_check_not_everything)]
-
-
 PrincipalArn = Annotated[
     str,
     _Matching(
@@ -360,85 +302,6 @@ def _check_not_session(value: str) -> str:
 
 #: A principal that may call an IAM-authorized API: no role sessions (see _check_not_session).
 CallerPrincipal = Annotated[PrincipalArn, AfterValidator(_check_not_session)]
-
-
-#: The characters every taggable resource type privgw emits accepts in tag keys and values
-#: (the pattern ``^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`` of their CloudFormation schemas; AWS General
-#: Reference, "Tagging your AWS resources"): letters, separators (spaces), numbers, _ . : / = + - @
-TAG_SYMBOLS = frozenset("_.:/=+-@")
-TAG_EXPECTED = (
-    "keys of 1-128 and values of up to 256 letters, digits, spaces or _ . : / = + - @; "
-    "keys not starting with 'aws:'"
-)
-
-
-def _tag_text_ok(text: str) -> bool:
-    return all(ch in TAG_SYMBOLS or unicodedata.category(ch)[0] in "LZN" for ch in text)
-
-
-def _intrinsic_key(key: str) -> bool:
-    """Keys CloudFormation reads as an intrinsic function or condition in a one-key map."""
-    return key in ("Ref", "Condition") or key.startswith("Fn::")
-
-
-def _check_map_keys(mapping: dict[str, str]) -> dict[str, str]:
-    bad = sorted(k for k in mapping if _intrinsic_key(k))
-    if bad:
-        raise _fail(
-            "uses keys CloudFormation reads as intrinsic functions: " + ", ".join(bad),
-            "other names than Ref, Condition or Fn::...",
-        )
-    return mapping
-
-
-#: The tag privgw puts on every resource it creates (a console or cost report finds one API's
-#: resources by it); a user tag of that key would silently replace it.
-OWN_TAG = "privgw:api"
-
-
-def _check_tags(tags: dict[str, str]) -> dict[str, str]:
-    own = [key for key in tags if key.lower() == OWN_TAG]
-    if own:
-        raise _fail(
-            f"sets {own[0]!r}, privgw's own tag (the stack's name on every resource, by which "
-            "one API's resources are found): it would be replaced",
-            "any other key",
-        )
-    problems = []
-    for key, value in tags.items():
-        if (
-            not 1 <= len(key) <= 128
-            or key.lower().startswith("aws:")
-            or not _tag_text_ok(key)
-            or _intrinsic_key(key)
-        ):
-            problems.append(f"key {key!r}")
-        elif len(value) > 256 or not _tag_text_ok(value):
-            problems.append(f"value {value!r} of {key!r}")
-    if problems:
-        raise _fail("has invalid tags: " + ", ".join(problems), TAG_EXPECTED)
-    return tags
-
-
-def _check_description(text: str) -> str:
-    """CloudFormation counts a template Description in bytes, not characters."""
-    size = len(text.encode("utf-8"))
-    if size > MAX_DESCRIPTION_BYTES:
-        raise _fail(
-            f"is {size:,} bytes of UTF-8, over CloudFormation's template description limit",
-            f"at most {MAX_DESCRIPTION_BYTES:,} bytes (a non-ASCII character takes 2-4)",
-        )
-    return text
-
-
-#: Tag keys as JSON Schema can say them: 1-128 characters, not aws:, not an intrinsic key.
-TAG_KEY_PATTERN = r"^(?![aA][wW][sS]:)(?!Ref$)(?!Condition$)(?!Fn::).{1,128}$"
-Tags = Annotated[
-    dict[str, str],
-    AfterValidator(_check_tags),
-    JsonSchemaExtra(propertyNames={"pattern": TAG_KEY_PATTERN}),
-]
-Description = Annotated[str, AfterValidator(_check_description)]
 
 
 # --- models ---
