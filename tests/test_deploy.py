@@ -22,7 +22,8 @@ from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
 from privgw.model import resolve_api
-from privgw.resources.auth import authorizer_specs, gateway_response_specs
+from privgw.resources.auth import authorizer_specs
+from privgw.resources.responses import gateway_response_specs
 from tests.conftest import EXAMPLES, ROOT
 from tests.localaws.endpoint import ACCOUNT, REGION, LocalAws, Network, create_network
 from tests.localaws.stacks import deployable, example_data, localise

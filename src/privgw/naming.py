@@ -159,6 +159,27 @@ def function_ids(name: str) -> FunctionIds:
     )
 
 
+@dataclass(frozen=True)
+class ApiKeyIds:
+    """The logical ids of one consumer's API key, usage plan and key-in-plan, and the output
+    that names the key."""
+
+    key: str
+    plan: str
+    plan_key: str
+    output: str
+
+
+def api_key_ids(consumer: str) -> ApiKeyIds:
+    stem = capitalised(consumer)
+    return ApiKeyIds(f"{stem}ApiKey", f"{stem}UsagePlan", f"{stem}UsagePlanKey", f"{stem}ApiKeyId")
+
+
+def gateway_response_id(response_type: str) -> str:
+    """``GatewayResponseAccessDenied`` for ACCESS_DENIED."""
+    return "GatewayResponse" + "".join(w.capitalize() for w in response_type.lower().split("_"))
+
+
 def authorizer_permission_id(name: str) -> str:
     """The SAM flavour's permission for a routed function to be called as an authorizer."""
     return function_ids(name).function + "AuthorizerPermission"

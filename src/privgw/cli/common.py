@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from privgw.errors import ConfigError, PrivgwError, Problem, RegionError
 from privgw.findings import Finding
 from privgw.lint import DEFAULT_REGIONS
+from privgw.patterns import REGION
 
 if TYPE_CHECKING:
     from privgw.config import AnyConfig
@@ -63,7 +64,7 @@ def positive(text: str) -> int:
     return value
 
 
-_REGION_SHAPE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+_REGION_SHAPE = re.compile(REGION)
 
 
 def lint_regions(values: list[str] | None) -> tuple[str, ...]:

@@ -28,8 +28,9 @@ from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_r
 from privgw.config.regions import one_region_problems
 from privgw.config.types import StageName, StrictModel, _fail_many, _Matching, _refuse, _text, reads
 from privgw.errors import Problem
+from privgw.patterns import REGION
 
-REGION_PATTERN = r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}"
+REGION_PATTERN = REGION
 
 #: arn:<partition>:apigateway:<region>:<account>:/domainnames/<name>+<id> ("Custom domain
 #: names for private APIs": the ARN, not the name, identifies a private domain name).

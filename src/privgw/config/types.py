@@ -23,6 +23,7 @@ from privgw.limits import (
     MAX_INTEGRATION_TIMEOUT_S,
     MAX_STREAMING_TIMEOUT_S,
 )
+from privgw.patterns import KMS_KEY_ARN, STAGE_NAME, aws_id
 from privgw.runtimes import RUNTIME_DEPRECATION, runtime_problem, supported_runtimes
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -95,7 +96,7 @@ class JsonSchemaExtra:
 def _aws_id(prefix: str) -> Callable[[str], str]:
     """A validator for ids like vpc-0123abcd / vpc-0123456789abcdef0."""
     return _text(
-        rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})",
+        aws_id(prefix),
         f"{prefix} id",
         f"'{prefix}-' then 8 or 17 lower-case hex digits",
     )
@@ -115,9 +116,7 @@ def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
     return check
 
 
-#: API Gateway's rule for stage names ("Set up a stage for a REST API"): letters, digits,
-#: hyphens and underscores, up to 128 characters.
-STAGE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,128}"
+STAGE_NAME_PATTERN = STAGE_NAME
 StageName = Annotated[
     str,
     _Matching(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
@@ -159,7 +158,7 @@ KmsKeyArn = Annotated[
     str,
     _Matching(
         _text(
-            r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}",
+            KMS_KEY_ARN,
             "KMS key ARN",
             "arn:<partition>:kms:<region>:<account>:key/<key-id>",
         )

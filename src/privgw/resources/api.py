@@ -29,7 +29,7 @@ from troposphere.logs import LogGroup
 from privgw import naming, suppressions
 from privgw.config import Config, Route, resource_paths
 from privgw.config.api import Mock
-from privgw.resources import auth, backend, parameters, policy
+from privgw.resources import auth, backend, cors, parameters, policy
 from privgw.resources.common import execute_api_arn, log_group, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
 
@@ -207,7 +207,7 @@ def api_methods(cfg: Config) -> list[Method]:
     """Methods sorted by logical id, so route order in the config never changes the output;
     with ``cors``, the generated OPTIONS methods too."""
     methods = [route_method(cfg, r) for r in cfg.routes]
-    methods += auth.preflight_methods(cfg, _resource_ref)
+    methods += cors.preflight_methods(cfg, _resource_ref)
     return sorted(methods, key=lambda m: str(m.title))
 
 

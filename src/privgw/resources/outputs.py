@@ -13,9 +13,9 @@ from privgw.config import Config, EndpointStack, Route
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.resources import parameters
-from privgw.resources.auth import consumer_outputs
 from privgw.resources.backend import backend_notes, vpc_link_ref
 from privgw.resources.domain import association_notes, association_outputs, domain_url
+from privgw.resources.keys import api_key_outputs
 from privgw.resources.network import created_endpoint_dns_name, endpoint_ids
 
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
@@ -110,7 +110,7 @@ def api_outputs(cfg: Config) -> list[Output]:
         Output("RestApiId", Description="Id of the private REST API", Value=Ref(naming.API)),
         Output("StageName", Description="Stage callers use", Value=parameters.stage_name(cfg)),
         *backend_outputs(cfg),
-        *consumer_outputs(cfg),
+        *api_key_outputs(cfg),
     ]
     if ids:
         outputs.append(

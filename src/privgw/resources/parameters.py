@@ -7,7 +7,7 @@ allowed endpoints and principals, keys, certificate or stage (dev, prod, another
 VPC, subnet, security-group or account id stays literal in such a template. Parameter types are
 AWS-specific where CloudFormation has one, so a wrong id is refused before anything is created.
 
-Each value has one ``Slot`` here; builders ask ``value``/``values`` for it (a ``Ref`` in a
+Each value has one ``Slot`` (``slots``); builders ask ``value``/``values`` for it (a ``Ref`` in a
 reusable template, the config's literal otherwise) and ``template_parameters`` declares exactly
 the slots the config fills, so a builder and its parameter cannot drift apart.
 """
@@ -16,235 +16,43 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 from troposphere import Parameter, Ref
 
-from privgw import naming
-from privgw.config import STAGE_NAME_PATTERN, AnyConfig, Config, ConsumerStack, min_cidr_prefix
-from privgw.config.backend import LOAD_BALANCER_ARN_PATTERN, VPC_LINK_ID_PATTERN
-from privgw.config.consumer import DOMAIN_NAME_ARN_PATTERN
-from privgw.config.domain import SHARE_PRINCIPAL_PATTERN
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One config value a reusable template takes as a parameter (a list: one per item)."""
-
-    name: str
-    type: str
-    description: str
-    pattern: str | None = None
-    constraint: str | None = None
-    per_item: bool = False
-
-    def parameter(self, default: Any, index: int | None = None) -> Parameter:
-        name = self.name if index is None else f"{self.name}{index}"
-        extra: dict[str, Any] = {}
-        if self.pattern:
-            extra["AllowedPattern"] = self.pattern
-        if self.constraint:
-            extra["ConstraintDescription"] = self.constraint
-        description = self.description.format(index=index)
-        if isinstance(default, list | tuple):
-            default = ",".join(default)
-        return Parameter(name, Type=self.type, Default=default, Description=description, **extra)
-
-
-def _id(prefix: str) -> str:
-    return rf"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$"
-
-
-STAGE = Slot(
-    naming.STAGE_PARAMETER,
-    "String",
-    "Stage callers use (e.g. dev, prod)",
-    pattern=f"^{STAGE_NAME_PATTERN}$",
-    constraint="1-128 letters, digits, - or _",
+from privgw.config import AnyConfig, Config, ConsumerStack, min_cidr_prefix
+from privgw.resources.slots import (  # the builders read the slots as parameters.X
+    ALLOWED_CIDR,
+    ALLOWED_PRINCIPAL,
+    ALLOWED_VPC,
+    CERTIFICATE,
+    CONSUMER_ENDPOINT,
+    ENDPOINT_POLICY_PRINCIPAL,
+    EXISTING_ENDPOINT,
+    EXISTING_ENDPOINT_DNS,
+    EXISTING_ENDPOINT_ZONE,
+    FUNCTION_GROUPS,
+    FUNCTION_KEY,
+    FUNCTION_SUBNETS,
+    HOSTED_ZONE,
+    KMS_PATTERN,
+    LOG_KEY,
+    PRINCIPAL_PATTERN,
+    PROVIDER_DOMAIN,
+    SHARE_PRINCIPAL,
+    SOURCE_GROUP,
+    STAGE,
+    SUBNETS,
+    VPC,
+    Slot,
+    _id,
+    dead_letter_slot,
+    function_slot,
+    load_balancer_slot,
+    vpc_link_groups_slot,
+    vpc_link_slot,
+    vpc_link_subnets_slot,
 )
-VPC = Slot(naming.VPC_PARAMETER, "AWS::EC2::VPC::Id", "VPC of the execute-api interface endpoint")
-SUBNETS = Slot(
-    naming.SUBNETS_PARAMETER,
-    "List<AWS::EC2::Subnet::Id>",
-    "Subnets of the endpoint's network interfaces",
-)
-ALLOWED_CIDR = Slot(
-    naming.ALLOWED_CIDR_PARAMETER,
-    "String",
-    "Caller CIDR {index} allowed to reach the endpoint on 443",
-    per_item=True,
-)
-SOURCE_GROUP = Slot(
-    naming.SOURCE_GROUP_PARAMETER,
-    "AWS::EC2::SecurityGroup::Id",
-    "Security group {index} whose members may reach the endpoint on 443",
-    per_item=True,
-)
-EXISTING_ENDPOINT = Slot(
-    naming.EXISTING_ENDPOINT_PARAMETER,
-    "String",
-    "Existing execute-api endpoint {index} that may call the API",
-    pattern=_id("vpce"),
-    constraint="an execute-api interface endpoint id, vpce-...",
-    per_item=True,
-)
-ALLOWED_VPC = Slot(
-    naming.ALLOWED_VPC_PARAMETER,
-    "String",
-    "VPC {index} whose execute-api endpoints may call the API",
-    pattern=_id("vpc"),
-    constraint="a VPC id, vpc-... (of any account)",
-    per_item=True,
-)
-PRINCIPAL_PATTERN = r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$"
-ALLOWED_PRINCIPAL = Slot(
-    naming.ALLOWED_PRINCIPAL_PARAMETER,
-    "String",
-    "Account id or IAM role/user ARN {index} that may call the API",
-    pattern=PRINCIPAL_PATTERN,
-    constraint="a 12-digit account id or an arn:...:iam::<account>:role/... or user/... ARN",
-    per_item=True,
-)
-ENDPOINT_POLICY_PRINCIPAL = Slot(
-    naming.ENDPOINT_POLICY_PRINCIPAL_PARAMETER,
-    "String",
-    "Account id or IAM role/user ARN {index} that may use the endpoint",
-    pattern=PRINCIPAL_PATTERN,
-    constraint="a 12-digit account id or an arn:...:iam::<account>:role/... or user/... ARN",
-    per_item=True,
-)
-FUNCTION_SUBNETS = Slot(
-    naming.FUNCTION_SUBNETS_PARAMETER,
-    "List<AWS::EC2::Subnet::Id>",
-    "Subnets of the function's interfaces",
-)
-FUNCTION_GROUPS = Slot(
-    naming.FUNCTION_GROUPS_PARAMETER,
-    "List<AWS::EC2::SecurityGroup::Id>",
-    "Security groups of the function's interfaces",
-)
-KMS_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,64}$"
-FUNCTION_KEY = Slot(
-    naming.FUNCTION_KEY_PARAMETER,
-    "String",
-    "KMS key for the function's environment variables",
-    pattern=KMS_PATTERN,
-    constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
-)
-LOG_KEY = Slot(
-    naming.LOG_KEY_PARAMETER,
-    "String",
-    "KMS key for the log groups",
-    pattern=KMS_PATTERN,
-    constraint="arn:<partition>:kms:<region>:<account>:key/<id>",
-)
-CERTIFICATE = Slot(
-    naming.CERTIFICATE_PARAMETER,
-    "String",
-    "ACM certificate of the custom domain name",
-    pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}$",
-    constraint="arn:<partition>:acm:<region>:<account>:certificate/<id>",
-)
-HOSTED_ZONE = Slot(
-    naming.HOSTED_ZONE_PARAMETER,
-    "AWS::Route53::HostedZone::Id",
-    "Private hosted zone of the custom name",
-)
-
-SHARE_PRINCIPAL = Slot(
-    naming.SHARE_PRINCIPAL_PARAMETER,
-    "String",
-    "Account id, organization ARN or OU ARN {index} the custom domain is shared with",
-    pattern=f"^({SHARE_PRINCIPAL_PATTERN})$",
-    constraint="a 12-digit account id or an arn:aws:organizations::... organization or OU ARN",
-    per_item=True,
-)
-
-PROVIDER_DOMAIN = Slot(
-    naming.PROVIDER_DOMAIN_PARAMETER,
-    "String",
-    "The provider's private custom domain name ARN (its CustomDomainArn output)",
-    pattern=f"^{DOMAIN_NAME_ARN_PATTERN}$",
-    constraint="arn:<partition>:apigateway:<region>:<account>:/domainnames/<name>+<id>",
-)
-CONSUMER_ENDPOINT = Slot(
-    naming.ENDPOINT_PARAMETER,
-    "String",
-    "The existing execute-api endpoint that calls the provider",
-    pattern=_id("vpce"),
-    constraint="an execute-api interface endpoint id, vpce-...",
-)
-EXISTING_ENDPOINT_DNS = Slot(
-    naming.ENDPOINT_DNS_PARAMETER,
-    "String",
-    "The existing endpoint's regional DNS name (DnsEntries[0].DnsName)",
-    pattern=r"^vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com(\.cn)?$",
-    constraint="vpce-...-xxxxxxxx.execute-api.<region>.vpce.amazonaws.com",
-)
-EXISTING_ENDPOINT_ZONE = Slot(
-    naming.ENDPOINT_ZONE_PARAMETER,
-    "String",
-    "Hosted zone of the existing endpoint's DNS name (DnsEntries[0].HostedZoneId)",
-    pattern=r"^Z[A-Z0-9]{1,32}$",
-    constraint="Z followed by letters and digits",
-)
-
-
-def function_slot(function: str, slot: Slot) -> Slot:
-    """``slot`` for one function: the function named main keeps the unprefixed name."""
-    prefix = naming.function_ids(function).parameter_prefix
-    if not prefix:
-        return slot
-    return replace(slot, name=prefix + slot.name, description=f"{slot.description} ({function})")
-
-
-def load_balancer_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "LoadBalancerArn",
-        "String",
-        f"Internal ALB or NLB of backend {backend}",
-        pattern=f"^{LOAD_BALANCER_ARN_PATTERN}$",
-        constraint="arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/"
-        "app|net/<name>/<id>",
-    )
-
-
-def vpc_link_subnets_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkSubnetIds",
-        "List<AWS::EC2::Subnet::Id>",
-        f"Subnets of the VPC link to backend {backend}",
-    )
-
-
-def vpc_link_groups_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkSecurityGroupIds",
-        "List<AWS::EC2::SecurityGroup::Id>",
-        f"Security groups of the VPC link to backend {backend}",
-    )
-
-
-def vpc_link_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkId",
-        "String",
-        f"Existing VPC link to backend {backend}",
-        pattern=f"^{VPC_LINK_ID_PATTERN}$",
-        constraint="a VPC link id: 5-16 lower-case letters and digits",
-    )
-
-
-def dead_letter_slot(service: str) -> Slot:
-    """The dead-letter target keeps its service: the role's permission is for that one."""
-    return Slot(
-        naming.DEAD_LETTER_PARAMETER,
-        "String",
-        f"{service.upper()} target for failed asynchronous invocations",
-        pattern=rf"^arn:aws[a-z-]*:{service}:[a-z0-9-]+:\d{{12}}:[A-Za-z0-9_.-]{{1,256}}$",
-        constraint=f"an {service.upper()} ARN, arn:<partition>:{service}:<region>:<account>:...",
-    )
 
 
 def is_reusable(cfg: AnyConfig) -> bool:
@@ -411,3 +219,48 @@ def stage_name(cfg: Config) -> Any:
 def stage_in_sub(cfg: Config) -> str:
     """The stage as it appears inside an Fn::Sub string."""
     return "${" + STAGE.name + "}" if cfg.reusable else cfg.stage.name
+
+
+__all__ = [
+    "ALLOWED_CIDR",
+    "ALLOWED_PRINCIPAL",
+    "ALLOWED_VPC",
+    "CERTIFICATE",
+    "CONSUMER_ENDPOINT",
+    "ENDPOINT_POLICY_PRINCIPAL",
+    "EXISTING_ENDPOINT",
+    "EXISTING_ENDPOINT_DNS",
+    "EXISTING_ENDPOINT_ZONE",
+    "FUNCTION_GROUPS",
+    "FUNCTION_KEY",
+    "FUNCTION_SUBNETS",
+    "HOSTED_ZONE",
+    "KMS_PATTERN",
+    "LOG_KEY",
+    "PRINCIPAL_PATTERN",
+    "PROVIDER_DOMAIN",
+    "SHARE_PRINCIPAL",
+    "SOURCE_GROUP",
+    "STAGE",
+    "SUBNETS",
+    "VPC",
+    "Slot",
+    "_id",
+    "account_of_root",
+    "cidr_slot",
+    "dead_letter_slot",
+    "function_slot",
+    "is_reusable",
+    "load_balancer_slot",
+    "parameter_count",
+    "stage_in_sub",
+    "stage_name",
+    "subnet_ids",
+    "template_parameters",
+    "value",
+    "values",
+    "vpc_id",
+    "vpc_link_groups_slot",
+    "vpc_link_slot",
+    "vpc_link_subnets_slot",
+]

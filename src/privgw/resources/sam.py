@@ -44,14 +44,13 @@ from privgw.resources.auth import (
     VALIDATORS,
     authorizer_key,
     authorizer_specs,
-    gateway_response_specs,
     model_id,
-    preflight_headers,
-    preflight_integration,
 )
 from privgw.resources.common import tag_map
+from privgw.resources.cors import preflight_headers, preflight_integration
 from privgw.resources.function import code_location, dead_letter_arn, shared_function_properties
 from privgw.resources.network import endpoint_ids, endpoint_list
+from privgw.resources.responses import gateway_response_specs
 
 #: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
 OPENAPI_VERSION = "3.0.1"

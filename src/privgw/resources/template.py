@@ -20,10 +20,12 @@ from privgw.resources import (
     backend,
     domain,
     function,
+    keys,
     network,
     outputs,
     parameters,
     redeploy,
+    responses,
     sam,
 )
 from privgw.version import __version__
@@ -190,7 +192,7 @@ def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
         p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
     ]
     parts += api.authorizer_permissions(cfg, routed)
-    return parts + auth.consumer_resources(cfg, Ref(f"{naming.API}.Stage"))
+    return parts + keys.api_key_resources(cfg, Ref(f"{naming.API}.Stage"))
 
 
 def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject]) -> list[AWSObject]:
@@ -206,11 +208,11 @@ def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject])
     served = [
         *auth.authorizers(cfg),
         *auth.validators_and_models(cfg),
-        *auth.gateway_responses(cfg),
+        *responses.gateway_responses(cfg),
     ]
     deployment = api.deployment(cfg, rest_api, resources, methods, links, served)
     parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
-    parts += [deployment, *auth.consumer_resources(cfg, Ref(naming.STAGE))]
+    parts += [deployment, *keys.api_key_resources(cfg, Ref(naming.STAGE))]
     parts.append(api.stage(cfg, str(deployment.title)))
     return parts
 

@@ -15,7 +15,7 @@ from privgw.config import Config, ConsumerStack
 from privgw.errors import PrivgwError
 from privgw.evaluate import ApiArn, Request
 from privgw.model import ApiMethod, Match, ResolvedApi, resolve_api
-from privgw.resources.auth import gateway_response_specs
+from privgw.resources.responses import gateway_response_specs
 from privgw.standins import (
     ACCOUNT,
     API_ID,
