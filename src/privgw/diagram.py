@@ -13,6 +13,7 @@ from typing import Any
 
 from privgw.config import AnyConfig, Config, ConsumerStack, EndpointStack
 from privgw.config.auth import auth_label
+from privgw.kinds import kind_of
 
 
 def _label(*lines: str) -> str:
@@ -21,11 +22,13 @@ def _label(*lines: str) -> str:
 
 
 def mermaid(cfg: AnyConfig) -> str:
-    """The flowchart of ``cfg``'s request path (an endpoint stack: up to its exports)."""
-    if isinstance(cfg, EndpointStack):
-        return _endpoint_stack(cfg)
-    if isinstance(cfg, ConsumerStack):
-        return _consumer_stack(cfg)
+    """The flowchart of ``cfg``'s request path (an endpoint stack: up to its exports), drawn by
+    its kind's diagram (``privgw.kinds``)."""
+    return kind_of(cfg).mermaid(cfg)
+
+
+def api_diagram(cfg: Config) -> str:
+    """An API's request path: callers, endpoints, domain, API and stage, targets."""
     lines = ["flowchart LR"]
     entries: list[str] = []
     if cfg.endpoint.create:
@@ -84,7 +87,7 @@ def _endpoint_nodes(cfg: AnyConfig, title: str, policy: str, indent: str) -> lis
 EDGE = "callers -->|HTTPS 443| sg --> vpce"
 
 
-def _endpoint_stack(cfg: EndpointStack) -> str:
+def endpoint_stack_diagram(cfg: EndpointStack) -> str:
     lines = [
         "flowchart LR",
         *_endpoint_nodes(cfg, "shared execute-api endpoint", "", "  "),
@@ -94,7 +97,7 @@ def _endpoint_stack(cfg: EndpointStack) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _consumer_stack(cfg: ConsumerStack) -> str:
+def consumer_stack_diagram(cfg: ConsumerStack) -> str:
     """Two accounts: this one's callers, endpoint and association; the provider's domain name
     and API behind the share."""
     provider = cfg.provider

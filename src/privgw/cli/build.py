@@ -20,6 +20,7 @@ from privgw.cli.common import (
 from privgw.errors import ConfigError, OutputError
 from privgw.flavours import CONFIG_FORMATS, FLAVOURS, STDIN, Flavour
 from privgw.gcpause import gc_paused
+from privgw.kinds import kind_of
 from privgw.lint import LintServer, region_error
 from privgw.rendering import (
     FORMATS,
@@ -310,7 +311,7 @@ def _build_texts(
     """Every template's text (and data, for the checks), or one error listing every bad config
     (nothing is written)."""
     with gc_paused():
-        from privgw.config import Config, load_any  # noqa: PLC0415
+        from privgw.config import load_any  # noqa: PLC0415
         from privgw.resources.template import (  # noqa: PLC0415 - see the note above
             build_any,
             build_notes,
@@ -327,7 +328,7 @@ def _build_texts(
             stem = cfg.name if str(config_path) == STDIN else config_path.stem
             folder = _output_folder(args, config_path)
             # endpoint and consumer stacks have no SAM resources: one template serves both
-            kinds = flavours if isinstance(cfg, Config) else ("cfn",)
+            kinds = [f for f in flavours if f in kind_of(cfg).flavours] or ["cfn"]
             built = [
                 (
                     folder / output_name(stem, flavour, fmt),

@@ -25,6 +25,7 @@ from privgw.config.problems import config_error
 from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import STDIN
+from privgw.kinds import KINDS
 from privgw.limits import MAX_CONFIG_BYTES
 
 
@@ -33,17 +34,15 @@ def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack
     (format ``fmt``, or detected); a file's format comes from its extension unless given."""
     parsed = _read_config(Path(path), fmt)
     data, source = parsed.data, parsed.source
-    kinds: dict[str, type[EndpointStack | ConsumerStack]] = {
-        "endpoint": EndpointStack,
-        "consumer": ConsumerStack,
-    }
-    model = kinds.get(str(data.get("kind"))) if isinstance(data, Mapping) else None
+    kind = KINDS.get(str(data.get("kind"))) if isinstance(data, Mapping) else None
+    model = kind.model_class if kind is not None and kind.name != "api" else None
     with parsed.locating():
         if model is not None:
             try:
-                return model.model_validate(data)
+                stack: EndpointStack | ConsumerStack = model.model_validate(data)
             except ValidationError as exc:
                 raise config_error(exc, model, data, source) from None
+            return stack
         return _finish(validate_config(data, source), source, parsed.folder)
 
 

@@ -12,6 +12,7 @@ from privgw import naming, suppressions
 from privgw.config import AnyConfig, Config, EndpointStack, resource_paths
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
+from privgw.kinds import kind_of
 from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
 from privgw.model import resolve_api
 from privgw.resources import (
@@ -90,27 +91,22 @@ def build_template(
 
 
 def build_any(cfg: AnyConfig, flavour: Flavour = "cfn", output_dir: Path | None = None) -> Template:
-    """The template of any kind of stack config; endpoint and consumer stacks have no SAM
-    resources, so one template serves both flavours."""
-    if isinstance(cfg, EndpointStack):
-        return build_endpoint_stack(cfg)
-    if isinstance(cfg, Config):
-        return build_template(cfg, flavour, output_dir)
-    from privgw.resources.consumer import build_consumer_stack  # noqa: PLC0415 - no cycle
-
-    return build_consumer_stack(cfg)
+    """The template of any kind of stack config (``privgw.kinds``); endpoint and consumer
+    stacks have no SAM resources, so one template serves both flavours."""
+    built: Template = kind_of(cfg).build(cfg, flavour, output_dir)
+    return built
 
 
 def build_notes(cfg: AnyConfig) -> list[str]:
     """What the build tells the user about a config beyond the template."""
-    if isinstance(cfg, Config):
-        notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
-        return outputs.url_notes(cfg) + [n for n in notes if n]
-    if isinstance(cfg, EndpointStack):
-        return []
-    from privgw.resources.consumer import consumer_notes  # noqa: PLC0415
+    return kind_of(cfg).build_notes(cfg)
 
-    return consumer_notes(cfg)
+
+def api_notes(cfg: Config) -> list[str]:
+    """Which invoke URLs resolve, routes only an API key guards, routes only other endpoints
+    reach."""
+    notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
+    return outputs.url_notes(cfg) + [n for n in notes if n]
 
 
 def _unsigned_behind_endpoint_policy(cfg: Config) -> str | None:
