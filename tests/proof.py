@@ -13,16 +13,20 @@ from typing import Any
 
 from privgw.config import HTTP_METHODS, Config
 from privgw.evaluate import ApiArn, Request, authorize, evaluate, resolve
-from privgw.standins import ACCOUNT, CREATED_ENDPOINT, PARAMETER_ENDPOINT, template_refs
+from privgw.standins import (
+    ACCOUNT,
+    ADMIN,  # a principal of the API's own account with AdministratorAccess
+    CREATED_ENDPOINT,
+    PARAMETER_ENDPOINT,
+    STRANGER,
+    template_refs,
+)
 from privgw.standins import imported_endpoint as imported
 
 API_ACCOUNT = ACCOUNT
 OTHER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
 OTHER_ACCOUNT_ENDPOINT = "vpce-0e0e0e0e0e0e0e0e0"
 OTHER_VPC = "vpc-0d0d0d0d0d0d0d0d0"
-STRANGER = "arn:aws:iam::999988887777:role/stranger"
-#: A principal of the API's own account with AdministratorAccess (its IAM policy allows invoke).
-ADMIN = f"arn:aws:iam::{API_ACCOUNT}:role/Admin"
 
 
 def allowed_endpoints(cfg: Config) -> list[str]:

@@ -20,11 +20,33 @@ PARTITION = "aws"
 CREATED_ENDPOINT = "vpce-0c0c0c0c0c0c0c0c0"
 #: The endpoint id a template's VpcEndpointId parameter (``endpoint.parameter``) stands for.
 PARAMETER_ENDPOINT = "vpce-0a0a0a0a0a0a0a0a0"
-#: Some endpoint the config does not name (in a VPC it names, or anywhere).
+#: Some endpoint the config does not name (in a VPC it names, or anywhere), and its VPC.
 UNLISTED_ENDPOINT = "vpce-0ffffffffffffffff"
+UNLISTED_VPC = "vpc-0ffffffffffffffff"
+#: A signed caller of another account, and an administrator of the API's own.
+STRANGER = "arn:aws:iam::999988887777:role/stranger"
+ADMIN = f"arn:aws:iam::{ACCOUNT}:role/Admin"
 #: A consumer stack's created endpoint, and its account when the config does not say it.
 CONSUMER_ENDPOINT = "vpce-0d0d0d0d0d0d0d0d0"
 CONSUMER_ACCOUNT = "444455556666"
+
+
+class Placeholders(dict[str, Any]):
+    """References resolved to stand-ins, and any other reference to a stable placeholder of
+    its own name, so a template's policy can be evaluated with nothing deployed."""
+
+    def __missing__(self, key: str) -> str:
+        return f"resolved-{key}"
+
+
+def pseudo_parameters(account: str = ACCOUNT, region: str = REGION) -> dict[str, str]:
+    """AWS::AccountId, AWS::Region, AWS::Partition and AWS::URLSuffix as stand-ins."""
+    return {
+        "AWS::AccountId": account,
+        "AWS::Region": region,
+        "AWS::Partition": PARTITION,
+        "AWS::URLSuffix": "amazonaws.com",
+    }
 
 
 def imported_endpoint(prefix: str) -> str:
@@ -69,14 +91,8 @@ def template_refs(
 ) -> dict[str, Any]:
     """What a template's Ref, GetAtt and ImportValue resolve to before deploy: parameters at
     their defaults, pseudo parameters, and with ``cfg`` the API's endpoints as stand-ins."""
-    refs = parameter_defaults(template) | {
-        "AWS::AccountId": account,
-        "AWS::Region": region,
-        "AWS::Partition": PARTITION,
-        "AWS::URLSuffix": "amazonaws.com",
-        naming.API: api_id,
-        naming.ENDPOINT: CREATED_ENDPOINT,
-    }
+    refs = parameter_defaults(template) | pseudo_parameters(account, region)
+    refs |= {naming.API: api_id, naming.ENDPOINT: CREATED_ENDPOINT}
     if cfg is not None:
         refs |= {
             f"Import:{naming.endpoint_export(p)}": imported_endpoint(p)

@@ -28,22 +28,28 @@ from privgw.checks.common import (
 )
 from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, authorize, evaluate, resolve
 from privgw.findings import Finding
-from privgw.standins import parameter_defaults
+from privgw.standins import (
+    ACCOUNT,
+    ADMIN,
+    API_ID,
+    STRANGER,
+    UNLISTED_ENDPOINT,
+    UNLISTED_VPC,
+    Placeholders,
+    parameter_defaults,
+    pseudo_parameters,
+)
 
-#: The account and region the probes pretend the API lives in.
-PROBE_ACCOUNT = "111122223333"
-PROBE_API = "a1b2c3d4e5"
+#: The account the probes pretend the API lives in, and its id (privgw.standins).
+PROBE_ACCOUNT = ACCOUNT
+PROBE_API = API_ID
 #: Every method a caller can send (ANY is not a method a call carries).
 PROBE_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 #: Path shapes: the root, one segment, several segments.
 PROBE_PATHS = ("", "x", "a/b/c")
 #: A stage no template names: policies scoped to one stage must still keep everyone out.
 PROBE_OTHER_STAGE = "privgw-probe-stage"
-UNLISTED_ENDPOINT = "vpce-0ffffffffffffffff"
-UNLISTED_VPC = "vpc-0ffffffffffffffff"
 INSIDE_IP = "10.255.0.10"
-STRANGER = "arn:aws:iam::999988887777:role/stranger"
-ADMIN = f"arn:aws:iam::{PROBE_ACCOUNT}:role/Admin"
 
 #: Calls that must never get in: through an unlisted endpoint in an unlisted VPC (with the
 #: context keys such a call carries), and a call that came through no endpoint at all.
@@ -58,16 +64,6 @@ OUTSIDERS: tuple[tuple[str, Mapping[str, str]], ...] = (
     ),
     ("without any VPC endpoint", {}),
 )
-
-
-class _Placeholders(dict[str, Any]):
-    """Resolves every Ref/GetAtt to a stable stand-in, so a policy can be evaluated offline."""
-
-    def __missing__(self, key: str) -> str:
-        return f"resolved-{key}"
-
-
-PSEUDO = {"AWS::AccountId": PROBE_ACCOUNT, "AWS::Region": "us-east-1", "AWS::Partition": "aws"}
 
 
 @dataclass(frozen=True)
@@ -138,7 +134,7 @@ def _probe_target(
 ) -> _Api:
     """The API as the probes see it: parameters at their defaults, every other intrinsic
     resolved to a stable stand-in."""
-    refs = _Placeholders({**PSEUDO, **parameter_defaults(template)})
+    refs = Placeholders({**pseudo_parameters(), **parameter_defaults(template)})
     config = props["EndpointConfiguration"]
     endpoints = config.get("VpcEndpointIds", config.get("VPCEndpointIds")) or []
     stages = [props["StageName"]] if "StageName" in props else []
@@ -293,7 +289,7 @@ def outsider_admitted(template: Mapping[str, Any], policy: Mapping[str, Any]) ->
     """The first call that must be refused and that ``policy`` (a domain name's) admits, said
     in words; None when every one is refused. Anonymous and signed callers, through an
     unlisted endpoint and through none, on every method and path shape."""
-    refs = _Placeholders({**PSEUDO, **parameter_defaults(template)})
+    refs = Placeholders({**pseudo_parameters(), **parameter_defaults(template)})
     resolved = resolve(policy, refs)
     api = ApiArn(PROBE_API, account=PROBE_ACCOUNT)
     for resource in _probe_resources(api, ["v1", PROBE_OTHER_STAGE]):
