@@ -14,6 +14,7 @@ from typing import Any
 from privgw.config import AnyConfig, Config, ConsumerStack, EndpointStack
 from privgw.config.auth import auth_label
 from privgw.kinds import kind_of
+from privgw.model import resolve_api
 
 
 def _label(*lines: str) -> str:
@@ -138,15 +139,15 @@ def _targets(cfg: Config) -> list[str]:
     """One node per function, backend (with its VPC link and load balancer) and mock, the
     routes that reach it on the edge."""
     groups: dict[tuple[str, str], list[str]] = {}
-    for route in cfg.routes:
-        target = cfg.target_of(route)
-        key = (target.kind, target.name or f"{route.method} {route.path}")
-        auth = cfg.auth_of(route)
+    for method in resolve_api(cfg).routes:
+        target = method.target
+        key = (target.kind, target.name or method.label())
+        auth = method.auth
         marks = [] if auth == "none" else [auth_label(auth)]
-        if route.api_key_required:
+        if method.api_key_required:
             marks.append("API key")
         suffix = f" ({', '.join(marks)})" if marks else ""
-        groups.setdefault(key, []).append(f"{route.method} {route.path}{suffix}")
+        groups.setdefault(key, []).append(f"{method.label()}{suffix}")
     lines = []
     for index, ((kind, name), routes) in enumerate(sorted(groups.items()), start=1):
         node = f"t{index}"

@@ -102,9 +102,20 @@ def path_selects(resource: Sequence[str], segments: Sequence[str]) -> bool:
 
 @dataclass(frozen=True)
 class ResolvedApi:
-    """Every method of the API, sorted by path then method, and the resource tree they need."""
+    """Every method of the API, sorted by path then method, and the resource tree they need;
+    ``routes``: the routes' own methods in the config's order (outputs pick the first)."""
 
     methods: tuple[ApiMethod, ...]
+    routes: tuple[ApiMethod, ...] = ()
+
+    def to(self, kind: str, name: str | None = None) -> list[ApiMethod]:
+        """The routes going to one function or backend (or every mock), in config order."""
+        return [m for m in self.routes if m.target == MethodTarget(kind, name)]  # type: ignore[arg-type]
+
+    @property
+    def function_targets(self) -> set[str]:
+        """The functions some route goes to."""
+        return {str(m.target.name) for m in self.routes if m.target.kind == "function"}
 
     @cached_property
     def resources(self) -> tuple[tuple[str, ...], ...]:
@@ -180,7 +191,15 @@ def preflight_paths(routed: Sequence[ApiMethod]) -> Iterator[tuple[tuple[str, ..
 def resolve_api(cfg: Config) -> ResolvedApi:
     """The API ``cfg`` builds: its routes' methods and, with ``cors``, the generated
     preflights, sorted by path and method (the template's order does not depend on the
-    config's)."""
+    config's). Resolved once per config (it is frozen)."""
+    cached: ResolvedApi | None = getattr(cfg, "_resolved", None)
+    if cached is None:
+        cached = _resolve(cfg)
+        object.__setattr__(cfg, "_resolved", cached)
+    return cached
+
+
+def _resolve(cfg: Config) -> ResolvedApi:
     routed = [route_method(cfg, route) for route in cfg.routes]
     preflights = (
         [
@@ -198,7 +217,7 @@ def resolve_api(cfg: Config) -> ResolvedApi:
         else []
     )
     methods = sorted([*routed, *preflights], key=lambda m: (m.segments, m.http_method))
-    return ResolvedApi(tuple(methods))
+    return ResolvedApi(tuple(methods), tuple(routed))
 
 
 __all__ = [

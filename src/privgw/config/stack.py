@@ -58,6 +58,8 @@ class Config(StackConfig):
     )
 
     _source_dir: Path | None = PrivateAttr(default=None)
+    #: The resolved API (privgw.model.resolve_api), once asked for.
+    _resolved: object = PrivateAttr(default=None)
 
     @property
     def source_dir(self) -> Path | None:

@@ -27,8 +27,9 @@ from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
 from privgw import naming, suppressions
-from privgw.config import Config, Route, resource_paths
+from privgw.config import Config
 from privgw.config.api import Mock
+from privgw.model import ApiMethod, resolve_api
 from privgw.resources import auth, backend, cors, parameters, policy
 from privgw.resources.common import execute_api_arn, log_group, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
@@ -86,7 +87,7 @@ def resource_policy(cfg: Config) -> dict[str, Any]:
 
 def _signs(cfg: Config) -> bool:
     """Whether some route takes IAM (SigV4) callers."""
-    return any(cfg.auth_of(route) == "iam" for route in cfg.routes)
+    return any(m.auth == "iam" for m in resolve_api(cfg).routes)
 
 
 def rest_api(cfg: Config) -> RestApi:
@@ -124,7 +125,8 @@ def api_resources(cfg: Config) -> list[Resource]:
             ParentId=_parent_id(node),
             PathPart=node[-1],
         )
-        for node in resource_paths(cfg.routes)
+        for node in resolve_api(cfg).resources
+        if node
     ]
 
 
@@ -169,9 +171,11 @@ def mock_integration(mock: Mock) -> tuple[Integration, list[MethodResponse]]:
     return integration, [MethodResponse(**declared)]
 
 
-def route_method(cfg: Config, route: Route) -> Method:
-    """The method of one route, with the integration its target needs."""
-    target = cfg.target_of(route)
+def route_method(cfg: Config, method: ApiMethod) -> Method:
+    """The Method of one route (as the resolved model has it), with the integration its target
+    needs."""
+    route, target = method.route, method.target
+    assert route is not None, "a route's method"
     extra: dict[str, Any] = {}
     if target.kind == "mock":
         assert route.mock is not None
@@ -196,7 +200,7 @@ def route_method(cfg: Config, route: Route) -> Method:
         RestApiId=Ref(naming.API),
         ResourceId=_resource_ref(route.segments),
         HttpMethod=route.method,
-        **auth.method_authorization(cfg, route),
+        **auth.method_authorization(cfg, method),
         **validation,
         Integration=integration,
         **extra,
@@ -206,7 +210,7 @@ def route_method(cfg: Config, route: Route) -> Method:
 def api_methods(cfg: Config) -> list[Method]:
     """Methods sorted by logical id, so route order in the config never changes the output;
     with ``cors``, the generated OPTIONS methods too."""
-    methods = [route_method(cfg, r) for r in cfg.routes]
+    methods = [route_method(cfg, m) for m in resolve_api(cfg).routes]
     methods += cors.preflight_methods(cfg, _resource_ref)
     return sorted(methods, key=lambda m: str(m.title))
 
@@ -226,7 +230,7 @@ def _permission(name: str, logical_id: str, scope: str) -> Permission:
 def invoke_permissions(cfg: Config) -> list[Permission]:
     """One permission per function (not one per method), scoped to this API's ARN; a function
     that only authorizes is scoped to this API's authorizers."""
-    routed = {t.name for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
+    routed = resolve_api(cfg).function_targets
     return [
         _permission(
             name, naming.function_ids(name).permission, "*" if name in routed else "authorizers/*"

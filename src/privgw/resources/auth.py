@@ -23,6 +23,7 @@ from privgw.config.auth import (
     LambdaAuth,
     identity_parameter,
 )
+from privgw.model import ApiMethod, resolve_api
 
 AUTHORIZER_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
@@ -50,7 +51,7 @@ def authorizer_specs(cfg: Config) -> dict[str, AuthorizerSpec]:
     authorizer is ``<Function>Authorizer`` (a hash follows when one function serves with
     several settings), a Cognito one ``CognitoAuthorizer`` (hash likewise)."""
     settings: dict[str, LambdaAuth | CognitoAuth] = {}
-    for auth in [cfg.auth, *(r.auth for r in cfg.routes)]:
+    for auth in [cfg.auth, *(m.route.auth for m in resolve_api(cfg).routes if m.route)]:
         if isinstance(auth, LambdaAuth | CognitoAuth):
             settings.setdefault(authorizer_key(auth), auth)
     stems: dict[str, list[str]] = {}
@@ -102,9 +103,9 @@ def authorizers(cfg: Config) -> list[Authorizer]:
     return result
 
 
-def method_authorization(cfg: Config, route: Route) -> dict[str, Any]:
+def method_authorization(cfg: Config, method: ApiMethod) -> dict[str, Any]:
     """A route's Method properties for who may call it."""
-    auth: AuthSetting = cfg.auth_of(route)
+    auth: AuthSetting = method.auth
     props: dict[str, Any]
     if auth == "iam":
         props = {"AuthorizationType": "AWS_IAM"}
@@ -119,7 +120,7 @@ def method_authorization(cfg: Config, route: Route) -> dict[str, Any]:
     else:
         props = {"AuthorizationType": "NONE"}
         props.update(suppressions.metadata(suppressions.METHOD_WITHOUT_AUTHORIZER))
-    if route.api_key_required:
+    if method.api_key_required:
         props["ApiKeyRequired"] = True
     return props
 
@@ -156,7 +157,8 @@ def model_id(route: Route) -> str:
 
 def validators_and_models(cfg: Config) -> list[AWSObject]:
     """The validators the routes use (one per kind, shared) and one model per body schema."""
-    kinds = sorted({r.request_validation for r in cfg.routes if r.request_validation})
+    routes = [m.route for m in resolve_api(cfg).routes if m.route]
+    kinds = sorted({r.request_validation for r in routes if r.request_validation})
     parts: list[AWSObject] = [
         RequestValidator(
             VALIDATORS[kind][0],
@@ -175,7 +177,7 @@ def validators_and_models(cfg: Config) -> list[AWSObject]:
             ContentType="application/json",
             Schema=route.request_schema,
         )
-        for route in cfg.routes
+        for route in routes
         if route.request_schema is not None
     ]
     return parts

@@ -9,9 +9,10 @@ from typing import Any
 from troposphere import Export, GetAtt, Join, Output, Ref, Sub
 
 from privgw import naming
-from privgw.config import Config, EndpointStack, Route
+from privgw.config import Config, EndpointStack
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.config.stack import MAIN_FUNCTION
+from privgw.model import ApiMethod, resolve_api
 from privgw.resources import parameters
 from privgw.resources.backend import backend_notes, vpc_link_ref
 from privgw.resources.domain import association_notes, association_outputs, domain_url
@@ -33,14 +34,13 @@ BODY = " -H 'content-type: application/json' -d '{\"example\": true}'"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
-def example_route(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> Route | None:
+def example_route(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> ApiMethod | None:
     """A real route taking one of ``methods`` (ANY stands for the first) to show in a curl
     line; the first route for GET when none does; None when no route fits."""
-    route: Route | None = next(
-        (r for r in cfg.routes if r.method in methods or r.method == "ANY"), None
-    )
+    routes = resolve_api(cfg).routes
+    route = next((m for m in routes if m.http_method in methods or m.http_method == "ANY"), None)
     if route is None and methods == ("GET",):
-        route = cfg.routes[0]
+        route = routes[0]
     return route
 
 
@@ -51,14 +51,14 @@ def example_path(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> tuple[str,
         return None
     path = re.sub(r"/\{[^}/]+\+\}$", "/", route.path)
     path = re.sub(r"\{[^}/]+\}", "example", path)
-    method = methods[0] if route.method == "ANY" else route.method
+    method = methods[0] if route.http_method == "ANY" else route.http_method
     return method, path.lstrip("/")
 
 
-def _credentials(cfg: Config, route: Route) -> str:
+def _credentials(route: ApiMethod) -> str:
     """What a call to ``route`` must carry: a SigV4 signature, the authorizer's token, a
     consumer's API key (shell variables the caller fills in)."""
-    auth = cfg.auth_of(route)
+    auth = route.auth
     flags = ""
     if isinstance(auth, LambdaAuth) and auth.headers:
         flags += f' -H "{auth.headers[0]}: Bearer $TOKEN"'
@@ -80,7 +80,7 @@ def _curl(url_prefix: str, cfg: Config, header: bool, methods: tuple[str, ...] =
     flag = "" if method == "GET" else f"-X {method} "
     head = " -H 'x-apigw-api-id: ${RestApi}'" if header else ""
     body = BODY if method in BODY_METHODS else ""
-    auth = _credentials(cfg, route)
+    auth = _credentials(route)
     return f"curl -sS {flag}{url_prefix}/{parameters.stage_in_sub(cfg)}/{path}{head}{body}{auth}"
 
 
@@ -89,7 +89,7 @@ def _signed(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> str:
     route = example_route(cfg, methods)
     if route is None:
         return ""
-    auth = cfg.auth_of(route)
+    auth = route.auth
     words = []
     if auth == "iam":
         words.append(

@@ -9,7 +9,7 @@ from typing import Any
 from troposphere import AWSObject, Output, Parameter, Ref, Template
 
 from privgw import naming, suppressions
-from privgw.config import AnyConfig, Config, EndpointStack, resource_paths
+from privgw.config import AnyConfig, Config, EndpointStack
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.kinds import kind_of
@@ -63,7 +63,7 @@ def build_template(
         parts += api.account_logging_role(cfg)
     stack_outputs = outputs.api_outputs(cfg)
     # SAM expands its Api into RestApi + Deployment + Stage and adds a permission per event.
-    events = sum(1 for r in cfg.routes if cfg.target_of(r).kind == "function")
+    events = sum(1 for m in resolve_api(cfg).routes if m.target.kind == "function")
     expanded = len(parts) + (2 + events if flavour == "sam" else 0)
     _check_limits(cfg, expanded, len(stack_outputs))
     _check_ids_apart(parts, stack_outputs, parameters.template_parameters(cfg))
@@ -148,7 +148,8 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
             Problem(
                 "routes",
                 f"need {resource_count} template resources with the rest of the API "
-                f"({len(cfg.routes)} routes on {len(resource_paths(cfg.routes))} paths)",
+                f"({len(resolve_api(cfg).routes)} routes on "
+                f"{len(resolve_api(cfg).resources) - 1} paths)",
                 None,
                 f"at most {MAX_TEMPLATE_RESOURCES} per template: fewer routes, "
                 "or ANY /{proxy+} and routing inside the function",
@@ -183,7 +184,7 @@ def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
     """The functions and the API as SAM resources, and what SAM's events do not create:
     authorizers' permissions and the consumers' keys and plans."""
     parts: list[AWSObject] = [*sam.serverless_functions(cfg, output_dir), sam.serverless_api(cfg)]
-    routed = {str(t.name) for t in map(cfg.target_of, cfg.routes) if t.kind == "function"}
+    routed = resolve_api(cfg).function_targets
     parts += [
         p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
     ]
