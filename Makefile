@@ -50,10 +50,10 @@ schema/privgw.schema.json: $(STAMP) $(wildcard src/privgw/config/*.py)
 test: $(STAMP) $(CHECKOV_STAMP)
 	PRIVGW_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(BIN)/python -m pytest
 
-## Rewrite the expected files of tests/corpus (error texts, golden templates) from what privgw
+## Rewrite the expected files of tests/golden/corpus (error texts, golden templates) from what privgw
 ## does now; review the diff before committing.
 corpus: $(STAMP)
-	$(BIN)/python -m tests.corpus
+	$(BIN)/python -m tests.support.corpus
 
 ## Static checks: ruff (lint + format) and mypy --strict.
 lint: $(STAMP)
@@ -68,12 +68,12 @@ format: $(STAMP)
 ## Deploy every example (plain and SAM) and the topologies, in dependency order, to a local
 ## CloudFormation endpoint (patched moto) with privgw deploy.
 deploy-local: $(STAMP)
-	$(BIN)/python -m tests.localaws.demo
+	$(BIN)/python -m tests.support.localaws.demo
 
 ## Run the local CloudFormation endpoint (patched moto on 127.0.0.1:$(PORT)) until Ctrl-C.
 PORT ?= 5055
 local-aws: $(STAMP)
-	$(BIN)/python -m tests.localaws.server --port $(PORT) --announce
+	$(BIN)/python -m tests.support.localaws.server --port $(PORT) --announce
 
 ## Benchmarks: timings, scaling and the CDK/SAM baselines, printed, written to bench/results.md
 ## and copied into the README's Benchmarks section.

@@ -1,6 +1,6 @@
 """Copy bench/results.md into the README's Benchmarks section, so its numbers come from a run.
 
-`make bench` runs this after measuring; tests/test_examples.py checks the two still agree.
+`make bench` runs this after measuring; tests/golden/test_examples.py checks the two still agree.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from privgw import ConfigError, build_template, load_config, render, validate_co
 from privgw.checks import preflight
 from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
 from privgw.lint import lint_text
-from tests.localaws.stacks import NoManagedPolicies
+from tests.support.localaws.stacks import NoManagedPolicies
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "hello.yaml"

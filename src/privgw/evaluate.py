@@ -21,7 +21,7 @@ only when both do; an explicit Deny in the resource policy refuses either.
 
 No maintained Python library evaluates resource policies with conditions this way (policy
 linters such as parliament check grammar, not decisions), so privgw carries this one, tested
-against the documented semantics in ``tests/test_evaluate.py``.
+against the documented semantics in ``tests/unit/checks/test_evaluate.py``.
 """
 
 from __future__ import annotations

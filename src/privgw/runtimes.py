@@ -3,8 +3,8 @@
 The table mirrors AWS's published runtime support policy. A runtime is accepted only while its
 deprecation date lies in the future, so a config that was valid last year is refused with the
 successor named once AWS stops patching its runtime (the same date cfn-lint's W2531 starts
-warning, which privgw must never emit). ``tests/test_runtimes.py`` checks the table against
-cfn-lint's own lifecycle data so the two cannot drift apart silently.
+warning, which privgw must never emit). ``tests/unit/resources/test_runtimes.py`` checks the
+table against cfn-lint's own lifecycle data so the two cannot drift apart silently.
 """
 
 from __future__ import annotations

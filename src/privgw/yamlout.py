@@ -5,7 +5,7 @@ whose first line starts with a tab, which libyaml cannot read; keys over 1,024 c
 ``!GetAtt`` with a non-string argument, which cfn-flip misreads). libyaml's emitter knows its
 own parser's rules: it falls back to quoting or an explicit ``?`` key where a style cannot carry
 the text. Measured on a 200-route template it takes about 30 ms against the hand-written
-writer's 11 ms (``make bench``), nothing next to cfn-lint's seconds. ``tests/test_yamlout.py``
+writer's 11 ms (``make bench``), nothing next to cfn-lint's seconds. ``tests/unit/test_yamlout.py``
 reads its output back with libyaml (cfn-lint's loader), cfn-flip and the aws CLI's loader and
 requires each to return exactly the JSON, on generated documents with hostile strings and
 every intrinsic argument shape.

@@ -1,0 +1,200 @@
+"""What a new user reads: the licence, the config reference, the template's shape, the notes."""
+
+from __future__ import annotations
+
+import configparser
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from privgw import Config, build_template, render
+from privgw.cli import main
+from privgw.config.messages import model_in as _model_in
+from privgw.config.problems import _map_value_model
+from privgw.rendering import SECTION_ORDER
+from privgw.resources.outputs import url_notes
+from tests.support.configs import BASE_CONFIG, ROOT
+
+
+def test_licence_file_matches_the_package_metadata() -> None:
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "setup.cfg")
+    assert meta["metadata"]["license"] == "Apache-2.0"
+    assert meta["metadata"]["license_files"] == "LICENSE"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text.splitlines()[1]
+    assert "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
+
+
+def _leaf_keys(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """Every key a config can set, as a dotted path (sections themselves are not keys)."""
+    for field_name, field in model.model_fields.items():
+        name = field.alias or field_name  # what a config spells (auth's lambda)
+        sub = _model_in(field.annotation)
+        if sub is None:
+            yield prefix + name
+        elif name == "routes":  # a route's method and path are described in the routes row
+            yield from (k for k in _leaf_keys(sub, "routes[].") if k not in ROUTE_SHAPE)
+        elif _map_value_model(field.annotation) is not None:  # functions.NAME.runtime, ...
+            yield from _leaf_keys(sub, f"{prefix}{name}.NAME.")
+        else:
+            yield from _leaf_keys(sub, f"{prefix}{name}.")
+
+
+ROUTE_SHAPE = ("routes[].method", "routes[].path")
+
+
+def test_config_reference_lists_every_key() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Config reference", 1)[1].split("\n## ", 1)[0]
+    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+
+    def documented(path: str) -> bool:
+        parent, _, leaf = path.rpartition(".")
+        return any(
+            f"`{path}`" in cell
+            or (
+                parent and f"`.{leaf}`" in cell and (f"`{parent}." in cell or f"`{parent}`" in cell)
+            )
+            for cell in first_cells
+        )
+
+    missing = [path for path in _leaf_keys(Config) if not documented(path)]
+    assert missing == [], "keys missing from the README's config reference"
+
+
+def test_sections_come_in_the_conventional_order() -> None:
+    cfg = Config(**{**BASE_CONFIG, "reusable": True})
+    expected = {
+        "cfn": ["AWSTemplateFormatVersion", "Description", "Metadata", "Parameters"],
+        "sam": ["AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Parameters"],
+    }
+    for flavour in ("cfn", "sam"):
+        text = render(build_template(cfg, flavour), "json")
+        assert list(json.loads(text)) == [*expected[flavour], "Resources", "Outputs"]
+        yaml_text = render(build_template(cfg, flavour), "yaml")
+        top = [line.split(":")[0] for line in yaml_text.splitlines() if line[:1].isalpha()]
+        assert top == [*expected[flavour], "Resources", "Outputs"]
+    assert SECTION_ORDER.index("Conditions") < SECTION_ORDER.index("Resources")
+
+
+def test_the_private_dns_note_is_one_short_line() -> None:
+    (note,) = url_notes(Config(**BASE_CONFIG))
+    assert "\n" not in note
+    assert len(note) <= 120
+    assert "README" in note
+
+
+def test_the_readme_shows_the_real_build_help() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`privgw build --help`:\n\n```\n", 1)[1].split("\n```", 1)[0]
+    done = subprocess.run(
+        [sys.executable, "-m", "privgw.cli", "build", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert shown == done.stdout.rstrip().replace("__main__.py", "privgw")
+
+
+def test_the_troubleshooting_section_says_unsigned_calls_get_missing_token() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    assert "not an auth problem" not in section
+    assert "unsigned call" in section
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("Layout (`src/privgw/`):", 1)[1].split("\n\n", 1)[0]
+    package = ROOT / "src" / "privgw"
+    missing = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "__init__.py" and f"`{path.stem}" not in layout
+    ]
+    assert missing == [], "modules the README's layout does not name"
+    for folder in ("config/", "resources/", "rules/"):
+        assert f"`{folder}`" in layout
+
+
+def test_the_template_table_names_the_module_that_builds_each_resource() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the template contains", 1)[1].split("\n## ", 1)[0]
+    rows = [row for row in section.splitlines() if row.startswith("| `")]
+    modules = {p.name for p in (ROOT / "src" / "privgw" / "resources").glob("*.py")}
+    for row in rows:
+        built_by = row.split("|")[2]
+        named = [m for m in modules if f"`{m}`" in built_by]
+        assert named, f"no builder named in: {row[:60]}"
+
+
+def test_the_readme_shows_simulates_real_output() -> None:
+    out = io.StringIO()
+    argv = [
+        "simulate",
+        "examples/many-callers.yaml",
+        "POST",
+        "/payments",
+        "--vpce",
+        "vpce-0aaaaaaaaaaaaaaaa",
+        "--principal",
+        "arn:aws:iam::111122223333:role/checkout-service",
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        assert main(argv, out, io.StringIO()) == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert out.getvalue().strip() in readme
+
+
+def test_the_readme_shows_the_platform_diagram_as_privgw_draws_it() -> None:
+    from privgw.config import load_config  # noqa: PLC0415
+    from privgw.diagram import mermaid  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert mermaid(load_config(ROOT / "examples" / "platform.yaml")) in readme
+
+
+def test_the_cross_account_section_shows_real_output_and_every_consumer_key() -> None:
+    from privgw.config import ConsumerStack, load_any  # noqa: PLC0415
+    from privgw.diagram import mermaid  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Callers in other accounts", 1)[1].split("\n## ", 1)[0]
+    folder = ROOT / "examples" / "cross-account"
+    assert mermaid(load_any(folder / "consumer.yaml")) in section
+    argv = [
+        "simulate",
+        "examples/cross-account/provider.yaml",
+        "GET",
+        "/orders/42",
+        "--consumer",
+        "examples/cross-account/consumer.yaml",
+    ]
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        assert main(argv, out, io.StringIO()) == 0
+    assert f"$ privgw {' '.join(argv)}\n{out.getvalue()}" in section
+    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+
+    def documented(path: str) -> bool:
+        parent, _, leaf = path.rpartition(".")
+        return any(
+            f"`{path}`" in cell
+            or (parent and f"`.{leaf}`" in cell and f"`{parent}." in cell)
+            or (not parent and f"`{leaf}`" in cell)
+            for cell in first_cells
+        )
+
+    missing = [path for path in _leaf_keys(ConsumerStack) if not documented(path)]
+    assert missing == [], "consumer keys missing from the README's table"
