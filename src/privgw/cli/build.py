@@ -32,19 +32,22 @@ from privgw.rendering import (
     write_atomic,
 )
 
+HELP = """Build templates from config files and lint them
+
+Each CONFIG (YAML, JSON or TOML; - reads standard input) becomes
+NAME.yaml (plain CloudFormation) and/or NAME.sam.yaml (AWS SAM) in the output
+folder, written atomically, then checked with cfn-lint and privgw's own rules.
+Nothing is written when any config is invalid.
+
+examples:
+  privgw build examples/hello.yaml
+  privgw build configs/*.yaml -o out --flavour all --format json
+"""
+
 
 def add_parser(sub: Any) -> None:
     build = command(
-        sub,
-        "build",
-        summary="Build templates from config files and lint them",
-        description="Each CONFIG (YAML, JSON or TOML; - reads standard input) becomes\n"
-        "NAME.yaml (plain CloudFormation) and/or NAME.sam.yaml (AWS SAM) in the output\n"
-        "folder, written atomically, then checked with cfn-lint and privgw's own rules.\n"
-        "Nothing is written when any config is invalid.",
-        examples="  privgw build examples/hello.yaml\n"
-        "  privgw build configs/*.yaml -o out --flavour all --format json",
-        one="lint findings (errors or warnings) in a written template",
+        sub, "build", HELP, one="lint findings (errors or warnings) in a written template"
     )
     build.add_argument(
         "configs",

@@ -35,10 +35,13 @@ EXIT_CODES = """exit codes:
   130  interrupted (Ctrl-C)"""
 
 
-def command(
-    sub: Any, name: str, *, summary: str, description: str, examples: str, one: str
-) -> argparse.ArgumentParser:
-    """A subcommand whose --help has a description, the exit codes and examples."""
+def command(sub: Any, name: str, text: str, *, one: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help has a description, the exit codes and examples.
+
+    ``text`` reads as the help does: the summary line, a blank line, the description,
+    and ``examples:`` with the example lines; ``one`` says what exit code 1 means."""
+    summary, rest = text.split("\n\n", 1)
+    description, examples = rest.rstrip("\n").split("\n\nexamples:\n")
     return sub.add_parser(  # type: ignore[no-any-return]
         name,
         help=summary,

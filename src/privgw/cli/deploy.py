@@ -9,20 +9,23 @@ from typing import Any, TextIO
 
 from privgw.cli.common import EXIT_FINDINGS, EXIT_OK, command
 
+HELP = """Create or update a stack from a template, showing progress and outputs
+
+What `aws cloudformation deploy` does (change set, execute, wait), plus
+the stack events as they happen, the first failure explained, and the outputs at
+the end. Region and credentials come from your AWS configuration (AWS_REGION /
+AWS_DEFAULT_REGION or ~/.aws/config; AWS_PROFILE, environment keys, SSO ...).
+
+examples:
+  privgw deploy templates/hello.yaml --stack-name hello
+  privgw deploy templates/reusable.yaml --stack-name catalog-prod \\
+      --parameter-overrides StageName=prod AllowedCidr1=10.92.0.0/16
+"""
+
 
 def add_parser(sub: Any) -> None:
     deploy = command(
-        sub,
-        "deploy",
-        summary="Create or update a stack from a template, showing progress and outputs",
-        description="What `aws cloudformation deploy` does (change set, execute, wait), plus\n"
-        "the stack events as they happen, the first failure explained, and the outputs at\n"
-        "the end. Region and credentials come from your AWS configuration (AWS_REGION /\n"
-        "AWS_DEFAULT_REGION or ~/.aws/config; AWS_PROFILE, environment keys, SSO ...).",
-        examples="  privgw deploy templates/hello.yaml --stack-name hello\n"
-        "  privgw deploy templates/reusable.yaml --stack-name catalog-prod \\\n"
-        "      --parameter-overrides StageName=prod AllowedCidr1=10.92.0.0/16",
-        one="the stack failed (rolled back); the reason is printed",
+        sub, "deploy", HELP, one="the stack failed (rolled back); the reason is printed"
     )
     deploy.add_argument("template", type=Path, metavar="TEMPLATE", nargs="?", help="template file")
     deploy.add_argument("--stack-name", required=True, help="the stack to create or update")

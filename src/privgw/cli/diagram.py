@@ -11,20 +11,21 @@ from privgw.errors import OutputError
 from privgw.flavours import CONFIG_FORMATS, STDIN
 from privgw.rendering import write_atomic
 
+HELP = """Draw the request path of an API as a Mermaid flowchart
+
+Callers, the endpoint(s) and security group, the custom domain, the API
+and stage with the policy's allow-list, the routes grouped by function, load
+balancer or mock. With --output-dir, NAME.md per config: the diagram, the invoke
+URLs and a curl per form (GitHub renders the diagram).
+
+examples:
+  privgw diagram examples/platform.yaml
+  privgw diagram examples/*.yaml --output-dir templates
+"""
+
 
 def add_parser(sub: Any) -> None:
-    diagram = command(
-        sub,
-        "diagram",
-        summary="Draw the request path of an API as a Mermaid flowchart",
-        description="Callers, the endpoint(s) and security group, the custom domain, the API\n"
-        "and stage with the policy's allow-list, the routes grouped by function, load\n"
-        "balancer or mock. With --output-dir, NAME.md per config: the diagram, the invoke\n"
-        "URLs and a curl per form (GitHub renders the diagram).",
-        examples="  privgw diagram examples/platform.yaml\n"
-        "  privgw diagram examples/*.yaml --output-dir templates",
-        one="(not used)",
-    )
+    diagram = command(sub, "diagram", HELP, one="(not used)")
     diagram.add_argument("configs", nargs="+", metavar="CONFIG", type=Path, help="config file(s)")
     diagram.add_argument(
         "-o", "--output-dir", type=Path, default=None, help="write NAME.md per config here"

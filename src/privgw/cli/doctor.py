@@ -8,21 +8,22 @@ from typing import Any, TextIO
 
 from privgw.cli.common import EXIT_FINDINGS, EXIT_OK, command, wrong_kind
 
+HELP = """Diagnose a deployed private API stack
+
+Reads the stack, its API, stage, endpoints and security group back from
+AWS (boto3, your usual credentials) and checks each against the stack's template
+and, with --config, the config: PRIVATE and listing the stack's endpoints, the
+deployed policy, the stage on the stack's current deployment, the endpoints'
+state and private DNS, the caller CIDRs, the custom domain's access associations.
+
+examples:
+  privgw doctor hello --config examples/hello.yaml
+  privgw doctor hello --endpoint-url http://127.0.0.1:5055 --region us-east-1
+"""
+
 
 def add_parser(sub: Any) -> None:
-    doctor = command(
-        sub,
-        "doctor",
-        summary="Diagnose a deployed private API stack",
-        description="Reads the stack, its API, stage, endpoints and security group back from\n"
-        "AWS (boto3, your usual credentials) and checks each against the stack's template\n"
-        "and, with --config, the config: PRIVATE and listing the stack's endpoints, the\n"
-        "deployed policy, the stage on the stack's current deployment, the endpoints'\n"
-        "state and private DNS, the caller CIDRs, the custom domain's access associations.",
-        examples="  privgw doctor hello --config examples/hello.yaml\n"
-        "  privgw doctor hello --endpoint-url http://127.0.0.1:5055 --region us-east-1",
-        one="a check failed",
-    )
+    doctor = command(sub, "doctor", HELP, one="a check failed")
     doctor.add_argument("stack", metavar="STACK", help="the stack's name")
     doctor.add_argument("--config", type=Path, help="the config the stack was built from")
     doctor.add_argument("--region", help="AWS region (default: your AWS configuration's)")

@@ -19,18 +19,19 @@ from privgw.errors import TemplateReadError
 from privgw.lint import lint_many, region_error, unknown_regions
 from privgw.rendering import parse_template
 
+HELP = """Lint existing templates with cfn-lint and privgw's rules
+
+Works on any CloudFormation or SAM template in JSON or YAML, also one
+privgw did not write or that you extended by hand.
+
+examples:
+  privgw lint templates/hello.yaml
+  privgw lint templates/*.yaml --region eu-west-1 --region us-east-1
+"""
+
 
 def add_parser(sub: Any) -> None:
-    lint = command(
-        sub,
-        "lint",
-        summary="Lint existing templates with cfn-lint and privgw's rules",
-        description="Works on any CloudFormation or SAM template in JSON or YAML, also one\n"
-        "privgw did not write or that you extended by hand.",
-        examples="  privgw lint templates/hello.yaml\n"
-        "  privgw lint templates/*.yaml --region eu-west-1 --region us-east-1",
-        one="lint findings (errors or warnings)",
-    )
+    lint = command(sub, "lint", HELP, one="lint findings (errors or warnings)")
     lint.add_argument(
         "templates", nargs="*", metavar="TEMPLATE", type=Path, help="template file(s)"
     )

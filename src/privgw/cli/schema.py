@@ -10,18 +10,19 @@ from typing import Any, TextIO
 from privgw.cli.common import EXIT_OK, add_force, command
 from privgw.rendering import check_overwrite, write_atomic
 
+HELP = """Print the config's JSON Schema, for editors
+
+Point your editor's YAML/JSON language server at it for completion and
+checks, e.g. `# yaml-language-server: $schema=schema/privgw.schema.json`.
+
+examples:
+  privgw schema > privgw.schema.json
+  privgw schema -o schema/privgw.schema.json
+"""
+
 
 def add_parser(sub: Any) -> None:
-    schema = command(
-        sub,
-        "schema",
-        summary="Print the config's JSON Schema, for editors",
-        description="Point your editor's YAML/JSON language server at it for completion and\n"
-        "checks, e.g. `# yaml-language-server: $schema=schema/privgw.schema.json`.",
-        examples="  privgw schema > privgw.schema.json\n"
-        "  privgw schema -o schema/privgw.schema.json",
-        one="(not used)",
-    )
+    schema = command(sub, "schema", HELP, one="(not used)")
     schema.add_argument(
         "-o", "--output", type=Path, help="write to this file (default: standard output)"
     )

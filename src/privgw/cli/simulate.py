@@ -51,25 +51,27 @@ _PRINCIPAL = (
 )
 
 
+HELP = """Say whether a call would get through, and which layer stops it
+
+Walks one call through DNS, the endpoint's security group, the VPC
+endpoint policy, the resource policy, the route and stage, authorization, request
+validation and the backend, in AWS's order, and stops at the first layer that
+refuses it. Without --vpce/--vpc the call comes through the config's own endpoint
+(an endpoint imported or given as a parameter gets a stand-in id, said in a note);
+with --consumer, from that consumer stack's VPC and endpoint to the custom domain
+(adding the domain's access association and its own policy).
+
+examples:
+  privgw simulate examples/hello.yaml GET /hello
+  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json
+  privgw simulate examples/secured.yaml GET /orders -H 'Authorization: Bearer t'
+  privgw simulate examples/cross-account/provider.yaml GET /orders \\
+      --consumer examples/cross-account/consumer.yaml
+"""
+
+
 def add_parser(sub: Any) -> None:
-    simulate = command(
-        sub,
-        "simulate",
-        summary="Say whether a call would get through, and which layer stops it",
-        description="Walks one call through DNS, the endpoint's security group, the VPC\n"
-        "endpoint policy, the resource policy, the route and stage, authorization, request\n"
-        "validation and the backend, in AWS's order, and stops at the first layer that\n"
-        "refuses it. Without --vpce/--vpc the call comes through the config's own endpoint\n"
-        "(an endpoint imported or given as a parameter gets a stand-in id, said in a note);\n"
-        "with --consumer, from that consumer stack's VPC and endpoint to the custom domain\n"
-        "(adding the domain's access association and its own policy).",
-        examples="  privgw simulate examples/hello.yaml GET /hello\n"
-        "  privgw simulate examples/many-callers.yaml POST /payments --vpce vpce-0123 --json\n"
-        "  privgw simulate examples/secured.yaml GET /orders -H 'Authorization: Bearer t'\n"
-        "  privgw simulate examples/cross-account/provider.yaml GET /orders \\\n"
-        "      --consumer examples/cross-account/consumer.yaml",
-        one="the call would be refused",
-    )
+    simulate = command(sub, "simulate", HELP, one="the call would be refused")
     simulate.add_argument("config", metavar="CONFIG", type=Path, help="the API's config")
     simulate.add_argument(
         "method",

@@ -8,24 +8,25 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from privgw.config.types import JsonSchemaExtra, UniqueList, _aws_id, _fail, _Matching
+from privgw.config.checking import JsonSchemaExtra, Matching, fail
+from privgw.config.types import UniqueList, _aws_id
 
-VpcId = Annotated[str, _Matching(_aws_id("vpc"))]
-SubnetId = Annotated[str, _Matching(_aws_id("subnet"))]
-SecurityGroupId = Annotated[str, _Matching(_aws_id("sg"))]
-VpcEndpointId = Annotated[str, _Matching(_aws_id("vpce"))]
+VpcId = Annotated[str, Matching(_aws_id("vpc"))]
+SubnetId = Annotated[str, Matching(_aws_id("subnet"))]
+SecurityGroupId = Annotated[str, Matching(_aws_id("sg"))]
+VpcEndpointId = Annotated[str, Matching(_aws_id("vpce"))]
 
 
 def _check_cidr(value: str) -> str:
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
-        raise _fail(
+        raise fail(
             f"is not a valid CIDR block ({exc})",
             "a network address with prefix, host bits zero, e.g. 10.0.0.0/16 or fd00::/56",
         ) from None
     if network.prefixlen == 0:
-        raise _fail(
+        raise fail(
             "would open the endpoint to every address",
             "the caller VPCs' CIDRs; 0.0.0.0/0 and ::/0 are never allowed",
         )
@@ -48,7 +49,7 @@ def _check_not_everything(cidrs: list[str]) -> list[str]:
         networks = [n for n in (ipaddress.ip_network(c) for c in cidrs) if n.version == version]
         merged = list(ipaddress.collapse_addresses(networks))  # type: ignore[type-var]
         if [str(n) for n in merged] == [everything]:
-            raise _fail(
+            raise fail(
                 f"covers every IPv{version} address together ({', '.join(map(str, networks))})",
                 "the caller VPCs' CIDRs; their union may never be 0.0.0.0/0 or ::/0",
             )

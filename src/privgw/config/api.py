@@ -17,6 +17,7 @@ from pydantic import (
 
 from privgw.config.addresses import CidrList, VpcId
 from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
+from privgw.config.checking import Matching, fail, reads, refuse
 from privgw.config.function import TargetName
 from privgw.config.types import (
     Burst,
@@ -27,11 +28,8 @@ from privgw.config.types import (
     StrictModel,
     UniqueList,
     _duplicates,
-    _fail,
-    _Matching,
-    _refuse,
     listed,
-    reads,
+    optional,
 )
 from privgw.errors import Problem
 from privgw.limits import MAX_RESOURCES_PER_API
@@ -58,24 +56,24 @@ def _check_path(path: str) -> str:
     if path == "/":
         return path
     if not path.startswith("/") or path.endswith("/"):
-        raise _fail("is not a resource path", PATH_EXPECTED)
+        raise fail("is not a resource path", PATH_EXPECTED)
     segments = path[1:].split("/")
     dots = [s for s in segments if s in (".", "..")]
     if dots:
-        raise _fail(
+        raise fail(
             f"has a dot segment {dots[0]!r}: HTTP clients resolve . and .. before sending, so "
             "the route could never be called as written",
             PATH_EXPECTED,
         )
     for i, segment in enumerate(segments):
         if not _SEGMENT.fullmatch(segment):
-            raise _fail(f"has an invalid segment {segment!r}", PATH_EXPECTED)
+            raise fail(f"has an invalid segment {segment!r}", PATH_EXPECTED)
         if segment.endswith("+}") and i != len(segments) - 1:
-            raise _fail(f"has greedy {segment} before the last segment", PATH_EXPECTED)
+            raise fail(f"has greedy {segment} before the last segment", PATH_EXPECTED)
     params = [s.strip("{}+") for s in segments if s.startswith("{")]
     dups = _duplicates(params)
     if dups:
-        raise _fail("names a path parameter twice: " + ", ".join(dups), "distinct names")
+        raise fail("names a path parameter twice: " + ", ".join(dups), "distinct names")
     return path
 
 
@@ -90,7 +88,7 @@ def _route_shape(value: Any) -> Any:
         head, arrow, target = value.partition("->")
         parts = head.split()
         if len(parts) != 2 or (arrow and len(target.split()) != 1):
-            raise _fail(
+            raise fail(
                 "is not 'METHOD /path' or 'METHOD /path -> target'",
                 "e.g. 'GET /hello', 'GET /orders -> orders' or {method: GET, path: /hello}",
             )
@@ -134,25 +132,21 @@ class Route(StrictModel):
     )
 
     method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
-    path: Annotated[str, _Matching(_check_path)] = Field(max_length=1024)
-    target: TargetName | None = Field(
-        default=None,
-        description="A function or backend name; without one, the route goes to the only function.",
+    path: Annotated[str, Matching(_check_path)] = Field(max_length=1024)
+    target: TargetName | None = optional(
+        "A function or backend name; without one, the route goes to the only function.",
     )
     mock: Mock | None = Field(
         default=None, description="Answer with a fixed response instead of calling a target."
     )
-    auth: AuthSetting | None = Field(
-        default=None,
-        description="none, iam, {lambda: FUNCTION, ...} or {cognito: {...}}; default: the "
-        "API's auth.",
+    auth: AuthSetting | None = optional(
+        "none, iam, {lambda: FUNCTION, ...} or {cognito: {...}}; default: the API's auth.",
     )
     api_key_required: bool = Field(
         default=False, description="Callers must send a consumer's key in x-api-key."
     )
-    request_validation: RequestValidation | None = Field(
-        default=None,
-        description="params, body or all: API Gateway refuses a request that does not match "
+    request_validation: RequestValidation | None = optional(
+        "params, body or all: API Gateway refuses a request that does not match "
         "(required_parameters, request_schema) before any backend runs.",
     )
     required_parameters: UniqueList[RequiredParameter] = Field(
@@ -166,7 +160,7 @@ class Route(StrictModel):
     @reads("target", "mock")
     def _target_or_mock(self) -> Self:
         if self.target is not None and self.mock is not None:
-            raise _refuse("mock", "is given beside target", None, "either target or mock")
+            raise refuse("mock", "is given beside target", None, "either target or mock")
         return self
 
     @model_validator(mode="after")
@@ -174,21 +168,21 @@ class Route(StrictModel):
     def _validation_has_something_to_check(self) -> Self:
         body = self.request_validation in ("body", "all")
         if body and self.request_schema is None:
-            raise _refuse(
+            raise refuse(
                 "request_schema",
                 f"is required with request_validation: {self.request_validation}",
                 None,
                 "a JSON Schema for the body, or request_validation: params",
             )
         if self.request_schema is not None and not body:
-            raise _refuse(
+            raise refuse(
                 "request_validation",
                 "does not check the body, so request_schema would never be applied",
                 str(self.request_validation),
                 "body or all",
             )
         if self.required_parameters and self.request_validation not in ("params", "all"):
-            raise _refuse(
+            raise refuse(
                 "request_validation",
                 "does not check parameters, so required_parameters would never be enforced",
                 str(self.request_validation),

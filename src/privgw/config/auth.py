@@ -18,27 +18,17 @@ from pydantic import (
     model_validator,
 )
 
+from privgw.config.checking import Matching, fail, reads, refuse, shaped
 from privgw.config.function import TargetName
-from privgw.config.types import (
-    Burst,
-    HeaderName,
-    Headers,
-    StrictModel,
-    UniqueList,
-    _fail,
-    _Matching,
-    _refuse,
-    _text,
-    reads,
-)
+from privgw.config.types import Burst, HeaderName, Headers, StrictModel, UniqueList, listed
 
 #: Where a REQUEST authorizer reads the caller's identity ("Use API Gateway Lambda
 #: authorizers": method.request.header.X, .querystring.X, context.X, stageVariables.X).
 IDENTITY_SOURCE_PATTERN = r"(header|query|context|stageVariables)\.[A-Za-z0-9._-]{1,128}"
 IdentitySource = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             IDENTITY_SOURCE_PATTERN,
             "identity source",
             "header.NAME, query.NAME, context.NAME or stageVariables.NAME, e.g. "
@@ -48,8 +38,8 @@ IdentitySource = Annotated[
 ]
 UserPoolArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[a-z0-9-]+_[A-Za-z0-9]+",
             "Cognito user pool ARN",
             "arn:<partition>:cognito-idp:<region>:<account>:userpool/<region>_<id>",
@@ -58,7 +48,7 @@ UserPoolArn = Annotated[
 ]
 Scope = Annotated[
     str,
-    _Matching(_text(r"[\x21\x23-\x5b\x5d-\x7e]{1,256}", "OAuth scope", "e.g. orders/read")),
+    Matching(shaped(r"[\x21\x23-\x5b\x5d-\x7e]{1,256}", "OAuth scope", "e.g. orders/read")),
 ]
 
 
@@ -66,11 +56,8 @@ def identity_parameter(source: str) -> str:
     """``header.X`` as API Gateway names it: ``method.request.header.X``; ``query.X`` is
     ``method.request.querystring.X``; context and stage variables keep their names."""
     kind, _, name = source.partition(".")
-    if kind == "header":
-        return f"method.request.header.{name}"
-    if kind == "query":
-        return f"method.request.querystring.{name}"
-    return f"{kind}.{name}"
+    request = {"header": "method.request.header", "query": "method.request.querystring"}
+    return f"{request.get(kind, kind)}.{name}"
 
 
 class LambdaAuth(StrictModel):
@@ -109,7 +96,7 @@ class LambdaAuth(StrictModel):
         if self.type == "token" and (
             len(self.identity_source) != 1 or not self.identity_source[0].startswith("header.")
         ):
-            raise _refuse(
+            raise refuse(
                 "identity_source",
                 "a token authorizer reads exactly one header",
                 ", ".join(self.identity_source),
@@ -126,7 +113,7 @@ class LambdaAuth(StrictModel):
         authorizers": caching keys on the identity sources)."""
         from_caller = [s for s in self.identity_source if s.startswith(("header.", "query."))]
         if self.type == "request" and self.result_ttl > 0 and not from_caller:
-            raise _refuse(
+            raise refuse(
                 "identity_source",
                 "holds nothing of the caller (only context or stage variables), and the "
                 f"decision is cached for {self.result_ttl} seconds under it: one caller's Allow "
@@ -146,10 +133,9 @@ class CognitoPools(StrictModel):
     """Cognito user pools whose tokens are accepted (COGNITO_USER_POOLS)."""
 
     user_pool_arns: UniqueList[UserPoolArn] = Field(min_length=1, max_length=1000)
-    scopes: UniqueList[Scope] = Field(
-        default_factory=list,
-        max_length=50,
-        description="OAuth scopes an access token must carry (none: an ID token is enough).",
+    scopes: UniqueList[Scope] = listed(
+        50,
+        "OAuth scopes an access token must carry (none: an ID token is enough).",
     )
     header: HeaderName = Field(default="Authorization", description="Header with the token.")
 
@@ -186,7 +172,7 @@ def _auth_kind(value: Any) -> str | None:
 def _auth_shape(value: Any) -> Any:
     """Refuse what is none of the forms before the union tries each (one clear message)."""
     if _auth_kind(value) is None:
-        raise _fail(
+        raise fail(
             "is not an auth setting",
             "none, iam, {lambda: FUNCTION, ...} or {cognito: {user_pool_arns: [...]}}",
         )
@@ -259,14 +245,14 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
 
 def _check_origin(value: str) -> str:
     if value != "*" and not _ORIGIN.fullmatch(value):
-        raise _fail(
+        raise fail(
             "is not an origin", "scheme://host[:port] without a path, e.g. https://app.example.com"
         )
     return value
 
 
 _check_origin.pattern = r"^(\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)$"  # type: ignore[attr-defined]
-Origin = Annotated[str, _Matching(_check_origin)]
+Origin = Annotated[str, Matching(_check_origin)]
 DEFAULT_CORS_HEADERS = (
     "Authorization", "Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
 )  # fmt: skip
@@ -298,7 +284,7 @@ class Cors(StrictModel):
     @reads("allow_origins", "allow_credentials")
     def _no_wildcard_with_credentials(self) -> Self:
         if self.allow_credentials and "*" in self.allow_origins:
-            raise _refuse(
+            raise refuse(
                 "allow_origins",
                 "allows every origin with credentials (browsers refuse it, and it would let any "
                 "site call the API as the user)",
@@ -306,7 +292,7 @@ class Cors(StrictModel):
                 "the origins that may call, or allow_credentials: false",
             )
         if "*" in self.allow_origins and len(self.allow_origins) > 1:
-            raise _refuse("allow_origins", "lists * beside origins", None, "* alone, or origins")
+            raise refuse("allow_origins", "lists * beside origins", None, "* alone, or origins")
         return self
 
 
@@ -314,8 +300,8 @@ RequestValidation = Literal["params", "body", "all"]
 #: A request parameter a route requires: ``querystring.NAME`` or ``header.NAME``.
 RequiredParameter = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"(querystring|header)\.[A-Za-z0-9._-]{1,128}",
             "request parameter",
             "querystring.NAME or header.NAME",
@@ -333,11 +319,11 @@ def _check_schema(schema: dict[str, Any]) -> dict[str, Any]:
     try:
         Draft4Validator.check_schema(schema)
     except SchemaError as exc:
-        raise _fail(f"is not a JSON Schema (draft 4): {exc.message}", "a draft 4 schema") from None
+        raise fail(f"is not a JSON Schema (draft 4): {exc.message}", "a draft 4 schema") from None
     outside = next(_outside_refs(schema, ""), None)
     if outside is not None:
         pointer, ref = outside
-        raise _fail(
+        raise fail(
             f"has $ref {ref!r} at {pointer or '/'}: API Gateway refuses a model that refers "
             "outside itself (a file or a URL)",
             "refs inside the schema only (#/definitions/...), or the referenced schema inlined",

@@ -16,17 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from privgw.config.addresses import SecurityGroupId, SubnetId
-from privgw.config.types import (
-    JsonSchemaExtra,
-    StreamsResponses,
-    StrictModel,
-    UniqueList,
-    _fail,
-    _Matching,
-    _refuse,
-    _text,
-    reads,
-)
+from privgw.config.checking import JsonSchemaExtra, Matching, fail, reads, refuse, shaped
+from privgw.config.types import StreamsResponses, StrictModel, UniqueList, listed, optional
 from privgw.limits import MAX_INTEGRATION_TIMEOUT_S, MAX_STREAMING_TIMEOUT_S
 
 #: An ALB (``app``) or NLB (``net``); a Gateway Load Balancer (``gwy``) takes no HTTP.
@@ -36,8 +27,8 @@ LOAD_BALANCER_ARN_PATTERN = (
 )
 LoadBalancerArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             LOAD_BALANCER_ARN_PATTERN,
             "Application or Network Load Balancer ARN",
             "arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/"
@@ -49,7 +40,7 @@ LoadBalancerArn = Annotated[
 VPC_LINK_ID_PATTERN = r"[a-z0-9]{5,16}"
 VpcLinkId = Annotated[
     str,
-    _Matching(_text(VPC_LINK_ID_PATTERN, "VPC link id", "5-16 lower-case letters and digits")),
+    Matching(shaped(VPC_LINK_ID_PATTERN, "VPC link id", "5-16 lower-case letters and digits")),
 ]
 
 _HOST = re.compile(
@@ -70,7 +61,7 @@ def _check_base_uri(value: str) -> str:
         parts = urlsplit(value)
         port = parts.port
     except ValueError:
-        raise _fail("is not a URL", URI_EXPECTED) from None
+        raise fail("is not a URL", URI_EXPECTED) from None
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname
@@ -82,14 +73,14 @@ def _check_base_uri(value: str) -> str:
         or parts.password
         or (port is not None and not 1 <= port <= 65535)
     ):
-        raise _fail("is not a base URL", URI_EXPECTED)
+        raise fail("is not a base URL", URI_EXPECTED)
     return value.rstrip("/")
 
 
 _check_base_uri.pattern = (  # type: ignore[attr-defined]
     r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"
 )
-BaseUri = Annotated[str, _Matching(_check_base_uri)]
+BaseUri = Annotated[str, Matching(_check_base_uri)]
 
 _PREFIX_CHAR = r"[A-Za-z0-9._~:@!$&'()*+,;=-]"
 #: A segment, but not . or .. alone: clients and proxies resolve dot segments before sending
@@ -99,13 +90,13 @@ _PREFIX_SEGMENT = rf"(?!\.{{1,2}}(?!{_PREFIX_CHAR})){_PREFIX_CHAR}+"
 
 def _check_prefix(value: str) -> str:
     if value and any(s in (".", "..") for s in value.split("/")):
-        raise _fail(
+        raise fail(
             "has a dot segment (. or ..), which HTTP clients and proxies resolve away before "
             "the request is sent",
             "/-separated names without . or .. segments, e.g. /internal/v2",
         )
     if value and not re.fullmatch(rf"(/{_PREFIX_SEGMENT})+", value):
-        raise _fail(
+        raise fail(
             "is not a path prefix",
             "empty, or /-separated segments without a trailing /, e.g. /internal/v2",
         )
@@ -123,16 +114,14 @@ class VpcLinkV2(StrictModel):
     """A VPC link v2: privgw creates one from subnets and security groups, or uses ``id``."""
 
     id: VpcLinkId | None = Field(default=None, description="An existing VPC link v2.")
-    subnet_ids: UniqueList[SubnetId] = Field(
-        default_factory=list,
-        max_length=16,
-        description="Subnets for the link's network interfaces (one per Availability Zone "
+    subnet_ids: UniqueList[SubnetId] = listed(
+        16,
+        "Subnets for the link's network interfaces (one per Availability Zone "
         "the load balancer serves).",
     )
-    security_group_ids: UniqueList[SecurityGroupId] = Field(
-        default_factory=list,
-        max_length=5,
-        description="Security groups of the link's interfaces; the load balancer's group must "
+    security_group_ids: UniqueList[SecurityGroupId] = listed(
+        5,
+        "Security groups of the link's interfaces; the load balancer's group must "
         "admit them on its listener port.",
     )
 
@@ -140,7 +129,7 @@ class VpcLinkV2(StrictModel):
     @reads("id", "subnet_ids", "security_group_ids")
     def _one_shape(self) -> Self:
         if self.id is not None and (self.subnet_ids or self.security_group_ids):
-            raise _refuse(
+            raise refuse(
                 "id",
                 "names an existing link and also subnets or security groups for a new one",
                 self.id,
@@ -148,7 +137,7 @@ class VpcLinkV2(StrictModel):
             )
         if self.id is None and not (self.subnet_ids and self.security_group_ids):
             missing = "subnet_ids" if not self.subnet_ids else "security_group_ids"
-            raise _refuse(
+            raise refuse(
                 missing,
                 "is required to create a VPC link",
                 "[]",
@@ -180,13 +169,11 @@ class Backend(StreamsResponses):
         }
     )
 
-    load_balancer_arn: LoadBalancerArn | None = Field(
-        default=None,
-        description="The internal ALB or NLB (same account as the API) a VPC link v2 reaches.",
+    load_balancer_arn: LoadBalancerArn | None = optional(
+        "The internal ALB or NLB (same account as the API) a VPC link v2 reaches.",
     )
-    vpc_link: VpcLinkV2 | None = Field(
-        default=None,
-        description="{subnet_ids, security_group_ids} to create a VPC link v2, or {id} of one.",
+    vpc_link: VpcLinkV2 | None = optional(
+        "{subnet_ids, security_group_ids} to create a VPC link v2, or {id} of one.",
     )
     vpc_link_v1: VpcLinkV1 | None = Field(
         default=None, description="{id} of an existing legacy VPC link to an NLB."
@@ -215,7 +202,7 @@ class Backend(StreamsResponses):
     @reads("load_balancer_arn", "vpc_link", "vpc_link_v1")
     def _one_link(self) -> Self:
         if self.vpc_link is None and self.vpc_link_v1 is None:
-            raise _refuse(
+            raise refuse(
                 "vpc_link",
                 "is required: a private API reaches an internal service only through a VPC link",
                 None,
@@ -223,18 +210,18 @@ class Backend(StreamsResponses):
                 "vpc_link: {id} (an existing one), or vpc_link_v1: {id}",
             )
         if self.vpc_link is not None and self.vpc_link_v1 is not None:
-            raise _refuse(
+            raise refuse(
                 "vpc_link_v1", "is given beside vpc_link", None, "one of vpc_link, vpc_link_v1"
             )
         if self.vpc_link is not None and self.load_balancer_arn is None:
-            raise _refuse(
+            raise refuse(
                 "load_balancer_arn",
                 "is required with vpc_link (a VPC link v2 integration names its load balancer)",
                 None,
                 "the ARN of an internal ALB or NLB",
             )
         if self.vpc_link_v1 is not None and self.load_balancer_arn is not None:
-            raise _refuse(
+            raise refuse(
                 "load_balancer_arn",
                 "is not used with vpc_link_v1 (a VPC link v1 already names its NLB)",
                 self.load_balancer_arn,
@@ -246,7 +233,7 @@ class Backend(StreamsResponses):
     @reads("uri", "port")
     def _port_once(self) -> Self:
         if self.port is not None and urlsplit(self.uri).port is not None:
-            raise _refuse("port", "is also given in uri", str(self.port), "the port in one place")
+            raise refuse("port", "is also given in uri", str(self.port), "the port in one place")
         return self
 
     @property

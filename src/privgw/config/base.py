@@ -4,16 +4,25 @@ each kind reports bad input: ``ConfigError``, never pydantic's own error."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from privgw.config.checking import fail_many, reads
 from privgw.config.labels import Description, Tags
-from privgw.config.network import ConsumerEndpointPolicy, EndpointPolicy, Network
+from privgw.config.network import (
+    ConsumerEndpointPolicy,
+    EndpointPolicy,
+    Network,
+    refuse_wide_reusable_cidrs,
+)
 from privgw.config.problems import config_error
-from privgw.config.types import Name, StrictModel, _fail_many
+from privgw.config.types import Name, StrictModel
 from privgw.errors import Problem
 from privgw.limits import MAX_TAGS
+
+_Kind = TypeVar("_Kind", bound=BaseModel)
 
 
 class StackConfig(StrictModel):
@@ -50,6 +59,55 @@ class StackConfig(StrictModel):
         raise NotImplementedError
 
 
+class EndpointSectionStack(StackConfig):
+    """A kind whose created endpoint is described by a ``network`` section (absent when the
+    stack only reuses an endpoint) and an ``endpoint`` section (the API and consumer kinds)."""
+
+    if TYPE_CHECKING:  # the fields themselves are declared by each kind, in its own order
+        network: Network | None
+        endpoint: _EndpointSection
+        reusable: bool
+
+    @model_validator(mode="after")
+    @reads("reusable", "network")
+    def _reusable_cidrs_stay_closed(self) -> Self:
+        refuse_wide_reusable_cidrs(self.reusable, self.network)
+        return self
+
+    @property
+    def network_required(self) -> Network:
+        """The network of a created endpoint (validated to exist whenever create is true)."""
+        assert self.network is not None, "validated: create implies network"
+        return self.network
+
+    @property
+    def endpoint_private_dns(self) -> bool:
+        return self.endpoint.private_dns
+
+    @property
+    def endpoint_policy(self) -> EndpointPolicy | ConsumerEndpointPolicy | None:
+        return self.endpoint.policy
+
+
+class _EndpointSection(Protocol):
+    @property
+    def private_dns(self) -> bool: ...
+
+    @property
+    def policy(self) -> EndpointPolicy | ConsumerEndpointPolicy | None: ...
+
+
+def cross_field_rule(check: Callable[[Any], list[Problem]], *fields: str) -> Any:
+    """A kind's cross-field rule as an after-validator: ``check`` returns the problems of the
+    config, reading only ``fields`` (``reads``: run also when other fields are invalid)."""
+
+    def validate(self: _Kind) -> _Kind:
+        checked(check(self))
+        return self
+
+    return model_validator(mode="after")(reads(*fields)(validate))
+
+
 def checked(problems: list[Problem]) -> None:
     """Raise every problem a cross-field rule found, one per field (an API-wide setting
     inherited by several routes is named once)."""
@@ -57,4 +115,4 @@ def checked(problems: list[Problem]) -> None:
     for problem in problems:
         unique.setdefault(problem.path, problem)
     if unique:
-        raise _fail_many(list(unique.values()))
+        raise fail_many(list(unique.values()))

@@ -15,7 +15,8 @@ from typing import Annotated, Literal, Self
 from pydantic import ConfigDict, Field, model_validator
 
 from privgw.config.addresses import VpcEndpointId, VpcId
-from privgw.config.base import StackConfig
+from privgw.config.base import EndpointSectionStack, StackConfig, cross_field_rule
+from privgw.config.checking import Matching, fail_many, reads, shaped
 from privgw.config.domain import (
     BasePath,
     DomainName,
@@ -24,9 +25,9 @@ from privgw.config.domain import (
     PrivateHostedZone,
     dns_name_problem,
 )
-from privgw.config.network import ConsumerEndpointPolicy, Network, refuse_wide_reusable_cidrs
+from privgw.config.network import ConsumerEndpointPolicy, Network, network_problems
 from privgw.config.regions import one_region_problems
-from privgw.config.types import StageName, StrictModel, _fail_many, _Matching, _refuse, _text, reads
+from privgw.config.types import StageName, StrictModel, optional, switch
 from privgw.errors import Problem
 from privgw.patterns import REGION
 
@@ -45,8 +46,8 @@ _DOMAIN_NAME_ARN = re.compile(
 
 DomainNameArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             DOMAIN_NAME_ARN_PATTERN,
             "private custom domain name ARN",
             "arn:aws:apigateway:<region>:<provider account>:/domainnames/<name>+<id> "
@@ -55,12 +56,12 @@ DomainNameArn = Annotated[
     ),
 ]
 Region = Annotated[
-    str, _Matching(_text(REGION_PATTERN, "region name", "a region name such as us-east-1"))
+    str, Matching(shaped(REGION_PATTERN, "region name", "a region name such as us-east-1"))
 ]
-AccountId = Annotated[str, _Matching(_text(r"\d{12}", "account id", "a 12-digit AWS account id"))]
+AccountId = Annotated[str, Matching(shaped(r"\d{12}", "account id", "a 12-digit AWS account id"))]
 RestApiId = Annotated[
     str,
-    _Matching(_text(r"[a-z0-9]{10}", "REST API id", "10 lower-case letters and digits")),
+    Matching(shaped(r"[a-z0-9]{10}", "REST API id", "10 lower-case letters and digits")),
 ]
 
 
@@ -84,14 +85,12 @@ class Provider(StrictModel):
     base_path: BasePath = Field(
         default="", description="The provider's custom_domain.base_path; empty: root."
     )
-    api_id: RestApiId | None = Field(
-        default=None,
-        description="The provider's RestApiId output: adds the header and private-DNS "
+    api_id: RestApiId | None = optional(
+        "The provider's RestApiId output: adds the header and private-DNS "
         "forms of the call to the outputs.",
     )
-    region: Region | None = Field(
-        default=None,
-        description="The provider's region; must be the region of domain_name_arn (a domain "
+    region: Region | None = optional(
+        "The provider's region; must be the region of domain_name_arn (a domain "
         "name is shared per region, and the endpoint must be in it).",
     )
     stage: StageName = Field(default="v1", description="The provider's stage (with api_id).")
@@ -155,7 +154,7 @@ class Provider(StrictModel):
                 )
             )
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return self
 
 
@@ -164,9 +163,9 @@ class ConsumerEndpoint(StrictModel):
     existing one (with what the alias record and outputs need to know of it)."""
 
     create: bool = Field(default=True, description="Create an endpoint in `network`.")
-    private_dns: bool = Field(
-        default=False,
-        description="Private DNS on the created endpoint. Off by default: the custom domain "
+    private_dns: bool = switch(
+        False,
+        "Private DNS on the created endpoint. Off by default: the custom domain "
         "does not need it, and on it makes every public API's default name resolve to this "
         "endpoint in the VPC (one endpoint per VPC may have it).",
     )
@@ -177,14 +176,11 @@ class ConsumerEndpoint(StrictModel):
         default=None, description="Reuse this endpoint (create: false)."
     )
     vpc_id: VpcId | None = Field(default=None, description="The existing endpoint's VPC.")
-    dns_name: EndpointDnsName | None = Field(
-        default=None,
-        description="The existing endpoint's regional DNS name (DnsEntries[0].DnsName).",
+    dns_name: EndpointDnsName | None = optional(
+        "The existing endpoint's regional DNS name (DnsEntries[0].DnsName).",
     )
-    hosted_zone_id: HostedZoneId | None = Field(
-        default=None,
-        description="The hosted zone of that DNS name (DnsEntries[0].HostedZoneId), for the "
-        "alias record.",
+    hosted_zone_id: HostedZoneId | None = optional(
+        "The hosted zone of that DNS name (DnsEntries[0].HostedZoneId), for the alias record.",
     )
 
     @model_validator(mode="after")
@@ -223,19 +219,18 @@ class ConsumerEndpoint(StrictModel):
             if self.existing_id and self.dns_name:
                 problems += dns_name_problem(self.existing_id, self.dns_name)
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return self
 
 
-class ConsumerStack(StackConfig):
+class ConsumerStack(EndpointSectionStack):
     """A consumer account's stack for a provider's shared private custom domain name."""
 
     model_config = StackConfig.model_config | ConfigDict(title="ConsumerStack")
 
     kind: Literal["consumer"] = Field(description="A consumer stack.")
-    account_id: AccountId | None = Field(
-        default=None,
-        description="This consumer's account: the template then refuses to deploy into any "
+    account_id: AccountId | None = optional(
+        "This consumer's account: the template then refuses to deploy into any "
         "other (a CloudFormation rule), and `privgw simulate --consumer` checks that the "
         "provider shares with it.",
     )
@@ -250,51 +245,28 @@ class ConsumerStack(StackConfig):
         "for it in this VPC (the default), an existing zone (id), or null to manage DNS "
         "yourself.",
     )
-    reusable: bool = Field(
-        default=False,
-        description="Make VPC, subnets, caller CIDRs, the reused endpoint, the zone and the "
+    reusable: bool = switch(
+        False,
+        "Make VPC, subnets, caller CIDRs, the reused endpoint, the zone and the "
         "provider's domain name ARN template Parameters (defaults from this config).",
     )
 
-    @model_validator(mode="after")
-    @reads("endpoint", "network")
-    def _network_matches_endpoint(self) -> Self:
-        if self.endpoint.create and self.network is None:
-            raise _refuse(
-                "network",
-                "is required to create an endpoint",
-                None,
-                "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false with "
-                "endpoint.existing_id",
-            )
-        if not self.endpoint.create and self.network is not None:
-            raise _refuse(
-                "network",
-                "is used only when privgw creates the endpoint",
-                None,
-                "no network section when endpoint.create is false",
-            )
-        return self
-
-    @model_validator(mode="after")
-    @reads("reusable", "network")
-    def _reusable_cidrs_stay_closed(self) -> Self:
-        refuse_wide_reusable_cidrs(self.reusable, self.network)
-        return self
-
-    @model_validator(mode="after")
-    @reads("provider", "endpoint")
-    def _endpoint_in_the_domains_region(self) -> Self:
-        """A shared domain name is associated with endpoints of its own region only."""
-        problems = one_region_problems(
+    _network_matches_endpoint = cross_field_rule(
+        lambda cfg: network_problems(
+            cfg.endpoint.create, cfg.network, "endpoint.create: false with endpoint.existing_id"
+        ),
+        *("endpoint", "network"),
+    )
+    #: A shared domain name is associated with endpoints of its own region only.
+    _endpoint_in_the_domains_region = cross_field_rule(
+        lambda cfg: one_region_problems(
             [
-                ("provider.domain_name_arn", self.provider.domain_name_arn),
-                ("endpoint.dns_name", self.endpoint.dns_name),
+                ("provider.domain_name_arn", cfg.provider.domain_name_arn),
+                ("endpoint.dns_name", cfg.endpoint.dns_name),
             ]
-        )
-        if problems:
-            raise _fail_many(problems)
-        return self
+        ),
+        *("provider", "endpoint"),
+    )
 
     @property
     def vpc_id(self) -> str:
@@ -303,16 +275,3 @@ class ConsumerStack(StackConfig):
             return self.network.vpc_id
         assert self.endpoint.vpc_id is not None, "validated: reuse names its VPC"
         return self.endpoint.vpc_id
-
-    @property
-    def network_required(self) -> Network:
-        assert self.network is not None, "validated: create implies network"
-        return self.network
-
-    @property
-    def endpoint_private_dns(self) -> bool:
-        return self.endpoint.private_dns
-
-    @property
-    def endpoint_policy(self) -> ConsumerEndpointPolicy | None:
-        return self.endpoint.policy

@@ -10,22 +10,14 @@ from pydantic import (
 )
 
 from privgw.config.addresses import VpcEndpointId, VpcId
-from privgw.config.types import (
-    StrictModel,
-    UniqueList,
-    _fail_many,
-    _Matching,
-    _refuse,
-    _text,
-    listed,
-    reads,
-)
+from privgw.config.checking import Matching, fail_many, reads, refuse, shaped
+from privgw.config.types import StrictModel, UniqueList, listed, optional, switch
 from privgw.errors import Problem
 
 DomainName = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
             "domain name",
             "a lower-case DNS name such as orders.internal.example.com",
@@ -34,8 +26,8 @@ DomainName = Annotated[
 ]
 CertificateArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]{1,64}",
             "ACM certificate ARN",
             "arn:<partition>:acm:<region>:<account>:certificate/<id>",
@@ -44,8 +36,8 @@ CertificateArn = Annotated[
 ]
 EndpointDnsName = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"vpce-[0-9a-f]{8,17}-[a-z0-9]{8}\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com"
             r"(\.cn)?",
             "endpoint DNS name",
@@ -56,7 +48,7 @@ EndpointDnsName = Annotated[
 ]
 HostedZoneId = Annotated[
     str,
-    _Matching(_text(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
+    Matching(shaped(r"Z[A-Z0-9]{1,32}", "hosted zone id", "Z followed by letters/digits")),
 ]
 #: Who a resource share may name: an account, an organization or an organizational unit
 #: ("CreateResourceShare", AWS RAM API reference: principals).
@@ -66,8 +58,8 @@ SHARE_PRINCIPAL_PATTERN = (
 )
 SharePrincipal = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             SHARE_PRINCIPAL_PATTERN,
             "account id, organization ARN or OU ARN",
             "a 12-digit account id, arn:aws:organizations::<management account>:organization/"
@@ -77,8 +69,8 @@ SharePrincipal = Annotated[
 ]
 BasePath = Annotated[
     str,
-    _Matching(
-        _text(r"[A-Za-z0-9._-]{0,128}", "base path", "empty, or letters, digits, . _ - (no /)")
+    Matching(
+        shaped(r"[A-Za-z0-9._-]{0,128}", "base path", "empty, or letters, digits, . _ - (no /)")
     ),
 ]
 
@@ -102,9 +94,8 @@ class AliasEndpoint(StrictModel):
     endpoint: what ``aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ID`` says of it."""
 
     id: VpcEndpointId = Field(description="One of endpoint.existing_ids.")
-    vpc_id: VpcId | None = Field(
-        default=None,
-        description="The endpoint's VPC (VpcId): a zone privgw creates is associated with it.",
+    vpc_id: VpcId | None = optional(
+        "The endpoint's VPC (VpcId): a zone privgw creates is associated with it.",
     )
     dns_name: EndpointDnsName = Field(
         description="The endpoint's regional DNS name (DnsEntries[0].DnsName)."
@@ -118,16 +109,16 @@ class AliasEndpoint(StrictModel):
     def _name_of_this_endpoint(self) -> Self:
         problems = dns_name_problem(self.id, self.dns_name)
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return self
 
 
 class PrivateHostedZone(StrictModel):
     """Where the custom name resolves to the endpoint: a new private zone, or an existing one."""
 
-    create: bool = Field(
-        default=False,
-        description="Create a Route 53 private hosted zone for the name in the endpoint's VPC.",
+    create: bool = switch(
+        False,
+        "Create a Route 53 private hosted zone for the name in the endpoint's VPC.",
     )
     id: HostedZoneId | None = Field(default=None, description="An existing private zone.")
 
@@ -135,7 +126,7 @@ class PrivateHostedZone(StrictModel):
     @reads("create", "id")
     def _one(self) -> Self:
         if self.create == (self.id is not None):
-            raise _fail_many(
+            raise fail_many(
                 [Problem("", "needs exactly one of create: true or id", None, "create or id")]
             )
         return self
@@ -145,16 +136,15 @@ class ApiHostedZone(PrivateHostedZone):
     """An API's zone: the alias record points at the created endpoint, or at an existing one
     (``endpoint``) when privgw creates none."""
 
-    endpoint: AliasEndpoint | None = Field(
-        default=None,
-        description="The existing endpoint the name points at, when privgw creates none.",
+    endpoint: AliasEndpoint | None = optional(
+        "The existing endpoint the name points at, when privgw creates none.",
     )
 
     @model_validator(mode="after")
     @reads("create", "endpoint")
     def _zone_has_a_vpc(self) -> Self:
         if self.create and self.endpoint is not None and self.endpoint.vpc_id is None:
-            raise _refuse(
+            raise refuse(
                 "endpoint.vpc_id",
                 "is required to create the zone: it is associated with the endpoint's VPC",
                 None,
@@ -169,9 +159,8 @@ class CustomDomain(StrictModel):
     name: DomainName
     certificate_arn: CertificateArn = Field(description="ACM certificate for the name.")
     base_path: BasePath = Field(default="", description="Path under the domain; empty: root.")
-    hosted_zone: ApiHostedZone | None = Field(
-        default=None,
-        description="Also point the name at the endpoint in Route 53: the created one, or "
+    hosted_zone: ApiHostedZone | None = optional(
+        "Also point the name at the endpoint in Route 53: the created one, or "
         "hosted_zone.endpoint.",
     )
     share_with: UniqueList[SharePrincipal] = listed(
@@ -180,9 +169,9 @@ class CustomDomain(StrictModel):
         "their own endpoints (in endpoint.existing_ids or VPCs in access.vpc_ids) may then "
         "associate with it. Each consumer deploys a `kind: consumer` stack.",
     )
-    allow_external_principals: bool = Field(
-        default=False,
-        description="Let the share name accounts outside this account's AWS organization "
+    allow_external_principals: bool = switch(
+        False,
+        "Let the share name accounts outside this account's AWS organization "
         "(off: RAM refuses principals outside it).",
     )
 
@@ -190,7 +179,7 @@ class CustomDomain(StrictModel):
     @reads("share_with", "allow_external_principals")
     def _external_needs_a_share(self) -> Self:
         if self.allow_external_principals and not self.share_with:
-            raise _refuse(
+            raise refuse(
                 "allow_external_principals",
                 "applies only to a share",
                 "true",

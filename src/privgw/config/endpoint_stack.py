@@ -9,7 +9,7 @@ from pydantic import Field
 
 from privgw.config.base import StackConfig
 from privgw.config.network import EndpointPolicy, Network
-from privgw.config.types import Name
+from privgw.config.types import Name, optional, switch
 
 
 class EndpointStack(StackConfig):
@@ -18,14 +18,13 @@ class EndpointStack(StackConfig):
 
     kind: Literal["endpoint"] = Field(description="An endpoint stack.")
     network: Network
-    private_dns: bool = Field(
-        default=True,
-        description="Private DNS on the endpoint (one per VPC; public APIs' names then resolve "
+    private_dns: bool = switch(
+        True,
+        "Private DNS on the endpoint (one per VPC; public APIs' names then resolve "
         "to it inside the VPC).",
     )
-    export_prefix: Name | None = Field(
-        default=None,
-        description="Exports are <prefix>-VpcEndpointId, -EndpointDnsName, -SecurityGroupId "
+    export_prefix: Name | None = optional(
+        "Exports are <prefix>-VpcEndpointId, -EndpointDnsName, -SecurityGroupId "
         "(default: name). Export names are unique per account and region.",
     )
     policy: EndpointPolicy | None = Field(

@@ -13,12 +13,12 @@ from pydantic import (
 )
 
 from privgw.config.addresses import SecurityGroupId, SubnetId
+from privgw.config.checking import JsonSchemaExtra, Matching, fail, fail_many, reads, refuse, shaped
 from privgw.config.labels import _check_map_keys
 from privgw.config.types import (
     BucketName,
     DeadLetterArn,
     Handler,
-    JsonSchemaExtra,
     KmsKeyArn,
     LocalPath,
     RetentionDays,
@@ -26,12 +26,8 @@ from privgw.config.types import (
     StreamsResponses,
     StrictModel,
     UniqueList,
-    _fail,
-    _fail_many,
-    _Matching,
-    _refuse,
-    _text,
-    reads,
+    optional,
+    switch,
 )
 from privgw.errors import Problem
 from privgw.limits import (
@@ -75,7 +71,7 @@ class Code(StrictModel):
     def _fits(cls, value: str | None) -> str | None:
         size = len(value.encode("utf-8")) if value else 0
         if size > MAX_INLINE_CODE_BYTES:
-            raise _fail(
+            raise fail(
                 f"is {size} bytes, over Lambda's inline limit",
                 f"at most {MAX_INLINE_CODE_BYTES} bytes; use path or s3_bucket/s3_key",
             )
@@ -106,7 +102,7 @@ class Code(StrictModel):
             )
         else:
             return self
-        raise _fail_many([problem])
+        raise fail_many([problem])
 
     @property
     def is_inline(self) -> bool:
@@ -123,17 +119,17 @@ ENV_KEY_PATTERN = (
 def _check_environment(env: dict[str, str]) -> dict[str, str]:
     bad = [k for k in env if not _ENV_KEY.fullmatch(k)]
     if bad:
-        raise _fail(
+        raise fail(
             "has invalid variable names: " + ", ".join(sorted(bad)),
             "names of 2+ letters, digits or _, starting with a letter",
         )
     _check_map_keys(env)
     reserved = sorted(k for k in env if k in RESERVED_ENV_KEYS)
     if reserved:
-        raise _fail("sets variables Lambda reserves: " + ", ".join(reserved), "other names")
+        raise fail("sets variables Lambda reserves: " + ", ".join(reserved), "other names")
     size = sum(len(k.encode()) + len(v.encode()) for k, v in env.items())
     if size > MAX_ENVIRONMENT_BYTES:
-        raise _fail(f"is {size} bytes", f"at most {MAX_ENVIRONMENT_BYTES} bytes in all")
+        raise fail(f"is {size} bytes", f"at most {MAX_ENVIRONMENT_BYTES} bytes in all")
     return env
 
 
@@ -156,8 +152,8 @@ class FunctionVpc(StrictModel):
 #: letters and digits only.
 TargetName = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"[A-Za-z][A-Za-z0-9]{0,63}",
             "function or backend name",
             "1-64 letters and digits, starting with a letter",
@@ -180,9 +176,9 @@ class Function(StreamsResponses):
         description="Seconds; at most 29, API Gateway's integration timeout (900 with "
         "response_streaming).",
     )
-    response_streaming: bool = Field(
-        default=False,
-        description="Stream the function's response to callers (REST response streaming: "
+    response_streaming: bool = switch(
+        False,
+        "Stream the function's response to callers (REST response streaming: "
         "ResponseTransferMode STREAM, the InvokeWithResponseStream URI); the handler must "
         "write API Gateway's streaming format. Allows a timeout up to 900 seconds.",
     )
@@ -200,17 +196,14 @@ class Function(StreamsResponses):
         le=100_000,
         description="Cap (and reserve) concurrent executions; unset shares the account pool.",
     )
-    dead_letter_arn: DeadLetterArn | None = Field(
-        default=None,
-        description="SQS queue or SNS topic for failed asynchronous invocations.",
+    dead_letter_arn: DeadLetterArn | None = optional(
+        "SQS queue or SNS topic for failed asynchronous invocations.",
     )
-    kms_key_arn: KmsKeyArn | None = Field(
-        default=None,
-        description="Customer managed KMS key for the environment variables at rest.",
+    kms_key_arn: KmsKeyArn | None = optional(
+        "Customer managed KMS key for the environment variables at rest.",
     )
-    vpc: FunctionVpc | None = Field(
-        default=None,
-        description="Place the function in a VPC; its role gets the network-interface rights.",
+    vpc: FunctionVpc | None = optional(
+        "Place the function in a VPC; its role gets the network-interface rights.",
     )
 
     @property
@@ -225,7 +218,7 @@ class Function(StreamsResponses):
         custom runtime that streams (provided.*) or the Lambda Web Adapter, a layer privgw
         does not attach (Lambda developer guide, "Response streaming for Lambda functions")."""
         if self.response_streaming and not self.runtime.startswith(STREAMING_RUNTIMES):
-            raise _refuse(
+            raise refuse(
                 "response_streaming",
                 f"is not available on {self.runtime}: Lambda streams responses natively on "
                 "Node.js runtimes only (other languages need a custom runtime that streams, "
@@ -261,5 +254,5 @@ class Function(StreamsResponses):
                 )
             )
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return self

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from privgw.config.types import JsonSchemaExtra, _fail
+from privgw.config.checking import JsonSchemaExtra, fail
 from privgw.limits import MAX_DESCRIPTION_BYTES
 
 #: The characters every taggable resource type privgw emits accepts in tag keys and values
@@ -33,7 +33,7 @@ def _intrinsic_key(key: str) -> bool:
 def _check_map_keys(mapping: dict[str, str]) -> dict[str, str]:
     bad = sorted(k for k in mapping if _intrinsic_key(k))
     if bad:
-        raise _fail(
+        raise fail(
             "uses keys CloudFormation reads as intrinsic functions: " + ", ".join(bad),
             "other names than Ref, Condition or Fn::...",
         )
@@ -48,7 +48,7 @@ OWN_TAG = "privgw:api"
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     own = [key for key in tags if key.lower() == OWN_TAG]
     if own:
-        raise _fail(
+        raise fail(
             f"sets {own[0]!r}, privgw's own tag (the stack's name on every resource, by which "
             "one API's resources are found): it would be replaced",
             "any other key",
@@ -65,7 +65,7 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
         elif len(value) > 256 or not _tag_text_ok(value):
             problems.append(f"value {value!r} of {key!r}")
     if problems:
-        raise _fail("has invalid tags: " + ", ".join(problems), TAG_EXPECTED)
+        raise fail("has invalid tags: " + ", ".join(problems), TAG_EXPECTED)
     return tags
 
 
@@ -73,7 +73,7 @@ def _check_description(text: str) -> str:
     """CloudFormation counts a template Description in bytes, not characters."""
     size = len(text.encode("utf-8"))
     if size > MAX_DESCRIPTION_BYTES:
-        raise _fail(
+        raise fail(
             f"is {size:,} bytes of UTF-8, over CloudFormation's template description limit",
             f"at most {MAX_DESCRIPTION_BYTES:,} bytes (a non-ASCII character takes 2-4)",
         )

@@ -19,16 +19,8 @@ from privgw.config.addresses import (
     VpcId,
     min_cidr_prefix,
 )
-from privgw.config.types import (
-    Name,
-    PrincipalArn,
-    StrictModel,
-    UniqueList,
-    _fail_many,
-    _refuse,
-    listed,
-    reads,
-)
+from privgw.config.checking import fail_many, reads, refuse
+from privgw.config.types import Name, PrincipalArn, StrictModel, UniqueList, listed, switch
 from privgw.errors import Problem
 
 
@@ -54,14 +46,14 @@ class Network(StrictModel):
     @reads("allowed_cidrs", "source_security_group_ids")
     def _has_callers(self) -> Self:
         if not self.allowed_cidrs and not self.source_security_group_ids:
-            raise _refuse(
+            raise refuse(
                 "allowed_cidrs",
                 "no caller could reach the endpoint",
                 "[]",
                 "at least one CIDR here or one id in source_security_group_ids",
             )
         if len(self.allowed_cidrs) + len(self.source_security_group_ids) > 60:
-            raise _refuse(
+            raise refuse(
                 "allowed_cidrs",
                 "too many ingress rules for one security group",
                 str(len(self.allowed_cidrs) + len(self.source_security_group_ids)),
@@ -73,15 +65,14 @@ class Network(StrictModel):
 class EndpointPolicy(StrictModel):
     """A VPC endpoint policy on a created endpoint: what may be called *through* it."""
 
-    account_apis_only: bool = Field(
-        default=True,
-        description="Only APIs of this stack's account and region may be invoked through it "
+    account_apis_only: bool = switch(
+        True,
+        "Only APIs of this stack's account and region may be invoked through it "
         "(a guard against using the endpoint to reach other accounts' private APIs).",
     )
-    principals: UniqueList[PrincipalArn] = Field(
-        default_factory=list,
-        max_length=50,
-        description="Only these IAM principals (account ids or ARNs; signed requests) may use "
+    principals: UniqueList[PrincipalArn] = listed(
+        50,
+        "Only these IAM principals (account ids or ARNs; signed requests) may use "
         "it; empty: anyone in the VPC.",
     )
 
@@ -90,10 +81,9 @@ class ConsumerEndpointPolicy(StrictModel):
     """A VPC endpoint policy on the created endpoint: only the provider's account's APIs and
     domain names may be invoked through it."""
 
-    principals: UniqueList[PrincipalArn] = Field(
-        default_factory=list,
-        max_length=50,
-        description="Only these IAM principals (signed requests) may use the endpoint; empty: "
+    principals: UniqueList[PrincipalArn] = listed(
+        50,
+        "Only these IAM principals (signed requests) may use the endpoint; empty: "
         "anyone in the VPC. Unsigned calls (tokens, API keys, none) are anonymous to it.",
     )
 
@@ -122,9 +112,9 @@ class Endpoint(StrictModel):
             "Fn::ImportValue of <prefix>-VpcEndpointId. Deploy those stacks first."
         ),
     )
-    parameter: bool = Field(
-        default=False,
-        description="Take one more endpoint id as the template parameter VpcEndpointId.",
+    parameter: bool = switch(
+        False,
+        "Take one more endpoint id as the template parameter VpcEndpointId.",
     )
     policy: EndpointPolicy | None = Field(
         default=None, description="A VPC endpoint policy on the created endpoint."
@@ -158,7 +148,7 @@ class Endpoint(StrictModel):
                 )
             )
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return self
 
 
@@ -186,20 +176,23 @@ def refuse_wide_reusable_cidrs(reusable: bool, network: Network | None) -> None:
                 )
             )
     if problems:
-        raise _fail_many(problems)
+        raise fail_many(problems)
 
 
-def network_problems(endpoint: Endpoint, network: Network | None) -> list[Problem]:
-    """A network section exactly when privgw creates the endpoint."""
-    if endpoint.create == (network is not None):
+def network_problems(
+    create: bool, network: Network | None, reuse: str = "endpoint.create: false"
+) -> list[Problem]:
+    """A network section exactly when privgw creates the endpoint; ``reuse`` says how this
+    kind reuses an endpoint instead."""
+    if create == (network is not None):
         return []
-    if endpoint.create:
+    if create:
         return [
             Problem(
                 "network",
                 "is required to create an endpoint",
                 None,
-                "vpc_id, subnet_ids and allowed_cidrs, or endpoint.create: false",
+                f"vpc_id, subnet_ids and allowed_cidrs, or {reuse}",
             )
         ]
     return [

@@ -15,6 +15,19 @@ from privgw.errors import Problem
 if TYPE_CHECKING:
     from privgw.config.api import Access, Route
     from privgw.config.network import Endpoint, Network
+    from privgw.config.stack import Config
+
+
+def reach_problems(cfg: Config) -> list[Problem]:
+    """The endpoint policy, the allow-list, the caller CIDRs and each route's auth together
+    leave somebody who can call."""
+    other, cors = cfg.other_ways_in, cfg.cors is not None
+    return [
+        *endpoint_policy_problems(cfg.endpoint, cfg.routes, cfg.auth_of, cors, other),
+        *principal_problems(cfg.access, cfg.routes, cfg.auth_of, cors),
+        *cidr_problems(cfg.network, cfg.access, other),
+        *principal_overlap_problems(cfg.endpoint, cfg.access, other),
+    ]
 
 
 def _unsigned_routes(

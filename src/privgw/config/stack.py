@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from privgw.config import callers, reach, regions, targets
 from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
@@ -21,20 +21,19 @@ from privgw.config.auth import (
     ResponseType,
 )
 from privgw.config.backend import Backend
-from privgw.config.base import StackConfig, checked
+from privgw.config.base import EndpointSectionStack, StackConfig, cross_field_rule
+from privgw.config.checking import fail_many
 from privgw.config.domain import CustomDomain, domain_endpoint_problems, share_problems
 from privgw.config.endpoint_stack import EndpointStack
 from privgw.config.function import Function, TargetName
 from privgw.config.network import (
     Endpoint,
-    EndpointPolicy,
     Network,
     caller_problems,
     network_problems,
-    refuse_wide_reusable_cidrs,
 )
 from privgw.config.targets import MAIN_FUNCTION
-from privgw.config.types import KmsKeyArn, _fail_many, reads
+from privgw.config.types import KmsKeyArn, keyed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
 
 
@@ -46,7 +45,7 @@ class RouteTarget:
     name: str | None = None
 
 
-class Config(StackConfig):
+class Config(EndpointSectionStack):
     """Everything privgw needs to build one private REST API and what it depends on.
 
     Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
@@ -71,32 +70,27 @@ class Config(StackConfig):
         default=None, description="Required when privgw creates the endpoint."
     )
     endpoint: Endpoint = Field(default_factory=Endpoint)
-    function: Function | None = Field(
-        default=None,
-        description="One Lambda function (named main): shorthand for functions: {main: ...}.",
+    function: Function | None = optional(
+        "One Lambda function (named main): shorthand for functions: {main: ...}.",
     )
-    functions: dict[TargetName, Function] = Field(
-        default_factory=dict,
-        max_length=MAX_FUNCTIONS,
-        description="Lambda functions by name; routes name theirs in target.",
+    functions: dict[TargetName, Function] = keyed(
+        MAX_FUNCTIONS,
+        "Lambda functions by name; routes name theirs in target.",
     )
-    backends: dict[TargetName, Backend] = Field(
-        default_factory=dict,
-        max_length=MAX_BACKENDS,
-        description="Internal HTTP services behind an ALB or NLB, reached through a VPC link; "
+    backends: dict[TargetName, Backend] = keyed(
+        MAX_BACKENDS,
+        "Internal HTTP services behind an ALB or NLB, reached through a VPC link; "
         "routes name theirs in target.",
     )
     access: Access = Field(default_factory=Access)
-    auth: AuthSetting | None = Field(
-        default=None,
-        description="How callers authenticate, for every route without its own auth: none, "
+    auth: AuthSetting | None = optional(
+        "How callers authenticate, for every route without its own auth: none, "
         "iam (SigV4), {lambda: FUNCTION, ...} or {cognito: {...}}. Default: iam with "
         "access.iam_principals, else none.",
     )
-    consumers: dict[TargetName, Consumer] = Field(
-        default_factory=dict,
-        max_length=MAX_CONSUMERS,
-        description="Named API consumers: each an API key and a usage plan.",
+    consumers: dict[TargetName, Consumer] = keyed(
+        MAX_CONSUMERS,
+        "Named API consumers: each an API key and a usage plan.",
     )
     gateway_responses: dict[ResponseType, GatewayResponse] = Field(
         default_factory=dict,
@@ -109,9 +103,8 @@ class Config(StackConfig):
         description="Default: ANY / and ANY /{proxy+}.",
     )
     stage: Stage = Field(default_factory=Stage)
-    custom_domain: CustomDomain | None = Field(
-        default=None,
-        description="A private custom domain name for the API (https://<name>/<base_path>).",
+    custom_domain: CustomDomain | None = optional(
+        "A private custom domain name for the API (https://<name>/<base_path>).",
     )
     reusable: bool = Field(
         default=False,
@@ -140,7 +133,7 @@ class Config(StackConfig):
     def _routes_fit_together(cls, routes: list[Route]) -> list[Route]:
         problems = route_problems(list(enumerate(routes)))
         if problems:
-            raise _fail_many(problems)
+            raise fail_many(problems)
         return routes
 
     def function_fields(self) -> dict[str, Function]:
@@ -198,121 +191,48 @@ class Config(StackConfig):
             endpoint.existing_ids or endpoint.imports or endpoint.parameter or self.access.vpc_ids
         )
 
-    @property
-    def network_required(self) -> Network:
-        """The network of a created endpoint (validated to exist whenever create is true)."""
-        assert self.network is not None, "validated: create implies network"
-        return self.network
+    # --- cross-field rules, by part (each returns its problems, reading only the fields named) ---
 
-    @property
-    def endpoint_private_dns(self) -> bool:
-        return self.endpoint.private_dns
-
-    @property
-    def endpoint_policy(self) -> EndpointPolicy | None:
-        return self.endpoint.policy
-
-    # --- cross-field rules, by part (each returns its problems; ``checked`` raises them) ---
-
-    @model_validator(mode="after")
-    @reads("function", "functions")
-    def _one_function_form(self) -> Self:
-        checked(targets.one_function_form(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("function", "functions", "backends")
-    def _names_apart(self) -> Self:
-        checked(targets.names_apart(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("routes", "function", "functions", "backends")
-    def _targets_exist(self) -> Self:
-        checked(targets.targets_exist(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("routes", "function", "functions", "backends", "auth")
-    def _everything_routed(self) -> Self:
-        checked(targets.everything_routed(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("auth", "routes", "function", "functions")
-    def _authorizers_exist(self) -> Self:
-        checked(callers.authorizers_exist(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("consumers", "routes")
-    def _keys_have_a_use(self) -> Self:
-        checked(callers.keys_have_a_use(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("cors", "gateway_responses")
-    def _responses_keep_cors(self) -> Self:
-        checked(callers.cors_header_problems(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("auth", "routes", "endpoint", "access", "cors", "network")
-    def _someone_can_reach_it(self) -> Self:
-        """The endpoint policy, the allow-list, the caller CIDRs and each route's auth together
-        leave somebody who can call (``reach``)."""
-        other, cors = self.other_ways_in, self.cors is not None
-        checked(
-            [
-                *reach.endpoint_policy_problems(
-                    self.endpoint, self.routes, self.auth_of, cors, other
-                ),
-                *reach.principal_problems(self.access, self.routes, self.auth_of, cors),
-                *reach.cidr_problems(self.network, self.access, other),
-                *reach.principal_overlap_problems(self.endpoint, self.access, other),
-            ]
-        )
-        return self
-
-    @model_validator(mode="after")
-    @reads("function", "functions", "backends", "log_kms_key_arn", "custom_domain")
-    def _one_region(self) -> Self:
-        checked(regions.api_region_problems(self))
-        return self
-
-    @model_validator(mode="after")
-    @reads("endpoint", "access")
-    def _someone_can_call(self) -> Self:
-        checked(caller_problems(self.endpoint, self.access.vpc_ids))
-        return self
-
-    @model_validator(mode="after")
-    @reads("custom_domain", "endpoint")
-    def _domain_has_an_endpoint(self) -> Self:
-        endpoint = self.endpoint
-        checked(
-            domain_endpoint_problems(self.custom_domain, endpoint.create, endpoint.existing_ids)
-        )
-        return self
-
-    @model_validator(mode="after")
-    @reads("custom_domain", "endpoint", "access")
-    def _shared_domain_admits_consumers(self) -> Self:
-        others = bool(self.endpoint.existing_ids or self.access.vpc_ids)
-        checked(share_problems(self.custom_domain, others))
-        return self
-
-    @model_validator(mode="after")
-    @reads("endpoint", "network")
-    def _network_matches_endpoint(self) -> Self:
-        checked(network_problems(self.endpoint, self.network))
-        return self
-
-    @model_validator(mode="after")
-    @reads("reusable", "network")
-    def _reusable_cidrs_stay_closed(self) -> Self:
-        refuse_wide_reusable_cidrs(self.reusable, self.network)
-        return self
+    _one_function_form = cross_field_rule(targets.one_function_form, "function", "functions")
+    _names_apart = cross_field_rule(targets.names_apart, "function", "functions", "backends")
+    _targets_exist = cross_field_rule(
+        targets.targets_exist, "routes", "function", "functions", "backends"
+    )
+    _everything_routed = cross_field_rule(
+        targets.everything_routed, "routes", "function", "functions", "backends", "auth"
+    )
+    _authorizers_exist = cross_field_rule(
+        callers.authorizers_exist, "auth", "routes", "function", "functions"
+    )
+    _keys_have_a_use = cross_field_rule(callers.keys_have_a_use, "consumers", "routes")
+    _responses_keep_cors = cross_field_rule(
+        callers.cors_header_problems, "cors", "gateway_responses"
+    )
+    _someone_can_reach_it = cross_field_rule(
+        reach.reach_problems, "auth", "routes", "endpoint", "access", "cors", "network"
+    )
+    _one_region = cross_field_rule(
+        regions.api_region_problems,
+        *("function", "functions", "backends", "log_kms_key_arn", "custom_domain"),
+    )
+    _someone_can_call = cross_field_rule(
+        lambda cfg: caller_problems(cfg.endpoint, cfg.access.vpc_ids), "endpoint", "access"
+    )
+    _domain_has_an_endpoint = cross_field_rule(
+        lambda cfg: domain_endpoint_problems(
+            cfg.custom_domain, cfg.endpoint.create, cfg.endpoint.existing_ids
+        ),
+        *("custom_domain", "endpoint"),
+    )
+    _shared_domain_admits_consumers = cross_field_rule(
+        lambda cfg: share_problems(
+            cfg.custom_domain, bool(cfg.endpoint.existing_ids or cfg.access.vpc_ids)
+        ),
+        *("custom_domain", "endpoint", "access"),
+    )
+    _network_matches_endpoint = cross_field_rule(
+        lambda cfg: network_problems(cfg.endpoint.create, cfg.network), "endpoint", "network"
+    )
 
 
 __all__ = ["MAIN_FUNCTION", "Config", "EndpointStack", "RouteTarget", "StackConfig"]

@@ -4,7 +4,6 @@ that turn a failed check into privgw's own wording (the field path is added late
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Self, TypeVar
 
@@ -15,9 +14,8 @@ from pydantic import (
     Field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from privgw.errors import Problem
+from privgw.config.checking import JsonSchemaExtra, Matching, fail, reads, refuse, shaped
 from privgw.limits import (
     LOG_RETENTION_DAYS,
     MAX_INTEGRATION_TIMEOUT_S,
@@ -29,28 +27,19 @@ from privgw.runtimes import RUNTIME_DEPRECATION, runtime_problem, supported_runt
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _fail(message: str, expected: str | None = None) -> PydanticCustomError:
-    """A field error carrying privgw's own wording; ``problems.config_error`` unpacks it."""
-    return PydanticCustomError("privgw", "{message}", {"message": message, "expected": expected})
+def optional(description: str) -> Any:
+    """A field that may be left out (None): what it means when set is in its description."""
+    return Field(default=None, description=description)
 
 
-def reads(*fields: str) -> Callable[[_F], _F]:
-    """Mark a cross-field validator with the fields it reads, so ``cross_field_problems`` can
-    run it on a config whose *other* fields are invalid (pydantic runs after-validators only
-    once every field of the model is valid, which made errors arrive in rounds)."""
-
-    def mark(function: _F) -> _F:
-        function.__privgw_reads__ = fields  # type: ignore[attr-defined]
-        return function
-
-    return mark
+def switch(default: bool, description: str) -> Any:
+    """An on/off setting with its default."""
+    return Field(default=default, description=description)
 
 
-def _refuse(
-    path: str, message: str, got: str | None = None, expected: str | None = None
-) -> PydanticCustomError:
-    """One cross-field problem, located relative to the model that raises it."""
-    return _fail_many([Problem(path, message, got, expected)])
+def keyed(max_length: int, description: str) -> Any:
+    """An optional mapping by name: empty by default, at most ``max_length`` names."""
+    return Field(default_factory=dict, max_length=max_length, description=description)
 
 
 def listed(max_length: int, description: str) -> Any:
@@ -58,79 +47,33 @@ def listed(max_length: int, description: str) -> Any:
     return Field(default_factory=list, max_length=max_length, description=description)
 
 
-def _fail_many(problems: list[Problem]) -> PydanticCustomError:
-    """Several cross-field problems raised as one pydantic error, so none is lost."""
-    text = "; ".join(str(p) for p in problems)
-    return PydanticCustomError("privgw_many", "{text}", {"text": text, "problems": problems})
-
-
 # --- scalar field types ------------------------------------------------------------------------
-
-
-class _Matching(AfterValidator):
-    """An after-validator whose check is a regular expression: the JSON Schema gets the same
-    pattern, so editors refuse what the loader refuses (privgw's own message stays the one a
-    user of the CLI sees)."""
-
-    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
-        schema = handler(core_schema)
-        pattern = getattr(self.func, "pattern", None)
-        if pattern is not None:
-            schema["pattern"] = pattern
-        return schema
-
-
-class JsonSchemaExtra:
-    """Adds to a field type's JSON Schema what its after-validator checks, where JSON Schema
-    can say it (an enum, a pattern, key names), so editors refuse what the loader refuses."""
-
-    def __init__(self, **extra: Any) -> None:
-        self.extra = extra
-
-    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
-        schema = handler(core_schema)
-        schema.update(self.extra)
-        return schema
 
 
 def _aws_id(prefix: str) -> Callable[[str], str]:
     """A validator for ids like vpc-0123abcd / vpc-0123456789abcdef0."""
-    return _text(
+    return shaped(
         aws_id(prefix),
         f"{prefix} id",
         f"'{prefix}-' then 8 or 17 lower-case hex digits",
     )
 
 
-def _text(pattern: str, what: str, expected: str) -> Callable[[str], str]:
-    """A string type checked against ``pattern`` whose error says ``expected`` in words;
-    ``check.pattern`` is the anchored pattern for the JSON Schema."""
-    compiled = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise _fail(f"is not a valid {what}", expected)
-        return value
-
-    check.pattern = f"^(?:{pattern})$"  # type: ignore[attr-defined]
-    return check
-
-
 STAGE_NAME_PATTERN = STAGE_NAME
 StageName = Annotated[
     str,
-    _Matching(_text(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
+    Matching(shaped(STAGE_NAME_PATTERN, "stage name", "1-128 letters, digits, - or _")),
 ]
 Handler = Annotated[
     str,
-    _Matching(
-        _text(r"[^\s]{1,128}", "handler", "module.function without spaces, e.g. index.handler")
+    Matching(
+        shaped(r"[^\s]{1,128}", "handler", "module.function without spaces, e.g. index.handler")
     ),
 ]
 BucketName = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
             "S3 bucket name",
             "3-63 lower-case letters, digits, . or -",
@@ -141,7 +84,7 @@ BucketName = Annotated[
 
 def _check_local_path(value: str) -> str:
     if not value or value.startswith(("/", "~")) or "\\" in value or "://" in value:
-        raise _fail(
+        raise fail(
             "is not a relative local path",
             "a folder or .zip inside the config file's folder, relative to it, with / "
             "separators, e.g. src/api",
@@ -156,8 +99,8 @@ LocalPath = Annotated[
 ]
 KmsKeyArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             KMS_KEY_ARN,
             "KMS key ARN",
             "arn:<partition>:kms:<region>:<account>:key/<key-id>",
@@ -166,8 +109,8 @@ KmsKeyArn = Annotated[
 ]
 DeadLetterArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}",
             "SQS queue or SNS topic ARN",
             "arn:<partition>:sqs:<region>:<account>:<queue> or ...:sns:...:<topic>",
@@ -179,7 +122,7 @@ DeadLetterArn = Annotated[
 _HEADER_NAME = r"[A-Za-z0-9!#$%&*+.^_`|~-]{1,64}"
 HeaderName = Annotated[
     str,
-    _Matching(_text(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
+    Matching(shaped(_HEADER_NAME, "header name", "1-64 letters, digits or !#$%&*+.^_`|~-")),
 ]
 
 
@@ -190,7 +133,7 @@ def _check_header_names(headers: dict[str, str]) -> dict[str, str]:
     for name in headers:
         other = seen.setdefault(name.lower(), name)
         if other != name:
-            raise _fail(
+            raise fail(
                 f"names one header twice, as {other!r} and {name!r} (header names ignore case)",
                 "each header once",
             )
@@ -200,8 +143,8 @@ def _check_header_names(headers: dict[str, str]) -> dict[str, str]:
 #: A static header value, which API Gateway writes between single quotes ('value').
 HeaderValue = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"[\x20-\x26\x28-\x7e]{0,1024}",
             "static header value",
             "up to 1,024 printable ASCII characters, no single quote",
@@ -214,8 +157,8 @@ Headers = Annotated[dict[HeaderName, HeaderValue], AfterValidator(_check_header_
 
 Name = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"[A-Za-z][A-Za-z0-9-]{0,62}",
             "name",
             "1-63 characters: a letter, then letters, digits or hyphens",
@@ -226,7 +169,7 @@ Name = Annotated[
 
 def _check_retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
-        raise _fail(
+        raise fail(
             "is not a retention CloudWatch Logs accepts",
             "one of " + ", ".join(str(d) for d in LOG_RETENTION_DAYS),
         )
@@ -241,7 +184,7 @@ RetentionDays = Annotated[
 def _check_runtime(value: str) -> str:
     problem = runtime_problem(value)
     if problem:
-        raise _fail(problem, "one of " + ", ".join(supported_runtimes()))
+        raise fail(problem, "one of " + ", ".join(supported_runtimes()))
     return value
 
 
@@ -265,7 +208,7 @@ def _duplicates(values: Iterable[Any]) -> list[Any]:
 def _unique(values: list[Any]) -> list[Any]:
     dups = _duplicates(values)
     if dups:
-        raise _fail("lists a value twice: " + ", ".join(map(str, dups)), "each value once")
+        raise fail("lists a value twice: " + ", ".join(map(str, dups)), "each value once")
     return values
 
 
@@ -276,8 +219,8 @@ UniqueList = Annotated[list[_Item], AfterValidator(_unique), JsonSchemaExtra(uni
 
 PrincipalArn = Annotated[
     str,
-    _Matching(
-        _text(
+    Matching(
+        shaped(
             r"arn:aws[a-z-]*:(iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)"
             r"|sts::\d{12}:assumed-role/[\w+=,.@/-]+)|\d{12}",
             "IAM principal",
@@ -290,7 +233,7 @@ PrincipalArn = Annotated[
 
 def _check_not_session(value: str) -> str:
     if ":sts::" in value:
-        raise _fail(
+        raise fail(
             "is a role session, which the resource policy cannot keep apart from the role's "
             "other sessions (aws:PrincipalArn of a session is its role)",
             "the role's ARN, arn:<partition>:iam::<account>:role/<name> (its sessions are "
@@ -335,7 +278,7 @@ class StreamsResponses(StrictModel):
         timeout: int = getattr(self, "timeout")  # noqa: B009
         streaming: bool = getattr(self, "response_streaming")  # noqa: B009
         if not streaming and timeout > MAX_INTEGRATION_TIMEOUT_S:
-            raise _refuse(
+            raise refuse(
                 "timeout",
                 "is over API Gateway's integration timeout for a buffered response",
                 str(timeout),
@@ -347,7 +290,7 @@ class StreamsResponses(StrictModel):
 
 def _check_burst(value: int) -> int:
     if value == 0:
-        raise _fail(
+        raise fail(
             "admits no request: with a burst of 0 API Gateway throttles every call (429)",
             "1 to 1000000",
         )

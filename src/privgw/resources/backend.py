@@ -32,10 +32,12 @@ def vpc_links(cfg: Config) -> list[VpcLink]:
                 naming.vpc_link_id(name),
                 Name=f"{cfg.name}-{name}",
                 SubnetIds=parameters.value(
-                    cfg, parameters.vpc_link_subnets_slot(name), list(link.subnet_ids)
+                    cfg, parameters.backend_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
                 ),
                 SecurityGroupIds=parameters.value(
-                    cfg, parameters.vpc_link_groups_slot(name), list(link.security_group_ids)
+                    cfg,
+                    parameters.backend_slot(name, "VpcLinkSecurityGroupIds"),
+                    list(link.security_group_ids),
                 ),
                 Tags=tag_map(cfg),
             )
@@ -51,7 +53,7 @@ def vpc_link_ref(cfg: Config, name: str, backend: Backend) -> Any:
     existing = (
         link.id if link is not None else backend.vpc_link_v1.id if backend.vpc_link_v1 else None
     )
-    return parameters.value(cfg, parameters.vpc_link_slot(name), existing)
+    return parameters.value(cfg, parameters.backend_slot(name, "VpcLinkId"), existing)
 
 
 def backend_path(route: Route) -> str:
@@ -74,7 +76,7 @@ def backend_integration(cfg: Config, name: str, route: Route) -> Integration:
     extra: dict[str, Any] = {}
     if backend.vpc_link is not None:
         extra["IntegrationTarget"] = parameters.value(
-            cfg, parameters.load_balancer_slot(name), backend.load_balancer_arn
+            cfg, parameters.backend_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
         )
     if backend.response_streaming:
         extra["ResponseTransferMode"] = "STREAM"

@@ -46,12 +46,9 @@ from privgw.resources.slots import (  # the builders read the slots as parameter
     VPC,
     Slot,
     _id,
+    backend_slot,
     dead_letter_slot,
     function_slot,
-    load_balancer_slot,
-    vpc_link_groups_slot,
-    vpc_link_slot,
-    vpc_link_subnets_slot,
 )
 
 
@@ -145,11 +142,11 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
             yield function_slot(name, FUNCTION_KEY), fn.kms_key_arn
     for name, backend in sorted(cfg.backends.items()):
         if backend.load_balancer_arn:
-            yield load_balancer_slot(name), backend.load_balancer_arn
+            yield backend_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
         link = backend.vpc_link
         if link is not None and link.created:
-            yield vpc_link_subnets_slot(name), list(link.subnet_ids)
-            yield vpc_link_groups_slot(name), list(link.security_group_ids)
+            yield backend_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
+            yield backend_slot(name, "VpcLinkSecurityGroupIds"), list(link.security_group_ids)
         else:
             existing = (
                 link.id
@@ -158,7 +155,7 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
                 if backend.vpc_link_v1
                 else None
             )
-            yield vpc_link_slot(name), existing
+            yield backend_slot(name, "VpcLinkId"), existing
     if cfg.log_kms_key_arn:
         yield LOG_KEY, cfg.log_kms_key_arn
     domain = cfg.custom_domain
@@ -247,11 +244,11 @@ __all__ = [
     "Slot",
     "_id",
     "account_of_root",
+    "backend_slot",
     "cidr_slot",
     "dead_letter_slot",
     "function_slot",
     "is_reusable",
-    "load_balancer_slot",
     "parameter_count",
     "stage_in_sub",
     "stage_name",
@@ -260,7 +257,4 @@ __all__ = [
     "value",
     "values",
     "vpc_id",
-    "vpc_link_groups_slot",
-    "vpc_link_slot",
-    "vpc_link_subnets_slot",
 ]

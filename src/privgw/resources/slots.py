@@ -187,40 +187,43 @@ def function_slot(function: str, slot: Slot) -> Slot:
     return replace(slot, name=prefix + slot.name, description=f"{slot.description} ({function})")
 
 
-def load_balancer_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "LoadBalancerArn",
+#: A backend's own parameters, by what they hold; ``backend_slot`` names them for one backend.
+_BACKEND_SLOTS = {
+    "LoadBalancerArn": Slot(
+        "LoadBalancerArn",
         "String",
-        f"Internal ALB or NLB of backend {backend}",
+        "Internal ALB or NLB of backend {backend}",
         pattern=f"^{LOAD_BALANCER_ARN_PATTERN}$",
         constraint="arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/"
         "app|net/<name>/<id>",
-    )
-
-
-def vpc_link_subnets_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkSubnetIds",
+    ),
+    "VpcLinkSubnetIds": Slot(
+        "VpcLinkSubnetIds",
         "List<AWS::EC2::Subnet::Id>",
-        f"Subnets of the VPC link to backend {backend}",
-    )
-
-
-def vpc_link_groups_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkSecurityGroupIds",
+        "Subnets of the VPC link to backend {backend}",
+    ),
+    "VpcLinkSecurityGroupIds": Slot(
+        "VpcLinkSecurityGroupIds",
         "List<AWS::EC2::SecurityGroup::Id>",
-        f"Security groups of the VPC link to backend {backend}",
-    )
-
-
-def vpc_link_slot(backend: str) -> Slot:
-    return Slot(
-        naming.capitalised(backend) + "VpcLinkId",
+        "Security groups of the VPC link to backend {backend}",
+    ),
+    "VpcLinkId": Slot(
+        "VpcLinkId",
         "String",
-        f"Existing VPC link to backend {backend}",
+        "Existing VPC link to backend {backend}",
         pattern=f"^{VPC_LINK_ID_PATTERN}$",
         constraint="a VPC link id: 5-16 lower-case letters and digits",
+    ),
+}
+
+
+def backend_slot(backend: str, holds: str) -> Slot:
+    """The parameter of one backend that holds ``holds`` (a key of ``_BACKEND_SLOTS``)."""
+    shape = _BACKEND_SLOTS[holds]
+    return replace(
+        shape,
+        name=naming.capitalised(backend) + shape.name,
+        description=shape.description.format(backend=backend),
     )
 
 

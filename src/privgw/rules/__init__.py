@@ -3,7 +3,10 @@
     cfn-lint --append-rules privgw.rules template.yaml          # privgw installed
     cfn-lint --append-rules src/privgw/rules template.yaml      # a checkout
 
-One class per rule, as cfn-lint's own are written; the checks themselves are in
+One class per rule, as cfn-lint's own are written: cfn-lint's loader
+(``cfnlint.helpers.create_rules``) instantiates every ``CloudFormationLintRule`` subclass it
+finds in a module, so each rule is a class even though the classes differ only in id, text and
+link (the one pattern ``duplicates`` still lists). The checks themselves are in
 ``privgw.checks`` (they also run without cfn-lint, for ``privgw build --no-lint``).
 """
 

@@ -153,10 +153,11 @@ def dns(walk: Walk) -> None:
         note = "" if walk.created or consumer else " (if that endpoint has private DNS on)"
         walk.passed("dns", f"{host} (private DNS) resolves to {walk.vpce}{note}")
         return None
-    alias = _ALIAS.fullmatch(host)
+    alias, endpoint = _ALIAS.fullmatch(host), _ENDPOINT_DNS.fullmatch(host)
+    carried = alias or endpoint  # the name carries an endpoint id: the call comes through it
+    if walk.vpce is None and carried is not None:
+        choose_endpoint(walk, given or carried.group(1))
     if alias:
-        if walk.vpce is None:
-            choose_endpoint(walk, given or alias.group(1))
         named = alias.group(1)
         if named not in walk.endpoints:
             raise Stop(
@@ -170,10 +171,7 @@ def dns(walk: Walk) -> None:
             )
         walk.passed("dns", f"{host} (the Route 53 alias of {named}) resolves anywhere")
         return None
-    endpoint = _ENDPOINT_DNS.fullmatch(host)
     if endpoint:
-        if walk.vpce is None:
-            choose_endpoint(walk, given or endpoint.group(1))
         if "x-apigw-api-id" not in walk.headers and "host" not in walk.headers:
             raise Stop(
                 403,
