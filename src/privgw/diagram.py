@@ -76,10 +76,15 @@ def _endpoint_nodes(cfg: AnyConfig, title: str, policy: str, indent: str) -> lis
     """The callers, security group and endpoint a stack creates (``EDGE`` links them)."""
     net = cfg.network_required
     sources = [*net.allowed_cidrs, *net.source_security_group_ids]
+    existing = cfg.endpoint_security_group_ids
+    admits = ["TCP 443 from " + ", ".join(sources)] if sources else []
+    if existing:
+        admits.append(("and " if sources else "") + "existing groups " + ", ".join(existing))
     dns = "private DNS on" if cfg.endpoint_private_dns else "private DNS off"
+    callers = ", ".join(sources) or "admitted by " + ", ".join(existing)
     return [
-        f"{indent}callers[{_label('callers in ' + net.vpc_id, ', '.join(sources))}]",
-        f"{indent}sg[{_label('endpoint security group', 'TCP 443 from ' + ', '.join(sources))}]",
+        f"{indent}callers[{_label('callers in ' + net.vpc_id, callers)}]",
+        f"{indent}sg[{_label('endpoint security group' + ('s' if existing else ''), *admits)}]",
         f"{indent}vpce[{_label(title, dns, policy)}]",
     ]
 

@@ -43,8 +43,10 @@ class Kind:
         return builder(cfg)
 
     def build_notes(self, cfg: AnyConfig) -> list[str]:
+        from privgw.resources.network import endpoint_group_notes  # noqa: PLC0415 - builders
+
         found: list[str] = self._load(self.notes)(cfg)
-        return found
+        return found + endpoint_group_notes(cfg)
 
     def mermaid(self, cfg: AnyConfig) -> str:
         drawn: str = self._load(self.diagram)(cfg)

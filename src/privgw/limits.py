@@ -38,3 +38,8 @@ INLINE_TEMPLATE_LIMIT = 51_200
 S3_TEMPLATE_LIMIT = 1_000_000
 #: API Gateway's resource policy length (adjustable quota).
 POLICY_LIMIT = 8_192
+#: Security groups per network interface: 5 by default, adjustable up to 16 ("Amazon VPC
+#: quotas", https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html); an
+#: interface endpoint's groups sit on its network interfaces.
+DEFAULT_GROUPS_PER_INTERFACE = 5
+MAX_GROUPS_PER_INTERFACE = 16

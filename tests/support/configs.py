@@ -96,6 +96,7 @@ EVERY_ID = with_changes(
         "network.allowed_cidrs": ["10.0.0.0/16", "10.1.0.0/16", "fd00::/56"],
         "network.source_security_group_ids": ["sg-0123456789abcdef0", "sg-01234567"],
         "endpoint.existing_ids": ["vpce-0123456789abcdef0"],
+        "endpoint.security_group_ids": ["sg-0e0e0e0e0e0e0e0e0"],
         "endpoint.policy": {"principals": ["444455556666", "arn:aws:iam::555566667777:root"]},
         "access": {
             "vpc_ids": ["vpc-0b0b0b0b0b0b0b0b0"],

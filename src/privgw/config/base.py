@@ -15,6 +15,7 @@ from privgw.config.network import (
     ConsumerEndpointPolicy,
     EndpointPolicy,
     Network,
+    endpoint_group_problems,
     refuse_wide_reusable_cidrs,
 )
 from privgw.config.problems import config_error
@@ -23,6 +24,27 @@ from privgw.errors import Problem
 from privgw.limits import MAX_TAGS
 
 _Kind = TypeVar("_Kind", bound=BaseModel)
+
+
+def checked(problems: list[Problem]) -> None:
+    """Raise every problem a cross-field rule found, one per field (an API-wide setting
+    inherited by several routes is named once)."""
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.path, problem)
+    if unique:
+        raise fail_many(list(unique.values()))
+
+
+def cross_field_rule(check: Callable[[Any], list[Problem]], *fields: str) -> Any:
+    """A kind's cross-field rule as an after-validator: ``check`` returns the problems of the
+    config, reading only ``fields`` (``reads``: run also when other fields are invalid)."""
+
+    def validate(self: _Kind) -> _Kind:
+        checked(check(self))
+        return self
+
+    return model_validator(mode="after")(reads(*fields)(validate))
 
 
 class StackConfig(StrictModel):
@@ -58,6 +80,18 @@ class StackConfig(StrictModel):
         """The VPC endpoint policy of the endpoint this stack creates, if any."""
         raise NotImplementedError
 
+    @property
+    def endpoint_security_group_ids(self) -> list[str]:
+        """Existing security groups attached to the endpoint this stack creates."""
+        raise NotImplementedError
+
+    @property
+    def endpoint_has_own_group(self) -> bool:
+        """Whether privgw creates the endpoint's security group: it has rules to hold (a
+        caller CIDR or source group); otherwise the existing groups alone decide."""
+        network = self.network_required
+        return bool(network.allowed_cidrs or network.source_security_group_ids)
+
 
 class EndpointSectionStack(StackConfig):
     """A kind whose created endpoint is described by a ``network`` section (absent when the
@@ -88,31 +122,23 @@ class EndpointSectionStack(StackConfig):
     def endpoint_policy(self) -> EndpointPolicy | ConsumerEndpointPolicy | None:
         return self.endpoint.policy
 
+    @property
+    def endpoint_security_group_ids(self) -> list[str]:
+        return list(self.endpoint.security_group_ids)
+
+    _groups_fit = cross_field_rule(
+        lambda cfg: endpoint_group_problems(cfg.network, cfg.endpoint.security_group_ids),
+        *("network.allowed_cidrs", "network.source_security_group_ids"),
+        "endpoint.security_group_ids",
+    )
+
 
 class _EndpointSection(Protocol):
     @property
     def private_dns(self) -> bool: ...
 
     @property
+    def security_group_ids(self) -> list[str]: ...
+
+    @property
     def policy(self) -> EndpointPolicy | ConsumerEndpointPolicy | None: ...
-
-
-def cross_field_rule(check: Callable[[Any], list[Problem]], *fields: str) -> Any:
-    """A kind's cross-field rule as an after-validator: ``check`` returns the problems of the
-    config, reading only ``fields`` (``reads``: run also when other fields are invalid)."""
-
-    def validate(self: _Kind) -> _Kind:
-        checked(check(self))
-        return self
-
-    return model_validator(mode="after")(reads(*fields)(validate))
-
-
-def checked(problems: list[Problem]) -> None:
-    """Raise every problem a cross-field rule found, one per field (an API-wide setting
-    inherited by several routes is named once)."""
-    unique: dict[str, Problem] = {}
-    for problem in problems:
-        unique.setdefault(problem.path, problem)
-    if unique:
-        raise fail_many(list(unique.values()))

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
-from privgw.config.addresses import VpcEndpointId, VpcId
+from privgw.config.addresses import SecurityGroupId, VpcEndpointId, VpcId
 from privgw.config.base import EndpointSectionStack, StackConfig, cross_field_rule
 from privgw.config.checking import Matching, fail_many, reads, shaped
 from privgw.config.domain import (
@@ -25,9 +25,14 @@ from privgw.config.domain import (
     PrivateHostedZone,
     dns_name_problem,
 )
-from privgw.config.network import ConsumerEndpointPolicy, Network, network_problems
+from privgw.config.network import (
+    ConsumerEndpointPolicy,
+    Network,
+    existing_groups,
+    network_problems,
+)
 from privgw.config.regions import one_region_problems
-from privgw.config.types import StageName, StrictModel, optional, switch
+from privgw.config.types import StageName, StrictModel, UniqueList, optional, switch
 from privgw.errors import Problem
 from privgw.patterns import REGION
 
@@ -172,6 +177,7 @@ class ConsumerEndpoint(StrictModel):
     policy: ConsumerEndpointPolicy | None = Field(
         default=None, description="A VPC endpoint policy on the created endpoint."
     )
+    security_group_ids: UniqueList[SecurityGroupId] = existing_groups()
     existing_id: VpcEndpointId | None = Field(
         default=None, description="Reuse this endpoint (create: false)."
     )
@@ -184,7 +190,10 @@ class ConsumerEndpoint(StrictModel):
     )
 
     @model_validator(mode="after")
-    @reads("create", "private_dns", "policy", "existing_id", "vpc_id", "dns_name", "hosted_zone_id")
+    @reads(
+        *("create", "private_dns", "policy", "security_group_ids"),
+        *("existing_id", "vpc_id", "dns_name", "hosted_zone_id"),
+    )
     def _create_or_reuse(self) -> Self:
         reuse = ("existing_id", "vpc_id", "dns_name", "hosted_zone_id")
         problems = []
@@ -213,7 +222,7 @@ class ConsumerEndpoint(StrictModel):
             ]
             problems += [
                 Problem(name, "applies only to an endpoint privgw creates", None, f"no {name}")
-                for name in ("policy", "private_dns")
+                for name in ("policy", "private_dns", "security_group_ids")
                 if name in self.model_fields_set
             ]
             if self.existing_id and self.dns_name:

@@ -7,9 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from privgw.config.base import StackConfig
-from privgw.config.network import EndpointPolicy, Network
-from privgw.config.types import Name, optional, switch
+from privgw.config.addresses import SecurityGroupId
+from privgw.config.base import StackConfig, cross_field_rule
+from privgw.config.network import (
+    EndpointPolicy,
+    Network,
+    endpoint_group_problems,
+    existing_groups,
+)
+from privgw.config.types import Name, UniqueList, optional, switch
 
 
 class EndpointStack(StackConfig):
@@ -30,6 +36,13 @@ class EndpointStack(StackConfig):
     policy: EndpointPolicy | None = Field(
         default=None, description="A VPC endpoint policy on the endpoint."
     )
+    security_group_ids: UniqueList[SecurityGroupId] = existing_groups()
+    _groups_fit = cross_field_rule(
+        lambda cfg: endpoint_group_problems(
+            cfg.network, cfg.security_group_ids, "security_group_ids"
+        ),
+        *("network.allowed_cidrs", "network.source_security_group_ids", "security_group_ids"),
+    )
 
     @property
     def exports(self) -> str:
@@ -46,3 +59,7 @@ class EndpointStack(StackConfig):
     @property
     def endpoint_policy(self) -> EndpointPolicy | None:
         return self.policy
+
+    @property
+    def endpoint_security_group_ids(self) -> list[str]:
+        return list(self.security_group_ids)

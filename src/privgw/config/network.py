@@ -4,7 +4,8 @@ call the API (``endpoint``), beside ``resources/network.py`` that builds them.""
 from __future__ import annotations
 
 import ipaddress
-from typing import Self
+from collections.abc import Sequence
+from typing import Any, Self
 
 from pydantic import (
     Field,
@@ -22,6 +23,17 @@ from privgw.config.addresses import (
 from privgw.config.checking import fail_many, reads, refuse
 from privgw.config.types import Name, PrincipalArn, StrictModel, UniqueList, listed, switch
 from privgw.errors import Problem
+from privgw.limits import DEFAULT_GROUPS_PER_INTERFACE, MAX_GROUPS_PER_INTERFACE
+
+
+def existing_groups() -> Any:
+    """The ``security_group_ids`` field of every kind that creates an endpoint."""
+    return listed(
+        MAX_GROUPS_PER_INTERFACE,
+        "Existing security groups to attach to the created endpoint, in addition to privgw's "
+        "own group, or instead of it when network names no caller CIDR or source group (then "
+        "these groups alone decide who reaches the endpoint on TCP 443).",
+    )
 
 
 class Network(StrictModel):
@@ -45,13 +57,6 @@ class Network(StrictModel):
     @model_validator(mode="after")
     @reads("allowed_cidrs", "source_security_group_ids")
     def _has_callers(self) -> Self:
-        if not self.allowed_cidrs and not self.source_security_group_ids:
-            raise refuse(
-                "allowed_cidrs",
-                "no caller could reach the endpoint",
-                "[]",
-                "at least one CIDR here or one id in source_security_group_ids",
-            )
         if len(self.allowed_cidrs) + len(self.source_security_group_ids) > 60:
             raise refuse(
                 "allowed_cidrs",
@@ -119,6 +124,7 @@ class Endpoint(StrictModel):
     policy: EndpointPolicy | None = Field(
         default=None, description="A VPC endpoint policy on the created endpoint."
     )
+    security_group_ids: UniqueList[SecurityGroupId] = existing_groups()
 
     @property
     def any_given(self) -> bool:
@@ -126,7 +132,7 @@ class Endpoint(StrictModel):
         return self.create or bool(self.existing_ids or self.imports) or self.parameter
 
     @model_validator(mode="after")
-    @reads("create", "policy", "private_dns")
+    @reads("create", "policy", "private_dns", "security_group_ids")
     def _has_endpoint(self) -> Self:
         problems = []
         if not self.create and self.policy is not None:
@@ -136,6 +142,15 @@ class Endpoint(StrictModel):
                     "applies only to an endpoint privgw creates",
                     None,
                     "no policy when create is false (set it on the endpoint's own stack)",
+                )
+            )
+        if not self.create and self.security_group_ids:
+            problems.append(
+                Problem(
+                    "security_group_ids",
+                    "applies only to an endpoint privgw creates",
+                    ", ".join(self.security_group_ids),
+                    "no security_group_ids when create is false (the endpoint's own groups decide)",
                 )
             )
         if not self.create and "private_dns" in self.model_fields_set:
@@ -150,6 +165,39 @@ class Endpoint(StrictModel):
         if problems:
             raise fail_many(problems)
         return self
+
+
+def endpoint_group_problems(
+    network: Network | None, groups: Sequence[str], where: str = "endpoint.security_group_ids"
+) -> list[Problem]:
+    """Somebody reaches a created endpoint on TCP 443: privgw's group admits a caller CIDR or
+    source group, or the existing groups attached to it decide; and the groups fit on its
+    network interfaces."""
+    if network is None:
+        return []
+    own = bool(network.allowed_cidrs or network.source_security_group_ids)
+    if not own and not groups:
+        return [
+            Problem(
+                "network.allowed_cidrs",
+                "no caller could reach the endpoint",
+                "[]",
+                "at least one CIDR here, one id in network.source_security_group_ids, or "
+                f"existing groups in {where}",
+            )
+        ]
+    if own + len(groups) > MAX_GROUPS_PER_INTERFACE:
+        return [
+            Problem(
+                where,
+                "too many security groups for the endpoint's network interfaces",
+                str(len(groups)),
+                f"at most {MAX_GROUPS_PER_INTERFACE - own} besides privgw's own group (the "
+                f"quota is {DEFAULT_GROUPS_PER_INTERFACE} groups per interface by default, "
+                f"{MAX_GROUPS_PER_INTERFACE} at most)",
+            )
+        ]
+    return []
 
 
 def refuse_wide_reusable_cidrs(reusable: bool, network: Network | None) -> None:

@@ -85,7 +85,9 @@ def cross_field_problems(
         if values is None:
             skipped = True
             continue
-        instance = model.model_construct(_fields_set={f for f in fields if f in data}, **values)
+        instance = model.model_construct(
+            _fields_set={f.partition(".")[0] for f in fields} & set(data), **values
+        )
         try:
             decorator.func(instance)
         except PydanticCustomError as exc:
@@ -100,9 +102,32 @@ def _valid_values(
     loc: tuple[int | str, ...],
     bad: set[Any],
 ) -> dict[str, Any] | None:
-    """The typed values of ``fields`` (defaults where unset), or None if any is invalid."""
+    """The typed values of ``fields`` (defaults where unset), or None if any is invalid.
+
+    A dotted name (``network.allowed_cidrs``) reads one field of a section: when the section
+    is invalid elsewhere, the rule still runs on a section holding just the fields it reads."""
     values: dict[str, Any] = {}
+    sections: dict[str, list[str]] = {}
+    for dotted in fields:
+        top, _, rest = dotted.partition(".")
+        if rest:
+            sections.setdefault(top, []).append(rest)
+    for name, inner in sections.items():
+        whole = _valid_values(model, data, [name], loc, bad)
+        if whole is not None:
+            values.update(whole)
+            continue
+        section = _section_model(model, name)
+        given = data.get(name)
+        if section is None or not isinstance(given, Mapping):
+            return None
+        found = _valid_values(section, given, inner, (*loc, name), bad)
+        if found is None:
+            return None
+        values[name] = section.model_construct(**found)
     for name in fields:
+        if "." in name:
+            continue
         here = (*loc, name)
         if any(err[: len(here)] == here for err in bad):
             return None
@@ -117,6 +142,15 @@ def _valid_values(
         except (ValidationError, ConfigError):
             return None
     return values
+
+
+def _section_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
+    """The model of a section field (``Network`` of ``network: Network | None``)."""
+    annotation = model.model_fields[name].annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
 
 
 @functools.cache

@@ -60,7 +60,7 @@ def endpoint_dns_name(cfg: ConsumerStack) -> Any:
 def consumer_resources(cfg: ConsumerStack) -> list[AWSObject]:
     parts: list[AWSObject] = []
     if cfg.endpoint.create:
-        parts += [network.endpoint_security_group(cfg), network.vpc_endpoint(cfg)]
+        parts += network.endpoint_resources(cfg)
     parts.append(
         DomainNameAccessAssociation(
             naming.PROVIDER_DOMAIN_ACCESS,

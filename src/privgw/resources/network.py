@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, ImportValue, Parameter, Ref, Select, Split, Sub
+from troposphere import GetAtt, ImportValue, Join, Parameter, Ref, Select, Split, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule, VPCEndpoint
 
 from privgw import naming
@@ -66,6 +66,39 @@ def endpoint_security_group(cfg: AnyConfig) -> SecurityGroup:
     )
 
 
+def endpoint_resources(cfg: AnyConfig) -> list[SecurityGroup | VPCEndpoint]:
+    """The created endpoint, and privgw's security group in front of it when it has rules to
+    hold (otherwise the existing groups in ``security_group_ids`` alone decide)."""
+    own = [endpoint_security_group(cfg)] if cfg.endpoint_has_own_group else []
+    return [*own, vpc_endpoint(cfg)]
+
+
+def endpoint_group_notes(cfg: AnyConfig) -> list[str]:
+    """Said when existing groups alone guard the created endpoint: privgw cannot see whom
+    they admit."""
+    if cfg.network is None or cfg.endpoint_has_own_group:
+        return []
+    groups = ", ".join(cfg.endpoint_security_group_ids)
+    return [
+        f"endpoint: no privgw security group (network names no caller CIDR or source group): "
+        f"{groups} alone decide who reaches the created endpoint on TCP 443; privgw cannot "
+        "read their rules, so make sure they admit your callers"
+    ]
+
+
+def endpoint_group_ids(cfg: AnyConfig) -> Any:
+    """privgw's own group (when it makes one), then the existing groups the config names (a
+    list parameter in a reusable template)."""
+    own: list[Any] = [Ref(naming.ENDPOINT_SECURITY_GROUP)] if cfg.endpoint_has_own_group else []
+    existing = cfg.endpoint_security_group_ids
+    if not existing:
+        return own
+    if not parameters.is_reusable(cfg):
+        return [*own, *existing]
+    given = Ref(parameters.ENDPOINT_GROUPS.name)  # List<AWS::EC2::SecurityGroup::Id>
+    return Split(",", Join(",", [*own, Join(",", given)])) if own else given
+
+
 def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
     """The interface endpoint for execute-api in this stack's region."""
     return VPCEndpoint(
@@ -74,7 +107,7 @@ def vpc_endpoint(cfg: AnyConfig) -> VPCEndpoint:
         ServiceName=Sub("com.amazonaws.${AWS::Region}.execute-api"),
         VpcId=parameters.vpc_id(cfg),
         SubnetIds=parameters.subnet_ids(cfg),
-        SecurityGroupIds=[Ref(naming.ENDPOINT_SECURITY_GROUP)],
+        SecurityGroupIds=endpoint_group_ids(cfg),
         PrivateDnsEnabled=cfg.endpoint_private_dns,
         Tags=tags_for(cfg, Name=f"{cfg.name}-execute-api"),
         **endpoint_policy_property(cfg),

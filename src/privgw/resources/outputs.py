@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import Export, GetAtt, Join, Output, Ref, Sub
+from troposphere import Export, GetAtt, Join, Output, Ref, Select, Sub
 
 from privgw import naming
 from privgw.config import Config, EndpointStack
@@ -17,7 +17,7 @@ from privgw.resources import parameters
 from privgw.resources.backend import backend_notes, vpc_link_ref
 from privgw.resources.domain import association_notes, association_outputs, domain_url
 from privgw.resources.keys import api_key_outputs
-from privgw.resources.network import created_endpoint_dns_name, endpoint_ids
+from privgw.resources.network import created_endpoint_dns_name, endpoint_group_ids, endpoint_ids
 
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 
@@ -257,7 +257,9 @@ def endpoint_stack_outputs(cfg: EndpointStack) -> list[Output]:
         Output(
             "SecurityGroupId",
             Description="Security group of the endpoint (add caller rules here)",
-            Value=Ref(naming.ENDPOINT_SECURITY_GROUP),
+            Value=Ref(naming.ENDPOINT_SECURITY_GROUP)
+            if cfg.endpoint_has_own_group
+            else Select(0, endpoint_group_ids(cfg)),
             Export=Export(f"{prefix}-SecurityGroupId"),
         ),
     ]

@@ -27,6 +27,7 @@ from privgw.resources.slots import (  # the builders read the slots as parameter
     ALLOWED_VPC,
     CERTIFICATE,
     CONSUMER_ENDPOINT,
+    ENDPOINT_GROUPS,
     ENDPOINT_POLICY_PRINCIPAL,
     EXISTING_ENDPOINT,
     EXISTING_ENDPOINT_DNS,
@@ -96,6 +97,8 @@ def _created_endpoint_filled(cfg: AnyConfig) -> Iterator[tuple[Slot, Any]]:
         yield cidr_slot(network.allowed_cidrs, cidr), cidr
     for group in network.source_security_group_ids:
         yield SOURCE_GROUP, group
+    if cfg.endpoint_security_group_ids:
+        yield ENDPOINT_GROUPS, cfg.endpoint_security_group_ids
     chosen = cfg.endpoint_policy
     if chosen:
         for principal in chosen.principals:
@@ -224,6 +227,7 @@ __all__ = [
     "ALLOWED_VPC",
     "CERTIFICATE",
     "CONSUMER_ENDPOINT",
+    "ENDPOINT_GROUPS",
     "ENDPOINT_POLICY_PRINCIPAL",
     "EXISTING_ENDPOINT",
     "EXISTING_ENDPOINT_DNS",

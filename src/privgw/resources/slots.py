@@ -107,6 +107,11 @@ FUNCTION_SUBNETS = Slot(
     "List<AWS::EC2::Subnet::Id>",
     "Subnets of the function's interfaces",
 )
+ENDPOINT_GROUPS = Slot(
+    naming.ENDPOINT_GROUPS_PARAMETER,
+    "List<AWS::EC2::SecurityGroup::Id>",
+    "Existing security groups attached to the endpoint",
+)
 FUNCTION_GROUPS = Slot(
     naming.FUNCTION_GROUPS_PARAMETER,
     "List<AWS::EC2::SecurityGroup::Id>",

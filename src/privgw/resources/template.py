@@ -45,7 +45,7 @@ def build_template(
         raise ValueError(f"unknown flavour {flavour!r}; expected one of {', '.join(FLAVOURS)}")
     parts: list[AWSObject] = []
     if cfg.endpoint.create:
-        parts += [network.endpoint_security_group(cfg), network.vpc_endpoint(cfg)]
+        parts += network.endpoint_resources(cfg)
     parts += function.function_resources(cfg)
     links = backend.vpc_links(cfg)
     parts += links
@@ -133,8 +133,8 @@ def build_endpoint_stack(cfg: EndpointStack) -> Template:
     )
     template.set_version("2010-09-09")
     template.set_metadata({GENERATOR: {"generator": GENERATOR, "version": __version__}})
-    template.add_resource(network.endpoint_security_group(cfg))
-    template.add_resource(network.vpc_endpoint(cfg))
+    for resource in network.endpoint_resources(cfg):
+        template.add_resource(resource)
     for output in outputs.endpoint_stack_outputs(cfg):
         template.add_output(output)
     return template

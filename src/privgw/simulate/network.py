@@ -234,6 +234,15 @@ def security_group(walk: Walk) -> None:
         return
     else:
         net = cfg.network_required
+    owner = consumer if consumer is not None else cfg
+    existing = ", ".join(owner.endpoint_security_group_ids)
+    if existing and not owner.endpoint_has_own_group:
+        walk.passed(
+            "security-group",
+            f"the endpoint's existing groups {existing} decide: privgw cannot read their rules "
+            "offline (they must admit TCP 443 from the caller)",
+        )
+        return
     if call.ip is None:
         walk.passed("security-group", "caller inside an allowed CIDR (no --ip given)")
         return
@@ -248,6 +257,13 @@ def security_group(walk: Walk) -> None:
     if net.source_security_group_ids:
         groups = ", ".join(net.source_security_group_ids)
         walk.passed("security-group", f"{call.ip} is admitted only as a member of {groups}")
+        return
+    if existing:
+        walk.passed(
+            "security-group",
+            f"{call.ip} is in no allowed CIDR: admitted only if the endpoint's existing groups "
+            f"{existing} allow TCP 443 from it (privgw cannot read their rules offline)",
+        )
         return
     raise Stop(
         NO_HTTP,
