@@ -13,6 +13,11 @@ MAX_CONFIG_BYTES = 1_000_000
 MAX_INLINE_CODE_BYTES = 4096
 MAX_ENVIRONMENT_BYTES = 4096
 MAX_INTEGRATION_TIMEOUT_S = 29
+#: Regional and private REST APIs may wait up to 300,000 ms once the account's "Maximum
+#: integration timeout in milliseconds" quota is raised (API Gateway, June 2024: "Amazon API
+#: Gateway integration timeout limit increase beyond 29 seconds"); 50 ms is the least.
+MAX_RAISED_INTEGRATION_TIMEOUT_MS = 300_000
+MIN_INTEGRATION_TIMEOUT_MS = 50
 #: A streamed response may last 15 minutes (API Gateway developer guide, "Stream the
 #: integration response for your proxy integrations"); Lambda's own maximum is the same.
 MAX_STREAMING_TIMEOUT_S = 900

@@ -192,7 +192,8 @@ class Backend(StreamsResponses):
         default=MAX_INTEGRATION_TIMEOUT_S,
         ge=1,
         le=MAX_STREAMING_TIMEOUT_S,
-        description="Integration timeout in seconds; at most 29 (900 with response_streaming).",
+        description="Integration timeout in seconds: 29 by default, up to 300 for private APIs "
+        "once the integration timeout quota is raised (900 with response_streaming).",
     )
     response_streaming: bool = Field(
         default=False, description="Stream the service's response (ResponseTransferMode STREAM)."

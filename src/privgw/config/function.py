@@ -34,6 +34,7 @@ from privgw.limits import (
     MAX_ENVIRONMENT_BYTES,
     MAX_INLINE_CODE_BYTES,
     MAX_STREAMING_TIMEOUT_S,
+    MIN_INTEGRATION_TIMEOUT_MS,
 )
 from privgw.runtimes import INLINE_CODE_RUNTIME_PREFIXES
 
@@ -173,8 +174,17 @@ class Function(StreamsResponses):
         default=10,
         ge=1,
         le=MAX_STREAMING_TIMEOUT_S,
-        description="Seconds; at most 29, API Gateway's integration timeout (900 with "
-        "response_streaming).",
+        description="Seconds Lambda lets the function run (1-900). API Gateway waits as long "
+        "unless integration_timeout_ms says otherwise: over 29 s needs the raised integration "
+        "timeout quota (at most 300 s buffered, 900 s with response_streaming).",
+    )
+    integration_timeout_ms: int | None = Field(
+        default=None,
+        ge=MIN_INTEGRATION_TIMEOUT_MS,
+        le=MAX_STREAMING_TIMEOUT_S * 1000,
+        description="How long API Gateway waits for the function, in ms (default: timeout); "
+        "29,000 by default, up to 300,000 for private APIs once the 'Maximum integration "
+        "timeout in milliseconds' quota is raised.",
     )
     response_streaming: bool = switch(
         False,
@@ -182,6 +192,7 @@ class Function(StreamsResponses):
         "ResponseTransferMode STREAM, the InvokeWithResponseStream URI); the handler must "
         "write API Gateway's streaming format. Allows a timeout up to 900 seconds.",
     )
+
     architecture: Literal["x86_64", "arm64"] = "x86_64"
     environment: Annotated[
         dict[str, str],
@@ -210,6 +221,11 @@ class Function(StreamsResponses):
     def dead_letter_service(self) -> str | None:
         """'sqs' or 'sns' for the dead-letter target, None without one."""
         return self.dead_letter_arn.split(":")[2] if self.dead_letter_arn else None
+
+    @model_validator(mode="after")
+    @reads("timeout", "response_streaming", "integration_timeout_ms")
+    def _timeout_fits_integration(self) -> Self:
+        return self._wait_fits()
 
     @model_validator(mode="after")
     @reads("runtime", "response_streaming")

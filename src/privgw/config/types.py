@@ -19,6 +19,7 @@ from privgw.config.checking import JsonSchemaExtra, Matching, fail, reads, refus
 from privgw.limits import (
     LOG_RETENTION_DAYS,
     MAX_INTEGRATION_TIMEOUT_S,
+    MAX_RAISED_INTEGRATION_TIMEOUT_MS,
     MAX_STREAMING_TIMEOUT_S,
 )
 from privgw.patterns import KMS_KEY_ARN, STAGE_NAME, aws_id
@@ -257,9 +258,11 @@ class StrictModel(BaseModel):
 
 class StreamsResponses(StrictModel):
     """An integration target with ``timeout`` and ``response_streaming`` fields: a buffered
-    response must arrive within API Gateway's integration timeout; a streamed one may last
-    15 minutes ("Stream the integration response for your proxy integrations"). The JSON
-    Schema says the same with if/else, so editors refuse what the loader refuses."""
+    response must arrive within API Gateway's integration timeout (29 s by default, up to 300 s
+    for private APIs once the quota is raised); a streamed one may last 15 minutes ("Stream
+    the integration response for your proxy integrations"). A function may also say how long
+    API Gateway waits apart from its own timeout (``integration_timeout_ms``). The JSON Schema
+    says the same with if/else, so editors refuse what the loader refuses."""
 
     model_config = StrictModel.model_config | ConfigDict(
         json_schema_extra={
@@ -267,25 +270,68 @@ class StreamsResponses(StrictModel):
                 "properties": {"response_streaming": {"const": True}},
                 "required": ["response_streaming"],
             },
-            "else": {"properties": {"timeout": {"maximum": MAX_INTEGRATION_TIMEOUT_S}}},
+            "then": {
+                "properties": {
+                    "integration_timeout_ms": {"maximum": MAX_STREAMING_TIMEOUT_S * 1000}
+                }
+            },
+            "else": {
+                "if": {"required": ["integration_timeout_ms"]},
+                "then": {
+                    "properties": {
+                        "integration_timeout_ms": {"maximum": MAX_RAISED_INTEGRATION_TIMEOUT_MS}
+                    }
+                },
+                "else": {
+                    "properties": {
+                        "timeout": {"maximum": MAX_RAISED_INTEGRATION_TIMEOUT_MS // 1000}
+                    }
+                },
+            },
         }
     )
+
+    @property
+    def wait_ms(self) -> int:
+        """How long API Gateway waits for this target: ``integration_timeout_ms`` when given,
+        else the target's own timeout."""
+        given: int | None = getattr(self, "integration_timeout_ms", None)
+        timeout: int = getattr(self, "timeout")  # noqa: B009 - the subclass's field
+        return given if given is not None else timeout * 1000
 
     @model_validator(mode="after")
     @reads("timeout", "response_streaming")
     def _timeout_fits_integration(self) -> Self:
-        # the fields are the subclass's (their defaults and descriptions differ)
-        timeout: int = getattr(self, "timeout")  # noqa: B009
+        return self._wait_fits()
+
+    def _wait_fits(self) -> Self:
+        """The wait within API Gateway's longest (a subclass with ``integration_timeout_ms``
+        runs this from a validator that reads that field too)."""
         streaming: bool = getattr(self, "response_streaming")  # noqa: B009
-        if not streaming and timeout > MAX_INTEGRATION_TIMEOUT_S:
+        limit = MAX_STREAMING_TIMEOUT_S * 1000 if streaming else MAX_RAISED_INTEGRATION_TIMEOUT_MS
+        if self.wait_ms <= limit:
+            return self
+        if getattr(self, "integration_timeout_ms", None) is not None:
             raise refuse(
-                "timeout",
-                "is over API Gateway's integration timeout for a buffered response",
-                str(timeout),
-                f"at most {MAX_INTEGRATION_TIMEOUT_S} seconds, or response_streaming: true "
-                f"(up to {MAX_STREAMING_TIMEOUT_S})",
+                "integration_timeout_ms",
+                "is over API Gateway's longest integration timeout"
+                + ("" if streaming else " for a buffered response"),
+                str(self.wait_ms),
+                f"at most {limit} ms"
+                + (
+                    ""
+                    if streaming
+                    else f", or response_streaming: true (up to {MAX_STREAMING_TIMEOUT_S * 1000})"
+                ),
             )
-        return self
+        raise refuse(
+            "timeout",
+            "is over API Gateway's longest integration timeout for a buffered response",
+            str(getattr(self, "timeout")),  # noqa: B009
+            f"at most {MAX_RAISED_INTEGRATION_TIMEOUT_MS // 1000} seconds (over "
+            f"{MAX_INTEGRATION_TIMEOUT_S} only with the raised quota), response_streaming: true "
+            f"(up to {MAX_STREAMING_TIMEOUT_S}), or a shorter integration_timeout_ms",
+        )
 
 
 def _check_burst(value: int) -> int:

@@ -91,7 +91,7 @@ def backend_integration(cfg: Config, name: str, route: Route) -> Integration:
         Uri=backend.base_url + backend_path(route),
         ConnectionType="VPC_LINK",
         ConnectionId=vpc_link_ref(cfg, name, backend),
-        TimeoutInMillis=backend.timeout * 1000,
+        TimeoutInMillis=backend.wait_ms,
         **extra,
     )
 

@@ -114,7 +114,7 @@ def api_event(cfg: Config, route: Route, function: str) -> tuple[str, ProxyApiEv
         RestApiId=Ref(naming.API),
         Path=route.path,
         Method=route.method.lower(),
-        TimeoutInMillis=cfg.all_functions[function].timeout * 1000,
+        TimeoutInMillis=cfg.all_functions[function].wait_ms,
     )
 
 

@@ -10,10 +10,17 @@ from troposphere import AWSObject, Output, Parameter, Ref, Template
 
 from privgw import naming, suppressions
 from privgw.config import AnyConfig, Config, EndpointStack
+from privgw.config.backend import Backend
+from privgw.config.function import Function
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.kinds import kind_of
-from privgw.limits import MAX_TEMPLATE_OUTPUTS, MAX_TEMPLATE_PARAMETERS, MAX_TEMPLATE_RESOURCES
+from privgw.limits import (
+    MAX_INTEGRATION_TIMEOUT_S,
+    MAX_TEMPLATE_OUTPUTS,
+    MAX_TEMPLATE_PARAMETERS,
+    MAX_TEMPLATE_RESOURCES,
+)
 from privgw.model import resolve_api
 from privgw.resources import (
     api,
@@ -106,7 +113,31 @@ def api_notes(cfg: Config) -> list[str]:
     """Which invoke URLs resolve, routes only an API key guards, routes only other endpoints
     reach."""
     notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
-    return outputs.url_notes(cfg) + [n for n in notes if n]
+    return outputs.url_notes(cfg) + [n for n in notes if n] + _wait_notes(cfg)
+
+
+def _wait_notes(cfg: Config) -> list[str]:
+    """Integration timeouts over API Gateway's default need a raised quota; a function that
+    outlives the wait runs on after its caller got a 504."""
+    found = []
+    targets: list[tuple[str, str, Function | Backend]] = [
+        *(("function", n, t) for n, t in cfg.all_functions.items()),
+        *(("backend", n, t) for n, t in cfg.backends.items()),
+    ]
+    for kind, name, target in targets:
+        if not target.response_streaming and target.wait_ms > MAX_INTEGRATION_TIMEOUT_S * 1000:
+            found.append(
+                f"{kind} {name}: API Gateway waits {target.wait_ms:,} ms, over its default "
+                f"{MAX_INTEGRATION_TIMEOUT_S * 1000:,}: raise 'Maximum integration timeout in "
+                "milliseconds' in Service Quotas first (Regional and private REST APIs; it may "
+                "lower the account's throttle quota), or the deployment fails"
+            )
+        if isinstance(target, Function) and target.timeout * 1000 > target.wait_ms:
+            found.append(
+                f"function {name}: runs up to {target.timeout} s but API Gateway waits "
+                f"{target.wait_ms:,} ms: a caller gets 504 while the function runs on"
+            )
+    return found
 
 
 def _unsigned_behind_endpoint_policy(cfg: Config) -> str | None:

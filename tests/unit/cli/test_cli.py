@@ -43,7 +43,7 @@ def test_bad_config_exits_2_lists_problems_and_writes_nothing(tmp_path: Path) ->
         tmp_path,
         "bad.yaml",
         with_changes(
-            BASE_CONFIG, **{"network.allowed_cidrs": ["0.0.0.0/0"], "function.timeout": 99}
+            BASE_CONFIG, **{"network.allowed_cidrs": ["0.0.0.0/0"], "function.timeout": 399}
         ),
     )
     out_dir = tmp_path / "out"
@@ -53,7 +53,7 @@ def test_bad_config_exits_2_lists_problems_and_writes_nothing(tmp_path: Path) ->
     assert "Traceback" not in err
     assert f"invalid config in {bad}: 2 problems" in err
     assert "network.allowed_cidrs[0]: would open the endpoint to every address" in err
-    assert "function.timeout: is over API Gateway's integration timeout" in err
+    assert "function.timeout: is over API Gateway's longest integration timeout" in err
     assert not out_dir.exists(), "nothing may be written when any config is bad"
 
 

@@ -55,7 +55,7 @@ def test_all_problems_reported_in_one_error() -> None:
             "name": "-",
             "network.vpc_id": "vpc-1",
             "network.allowed_cidrs": ["0.0.0.0/0"],
-            "function.timeout": 60,
+            "function.timeout": 301,
             "routes": ["GET /ok", "BREW /pot"],
             "extra": 1,
         },
@@ -83,9 +83,9 @@ def test_problem_message_has_got_and_expected() -> None:
 def test_constructing_config_in_python_raises_config_error() -> None:
     with pytest.raises(
         ConfigError,
-        match=r"function.timeout: is over API Gateway's integration timeout .*at most 29",
+        match=r"function.timeout: is over API Gateway's longest integration timeout .*at most 300",
     ):
-        Config(**with_changes(BASE_CONFIG, **{"function.timeout": 31}))
+        Config(**with_changes(BASE_CONFIG, **{"function.timeout": 301}))
 
 
 def test_ipv6_cidr_is_normalised() -> None:
@@ -256,7 +256,7 @@ def test_every_problem_that_can_be_known_comes_in_one_run() -> None:
             "network.allowed_cidrs": [],
             "endpoint.existing_ids": ["vpce-01234567", "vpce-01234567"],
             "function.handler": "app.handler",
-            "function.timeout": 99,
+            "function.timeout": 399,
             "function.environment": {"Ref": "x"},
             "routes": ["GET /a", "GET /a", "BREW /b"],
             "stage.name": "v.1",
