@@ -17,7 +17,7 @@ from pydantic import (
 
 from privgw.config.addresses import CidrList, VpcId
 from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
-from privgw.config.checking import Matching, fail, reads, refuse
+from privgw.config.checking import Matching, fail, fail_many, reads, refuse, shaped
 from privgw.config.function import TargetName
 from privgw.config.types import (
     Burst,
@@ -36,6 +36,14 @@ from privgw.limits import MAX_RESOURCES_PER_API
 from privgw.naming import path_stem
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+#: A media type API Gateway treats as binary: type/subtype, either part may be * (API Gateway
+#: developer guide, "Working with binary media types for REST APIs").
+MEDIA_TYPE_PATTERN = r"(\*|[A-Za-z0-9][\w.+-]*)/(\*|[A-Za-z0-9][\w.+-]*)"
+MediaType = Annotated[
+    str,
+    Matching(shaped(MEDIA_TYPE_PATTERN, "media type", "type/subtype, e.g. image/png or */*")),
+]
 
 #: A segment; never . or .. alone: every HTTP client resolves dot segments before sending
 #: (RFC 3986, section 5.2.4), so a route /../admin could never be called as written.
@@ -145,6 +153,11 @@ class Route(StrictModel):
     api_key_required: bool = Field(
         default=False, description="Callers must send a consumer's key in x-api-key."
     )
+    content_handling: Literal["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"] | None = optional(
+        "Convert the request payload for the integration: CONVERT_TO_BINARY (base64 text to "
+        "bytes) or CONVERT_TO_TEXT (bytes to base64 text); unset passes it through. Binary "
+        "payloads need their media type in binary_media_types.",
+    )
     request_validation: RequestValidation | None = optional(
         "params, body or all: API Gateway refuses a request that does not match "
         "(required_parameters, request_schema) before any backend runs.",
@@ -157,10 +170,24 @@ class Route(StrictModel):
     )
 
     @model_validator(mode="after")
-    @reads("target", "mock")
+    @reads("target", "mock", "content_handling")
     def _target_or_mock(self) -> Self:
+        problems = []
         if self.target is not None and self.mock is not None:
-            raise refuse("mock", "is given beside target", None, "either target or mock")
+            problems.append(
+                Problem("mock", "is given beside target", None, "either target or mock")
+            )
+        if self.mock is not None and self.content_handling is not None:
+            problems += [
+                Problem(
+                    "content_handling",
+                    "applies to a function or backend integration, not a mock",
+                    self.content_handling,
+                    "no content_handling on a mock route",
+                )
+            ]
+        if problems:
+            raise fail_many(problems)
         return self
 
     @model_validator(mode="after")

@@ -11,7 +11,15 @@ from typing import Literal
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from privgw.config import callers, reach, regions, targets
-from privgw.config.api import DEFAULT_ROUTES, Access, Route, RouteItem, Stage, route_problems
+from privgw.config.api import (
+    DEFAULT_ROUTES,
+    Access,
+    MediaType,
+    Route,
+    RouteItem,
+    Stage,
+    route_problems,
+)
 from privgw.config.auth import (
     AuthSetting,
     Consumer,
@@ -33,7 +41,7 @@ from privgw.config.network import (
     network_problems,
 )
 from privgw.config.targets import MAIN_FUNCTION
-from privgw.config.types import KmsKeyArn, keyed, optional
+from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
 
 
@@ -97,6 +105,12 @@ class Config(EndpointSectionStack):
         description="Your own answer for a failure type, over privgw's defaults.",
     )
     cors: Cors | None = Field(default=None, description="Browser callers: preflight and headers.")
+    binary_media_types: UniqueList[MediaType] = listed(
+        50,
+        "Media types API Gateway passes as binary (Content-Type of a request, Accept of a "
+        "response), e.g. image/png or */*; a Lambda proxy target then gets and returns them "
+        "base64-encoded with isBase64Encoded.",
+    )
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,

@@ -101,7 +101,27 @@ def rest_api(cfg: Config) -> RestApi:
         EndpointConfiguration=config,
         Policy=resource_policy(cfg),
         Tags=tags_for(cfg),
+        **binary_media_types(cfg),
     )
+
+
+def binary_media_types(cfg: Config) -> dict[str, Any]:
+    """``BinaryMediaTypes`` when the config names any (the same list in both flavours)."""
+    return {"BinaryMediaTypes": list(cfg.binary_media_types)} if cfg.binary_media_types else {}
+
+
+def target_integration(cfg: Config, method: ApiMethod) -> Integration:
+    """The integration of a function or backend route, with the route's content handling."""
+    route, target = method.route, method.target
+    assert route is not None, "a route's method"
+    assert target.name is not None, "a function or backend"
+    if target.kind == "backend":
+        integration = backend.backend_integration(cfg, target.name, route)
+    else:
+        integration = lambda_integration(cfg, target.name)
+    if route.content_handling is not None:
+        integration.ContentHandling = route.content_handling
+    return integration
 
 
 def _parent_id(segments: Sequence[str]) -> Any:
@@ -180,15 +200,10 @@ def route_method(cfg: Config, method: ApiMethod) -> Method:
     if target.kind == "mock":
         assert route.mock is not None
         integration, extra["MethodResponses"] = mock_integration(route.mock)
-    elif target.kind == "backend":
-        assert target.name is not None
-        integration = backend.backend_integration(cfg, target.name, route)
-        request_parameters = backend.method_request_parameters(route)
-        if request_parameters:
-            extra["RequestParameters"] = request_parameters
     else:
-        assert target.name is not None
-        integration = lambda_integration(cfg, target.name)
+        integration = target_integration(cfg, method)
+        if target.kind == "backend" and backend.method_request_parameters(route):
+            extra["RequestParameters"] = backend.method_request_parameters(route)
     validation = auth.method_validation(route)
     required = validation.pop("RequestParameters", {})
     if required:
@@ -257,6 +272,9 @@ def deployment_digest(api: RestApi, parts: Sequence[AWSObject]) -> str:
     """
     api_props = api.to_dict()["Properties"]
     served = {k: api_props.get(k) for k in ("EndpointConfiguration", "Policy")}
+    # read at deployment too ("Working with binary media types for REST APIs"); hashed only
+    # when set, so the Deployment of an API without them keeps its id
+    served |= {k: api_props[k] for k in ("BinaryMediaTypes",) if k in api_props}
     return naming.content_hash(served, [(p.title, p.to_dict()) for p in parts])
 
 

@@ -16,7 +16,7 @@ from privgw.config import Config, Route
 from privgw.config.auth import CognitoAuth, LambdaAuth, identity_parameter
 from privgw.model import ApiMethod, resolve_api
 from privgw.resources import backend
-from privgw.resources.api import lambda_integration, mock_integration
+from privgw.resources.api import mock_integration, target_integration
 from privgw.resources.auth import (
     AUTHORIZER_URI,
     VALIDATORS,
@@ -38,6 +38,8 @@ def needs_definition(cfg: Config) -> bool:
     if cfg.cors is not None or len({json.dumps(_auth_key(m)) for m in routes}) > 1:
         return True
     if any(m.api_key_required or route_of(m).request_validation for m in routes):
+        return True
+    if any(route_of(m).content_handling for m in routes):
         return True
     if any(m.auth not in ("iam", "none") for m in routes):
         return True
@@ -224,18 +226,14 @@ def _operation(cfg: Config, method: ApiMethod) -> dict[str, Any]:
                 for key in headers
             }
         operation["responses"] = {str(route.mock.status): response}
-    elif target.kind == "backend":
-        assert target.name is not None
-        integration = backend.backend_integration(cfg, target.name, route)
-        variables = backend.path_variables(route)
+    else:
+        integration = target_integration(cfg, method)
+        variables = backend.path_variables(route) if target.kind == "backend" else []
         if variables:
             operation["parameters"] = [
                 {"name": v, "in": "path", "required": True, "schema": {"type": "string"}}
                 for v in variables
             ]
-    else:
-        assert target.name is not None
-        integration = lambda_integration(cfg, target.name)
     security = _security(cfg, method)
     if security:
         operation["security"] = security

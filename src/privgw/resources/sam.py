@@ -31,6 +31,7 @@ from privgw.model import resolve_api
 from privgw.resources import openapi, parameters
 from privgw.resources.api import (
     api_description,
+    binary_media_types,
     resource_policy,
     stage_settings,
 )
@@ -102,6 +103,7 @@ def serverless_api(cfg: Config) -> Api:
         ),
         Auth=Auth(ResourcePolicy=ResourcePolicyStatement(CustomStatements=statements), **auth),
         Tags=tag_map(cfg),
+        **binary_media_types(cfg),
         **extra,
         **stage_settings(cfg),
     )

@@ -1,8 +1,8 @@
 """Replaces: moto 5.2.5 moto/apigateway/models.py Method.create_from_cloudformation_json (reads
-only Type, Uri and IntegrationHttpMethod, so a MOCK without a Uri fails with KeyError and a
-VPC-link integration loses its connection) and Integration.to_json (no connectionId,
-integrationTarget or responseTransferMode); moto/cloudformation/parsing.py: no model for
-AWS::ApiGatewayV2::VpcLink.
+only Type, Uri and IntegrationHttpMethod, so a MOCK without a Uri fails with KeyError, a
+VPC-link integration loses its connection and ContentHandling is dropped) and
+Integration.to_json (no connectionId, integrationTarget or responseTransferMode);
+moto/cloudformation/parsing.py: no model for AWS::ApiGatewayV2::VpcLink.
 
 Drop this module when moto does what the reasons below say AWS does.
 """
@@ -65,6 +65,7 @@ def apply_integration(
         timeout_in_millis=integration.get("TimeoutInMillis"),
         request_parameters=integration.get("RequestParameters"),
         connection_type=integration.get("ConnectionType"),
+        content_handling=integration.get("ContentHandling"),
     )
     stored.privgw_extra = {
         api_name: integration[key]

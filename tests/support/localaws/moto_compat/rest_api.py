@@ -28,8 +28,9 @@ from tests.support.localaws.moto_compat.registry import patch
     "stores without a VPC link's target) to the private-integrations patch's put_integration, "
     "and the definition's gateway responses, authorizers, request validators and each "
     "operation's security and validator (which that import ignores) to moto's own calls, "
-    "and updates "
-    "policy and endpoint configuration in place on stack updates, as AWS does.",
+    "keeps BinaryMediaTypes (or the definition's x-amazon-apigateway-binary-media-types), "
+    "and updates policy, endpoint configuration and binary media types in place on stack "
+    "updates, as AWS does.",
 )
 def _rest_api() -> None:
     models: Any = importlib.import_module("moto.apigateway.models")
@@ -60,6 +61,11 @@ def _rest_api() -> None:
             policy=json.dumps(policy) if policy is not None else None,
             tags=props.get("Tags") and {t["Key"]: t["Value"] for t in props["Tags"]},
         )
+        api.binaryMediaTypes = list(
+            props.get("BinaryMediaTypes")
+            or (body or {}).get("x-amazon-apigateway-binary-media-types")
+            or []
+        )
         if body:
             doc = json.loads(json.dumps(body))
             for operations in doc.get("paths", {}).values():
@@ -86,7 +92,8 @@ def _rest_api() -> None:
         account_id: str,
         region_name: str,
     ) -> Any:
-        """Policy, EndpointConfiguration, Name and Description update in place, as in AWS."""
+        """Policy, EndpointConfiguration, BinaryMediaTypes, Name and Description update in
+        place, as in AWS."""
         props = cloudformation_json["Properties"]
         config = props.get("EndpointConfiguration")
         if config:
@@ -97,6 +104,7 @@ def _rest_api() -> None:
                 ]
         if props.get("Policy") is not None:
             original_resource.policy = json.dumps(props["Policy"])
+        original_resource.binaryMediaTypes = list(props.get("BinaryMediaTypes") or [])
         original_resource.name = props.get("Name", original_resource.name)
         original_resource.description = props.get("Description", "")
         return original_resource
