@@ -187,7 +187,7 @@ def authorizer_permission_id(name: str) -> str:
 
 
 def vpc_link_id(backend: str) -> str:
-    """The VPC link v2 privgw creates for ``backend``."""
+    """The VPC link (v2, or v1 to an NLB) privgw creates for ``backend``."""
     return capitalised(backend) + "VpcLink"
 
 

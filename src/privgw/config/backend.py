@@ -17,7 +17,14 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from privgw.config.addresses import SecurityGroupId, SubnetId
 from privgw.config.checking import JsonSchemaExtra, Matching, fail, reads, refuse, shaped
-from privgw.config.types import StreamsResponses, StrictModel, UniqueList, listed, optional
+from privgw.config.types import (
+    StreamsResponses,
+    StrictModel,
+    UniqueList,
+    listed,
+    optional,
+    switch,
+)
 from privgw.limits import MAX_INTEGRATION_TIMEOUT_S, MAX_STREAMING_TIMEOUT_S
 
 #: An ALB (``app``) or NLB (``net``); a Gateway Load Balancer (``gwy``) takes no HTTP.
@@ -151,9 +158,31 @@ class VpcLinkV2(StrictModel):
 
 
 class VpcLinkV1(StrictModel):
-    """An existing legacy VPC link (v1), which already names its Network Load Balancer."""
+    """A legacy VPC link (v1) to a Network Load Balancer: an existing one, which already names
+    its NLB ({id}), or one privgw creates to the backend's load_balancer_arn ({create: true})."""
 
-    id: VpcLinkId
+    id: VpcLinkId | None = optional("An existing VPC link v1.")
+    create: bool = switch(
+        False, "Create a VPC link v1 to the backend's load_balancer_arn (an NLB)."
+    )
+
+    @property
+    def created(self) -> bool:
+        return self.create
+
+    @model_validator(mode="after")
+    @reads("id", "create")
+    def _existing_or_created(self) -> Self:
+        if (self.id is not None) == self.create:
+            raise refuse(
+                "id" if self.id is not None else "create",
+                "names an existing link and asks for a new one"
+                if self.id is not None
+                else "is required: an existing link or a new one",
+                None,
+                "{id: <vpc link id>} or {create: true}",
+            )
+        return self
 
 
 class Backend(StreamsResponses):
@@ -170,13 +199,15 @@ class Backend(StreamsResponses):
     )
 
     load_balancer_arn: LoadBalancerArn | None = optional(
-        "The internal ALB or NLB (same account as the API) a VPC link v2 reaches.",
+        "The internal ALB or NLB (same account as the API) a VPC link v2 reaches, or the NLB "
+        "of a VPC link v1 privgw creates.",
     )
     vpc_link: VpcLinkV2 | None = optional(
         "{subnet_ids, security_group_ids} to create a VPC link v2, or {id} of one.",
     )
-    vpc_link_v1: VpcLinkV1 | None = Field(
-        default=None, description="{id} of an existing legacy VPC link to an NLB."
+    vpc_link_v1: VpcLinkV1 | None = optional(
+        "A legacy VPC link to an NLB: {id} of an existing one, or {create: true} for a new "
+        "one to load_balancer_arn.",
     )
     uri: BaseUri = Field(
         description="Scheme, host and optional port: the Host header the service gets (and, "
@@ -208,7 +239,8 @@ class Backend(StreamsResponses):
                 "is required: a private API reaches an internal service only through a VPC link",
                 None,
                 "vpc_link: {subnet_ids, security_group_ids} (a new VPC link v2), "
-                "vpc_link: {id} (an existing one), or vpc_link_v1: {id}",
+                "vpc_link: {id} (an existing one), vpc_link_v1: {id}, or vpc_link_v1: "
+                "{create: true} with an NLB's load_balancer_arn",
             )
         if self.vpc_link is not None and self.vpc_link_v1 is not None:
             raise refuse(
@@ -221,12 +253,25 @@ class Backend(StreamsResponses):
                 None,
                 "the ARN of an internal ALB or NLB",
             )
-        if self.vpc_link_v1 is not None and self.load_balancer_arn is not None:
+        v1 = self.vpc_link_v1
+        if v1 is not None and not v1.created and self.load_balancer_arn is not None:
             raise refuse(
                 "load_balancer_arn",
-                "is not used with vpc_link_v1 (a VPC link v1 already names its NLB)",
+                "is not used with an existing vpc_link_v1 (a VPC link v1 already names its NLB)",
                 self.load_balancer_arn,
-                "no load_balancer_arn, or vpc_link instead of vpc_link_v1",
+                "no load_balancer_arn, vpc_link_v1: {create: true}, or vpc_link",
+            )
+        if (
+            v1 is not None
+            and v1.created
+            and ":loadbalancer/net/" not in (self.load_balancer_arn or "")
+        ):
+            raise refuse(
+                "load_balancer_arn",
+                "must be a Network Load Balancer for a created vpc_link_v1 (a VPC link v1 "
+                "targets NLBs only)",
+                self.load_balancer_arn,
+                "the ARN of an internal NLB (...:loadbalancer/net/<name>/<id>)",
             )
         return self
 

@@ -9,21 +9,39 @@ from typing import Any
 
 from troposphere import Ref
 from troposphere.apigateway import Integration
+from troposphere.apigateway import VpcLink as VpcLinkV1
 from troposphere.apigatewayv2 import VpcLink
 
 from privgw import naming
 from privgw.config import Config, Route
 from privgw.config.backend import Backend
 from privgw.resources import parameters
-from privgw.resources.common import tag_map
+from privgw.resources.common import tag_map, tags_for
 
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\+?\}")
 
 
-def vpc_links(cfg: Config) -> list[VpcLink]:
-    """One VPC link v2 per backend that asks privgw to create one."""
-    links = []
+def vpc_links(cfg: Config) -> list[VpcLink | VpcLinkV1]:
+    """One VPC link per backend that asks privgw to create one: v2 to its subnets, or v1 to
+    its NLB."""
+    links: list[VpcLink | VpcLinkV1] = []
     for name, backend in sorted(cfg.backends.items()):
+        if backend.vpc_link_v1 is not None and backend.vpc_link_v1.created:
+            links.append(
+                VpcLinkV1(
+                    naming.vpc_link_id(name),
+                    Name=f"{cfg.name}-{name}",
+                    Description=f"privgw: {cfg.name} to backend {name}",
+                    TargetArns=[
+                        parameters.value(
+                            cfg,
+                            parameters.backend_slot(name, "LoadBalancerArn"),
+                            backend.load_balancer_arn,
+                        )
+                    ],
+                    Tags=tags_for(cfg),
+                )
+            )
         link = backend.vpc_link
         if link is None or not link.created:
             continue
@@ -47,8 +65,8 @@ def vpc_links(cfg: Config) -> list[VpcLink]:
 
 def vpc_link_ref(cfg: Config, name: str, backend: Backend) -> Any:
     """The link's id: the created link, or the existing id (a parameter when reusable)."""
-    link = backend.vpc_link
-    if link is not None and link.created:
+    link, v1 = backend.vpc_link, backend.vpc_link_v1
+    if (link is not None and link.created) or (v1 is not None and v1.created):
         return Ref(naming.vpc_link_id(name))
     existing = (
         link.id if link is not None else backend.vpc_link_v1.id if backend.vpc_link_v1 else None

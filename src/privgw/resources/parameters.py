@@ -150,7 +150,7 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
         if link is not None and link.created:
             yield backend_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
             yield backend_slot(name, "VpcLinkSecurityGroupIds"), list(link.security_group_ids)
-        else:
+        elif backend.vpc_link_v1 is None or not backend.vpc_link_v1.created:
             existing = (
                 link.id
                 if link is not None

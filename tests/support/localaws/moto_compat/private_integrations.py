@@ -2,7 +2,8 @@
 only Type, Uri and IntegrationHttpMethod, so a MOCK without a Uri fails with KeyError, a
 VPC-link integration loses its connection and ContentHandling is dropped) and
 Integration.to_json (no connectionId, integrationTarget or responseTransferMode);
-moto/cloudformation/parsing.py: no model for AWS::ApiGatewayV2::VpcLink.
+moto/cloudformation/parsing.py: no model for AWS::ApiGatewayV2::VpcLink or
+AWS::ApiGateway::VpcLink.
 
 Drop this module when moto does what the reasons below say AWS does.
 """
@@ -92,10 +93,12 @@ def apply_integration(
     "validator, models, method request parameters, method responses and integration "
     "responses; get-method shows no "
     "connectionId, integrationTarget or responseTransferMode; and AWS::ApiGatewayV2::VpcLink "
-    "has no model. The patch stores every integration property through moto's own "
+    "and AWS::ApiGateway::VpcLink have no model. The patch stores every integration "
+    "property through moto's own "
     "put_method / put_integration / put_integration_response / put_method_response, creates "
     "VPC links v2 through moto's apigatewayv2 create_vpc_link after checking their subnets and "
-    "security groups exist, and refuses, as AWS does, an integration whose VPC link does not "
+    "security groups exist and VPC links v1 through moto's apigateway create_vpc_link, and "
+    "refuses, as AWS does, an integration whose VPC link does not "
     "exist or whose IntegrationTarget does not match the link's version.",
 )
 def _private_integrations() -> None:
@@ -181,7 +184,25 @@ def _private_integrations() -> None:
             )
             return cls(link.id)
 
+    class VpcLinkV1(NamedModel, common.CloudFormationModel):  # type: ignore[misc]
+        resource_type = "AWS::ApiGateway::VpcLink"
+        physical_id_attribute = "id"
+
+        def __init__(self, link_id: str) -> None:
+            self.id = link_id
+
+        @classmethod
+        def create(cls, props: dict[str, Any], where: Deploying) -> Any:
+            link = where.backend("apigateway").create_vpc_link(
+                name=props["Name"],
+                description=props.get("Description", ""),
+                target_arns=props["TargetArns"],
+                tags={t["Key"]: t["Value"] for t in props.get("Tags") or []},
+            )
+            return cls(link.id)
+
     globals()["VpcLinkV2"] = VpcLinkV2  # moto's registry holds models weakly
+    globals()["VpcLinkV1"] = VpcLinkV1
 
 
 def from_openapi(integration: dict[str, Any]) -> dict[str, Any]:
