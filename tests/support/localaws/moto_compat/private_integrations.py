@@ -161,12 +161,17 @@ def _private_integrations() -> None:
 
     models.Method.create_from_cloudformation_json = classmethod(create)
 
-    class VpcLinkV2(NamedModel, common.CloudFormationModel):  # type: ignore[misc]
-        resource_type = "AWS::ApiGatewayV2::VpcLink"
+    class CreatedLink:
+        """A VPC link a stack creates, known by its id (a mixin: moto finds models among the
+        direct subclasses of CloudFormationModel only)."""
+
         physical_id_attribute = "id"
 
         def __init__(self, link_id: str) -> None:
             self.id = link_id
+
+    class VpcLinkV2(CreatedLink, NamedModel, common.CloudFormationModel):  # type: ignore[misc]
+        resource_type = "AWS::ApiGatewayV2::VpcLink"
 
         @classmethod
         def create(cls, props: dict[str, Any], where: Deploying) -> Any:
@@ -184,12 +189,8 @@ def _private_integrations() -> None:
             )
             return cls(link.id)
 
-    class VpcLinkV1(NamedModel, common.CloudFormationModel):  # type: ignore[misc]
+    class VpcLinkV1(CreatedLink, NamedModel, common.CloudFormationModel):  # type: ignore[misc]
         resource_type = "AWS::ApiGateway::VpcLink"
-        physical_id_attribute = "id"
-
-        def __init__(self, link_id: str) -> None:
-            self.id = link_id
 
         @classmethod
         def create(cls, props: dict[str, Any], where: Deploying) -> Any:
