@@ -266,7 +266,25 @@ def backend(walk: Walk) -> tuple[int, str]:
     if target.kind == "backend":
         assert target.name is not None
         backend_ = cfg.backends[target.name]
-        walk.passed("backend", f"backend {target.name} through its VPC link to {backend_.base_url}")
+        walk.passed(
+            "backend",
+            f"backend {target.name} through its VPC link to {backend_.base_url}"
+            + _integration_terms(backend_.wait_ms, route_.content_handling),
+        )
         return 200, "(what the service answers)"
-    walk.passed("backend", f"Lambda function {target.name}")
+    assert target.name is not None
+    function = cfg.all_functions[target.name]
+    walk.passed(
+        "backend",
+        f"Lambda function {target.name}"
+        + _integration_terms(function.wait_ms, route_.content_handling),
+    )
     return 200, "(what the function answers)"
+
+
+def _integration_terms(wait_ms: int, content_handling: str | None) -> str:
+    """How long API Gateway waits (a 504 after it), and how it converts the payload."""
+    terms = f" (API Gateway waits {wait_ms:,} ms, then answers 504"
+    if content_handling:
+        terms += f"; payload {content_handling}"
+    return terms + ")"

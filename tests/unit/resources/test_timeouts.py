@@ -112,3 +112,19 @@ def test_a_backend_waits_up_to_300_seconds() -> None:
     with pytest.raises(ConfigError) as caught:
         Config(**with_changes(data, **{"backends.orders.timeout": 301}))
     assert [p.path for p in caught.value.problems] == ["backends.orders.timeout"]
+
+
+def test_simulate_says_how_long_api_gateway_waits() -> None:
+    from privgw.simulate import Call, simulate  # noqa: PLC0415 - only this test walks a call
+
+    cfg = Config(
+        **with_changes(
+            BASE_CONFIG,
+            **{"function.timeout": 600, "function.integration_timeout_ms": 60_000},
+            routes=[{"path": "/hello", "method": "GET", "content_handling": "CONVERT_TO_TEXT"}],
+        )
+    )
+    verdict = simulate(cfg, build_template(cfg).to_dict(), Call(method="GET", path="/hello"))
+    (backend,) = [layer for layer in verdict.layers if layer.name == "backend"]
+    assert "waits 60,000 ms, then answers 504" in backend.reason
+    assert "CONVERT_TO_TEXT" in backend.reason
