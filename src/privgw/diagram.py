@@ -141,8 +141,8 @@ def consumer_stack_diagram(cfg: ConsumerStack) -> str:
 
 
 def _targets(cfg: Config) -> list[str]:
-    """One node per function, backend (with its VPC link and load balancer) and mock, the
-    routes that reach it on the edge."""
+    """One node per function, existing function, backend (with its VPC link and load
+    balancer), AWS service and mock, the routes that reach it on the edge."""
     groups: dict[tuple[str, str], list[str]] = {}
     for method in resolve_api(cfg).routes:
         target = method.target
@@ -159,10 +159,21 @@ def _targets(cfg: Config) -> list[str]:
         if kind == "function":
             fn = cfg.all_functions[name]
             lines.append(f"  {node}[{_label('Lambda ' + name, fn.runtime)}]")
+        elif kind == "service":
+            service = cfg.services[name]
+            what = service.arn.split(":", 5)[5]
+            lines.append(f"  {node}[{_label(f'{service.aws} {service.operation}', what)}]")
+        elif kind == "existing_function":
+            arn = cfg.existing_functions[name].arn
+            lines.append(f"  {node}[{_label('existing Lambda ' + name, arn.split(':', 6)[6])}]")
         elif kind == "backend":
             backend = cfg.backends[name]
-            link = "VPC link v2" if backend.vpc_link is not None else "VPC link v1"
-            lines.append(f"  {node}link[{_label(link + ' of ' + name)}]")
+            link = (
+                f"{name} over the internet (leaves the VPC)"
+                if backend.internet
+                else f"VPC link v{2 if backend.vpc_link is not None else 1} of {name}"
+            )
+            lines.append(f"  {node}link[{_label(link)}]")
             balancer = backend.load_balancer_arn.split(":")[-1] if backend.load_balancer_arn else ""
             lines.append(f"  {node}[{_label(backend.base_url, balancer)}]")
         else:

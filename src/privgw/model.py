@@ -30,9 +30,10 @@ KEY_ONLY = (
 
 @dataclass(frozen=True)
 class MethodTarget:
-    """What answers a method: a function or backend by name, a mock, or privgw's CORS preflight."""
+    """What answers a method: a function, existing function, backend or AWS service by name,
+    a mock, or privgw's CORS preflight."""
 
-    kind: Literal["function", "backend", "mock", "preflight"]
+    kind: Literal["function", "existing_function", "backend", "service", "mock", "preflight"]
     name: str | None = None
 
 

@@ -7,10 +7,12 @@ of AWS (tests/support/localaws/moto_compat/), started and stopped here. Set PRIV
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -21,7 +23,9 @@ from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
 from privgw.model import resolve_api
 from privgw.resources.auth import authorizer_specs
+from privgw.resources.backend import backend_path
 from privgw.resources.responses import gateway_response_specs
+from privgw.resources.service import request_template, service_ids, service_integration
 from tests.support.configs import EXAMPLES, ROOT
 from tests.support.localaws.deployed import (
     aws_deploy,
@@ -267,8 +271,13 @@ def check_integrations(
         elif target.kind == "backend":
             assert target.name is not None
             backend = cfg.backends[target.name]
-            link_id = outputs[naming.capitalised(target.name) + "VpcLinkId"]
             assert integration["type"] == "HTTP_PROXY"
+            assert integration["uri"] == backend.base_url + backend_path(route)
+            if backend.internet:
+                assert integration["connectionType"] == "INTERNET"
+                assert "connectionId" not in integration
+                continue
+            link_id = outputs[naming.capitalised(target.name) + "VpcLinkId"]
             assert integration["connectionType"] == "VPC_LINK"
             assert integration["connectionId"] == link_id
             assert integration["uri"].startswith(backend.base_url + "/")
@@ -276,12 +285,60 @@ def check_integrations(
             if backend.vpc_link is not None and backend.vpc_link.created:
                 link = local.client("apigatewayv2").get_vpc_link(VpcLinkId=link_id)
                 assert link["SubnetIds"] == backend.vpc_link.subnet_ids
+        elif target.kind == "existing_function":
+            assert target.name is not None
+            existing = cfg.existing_functions[target.name]
+            assert integration["type"] == "AWS_PROXY"
+            assert integration["uri"].endswith(f"/functions/{existing.arn}/invocations")
+            assert integration["timeoutInMillis"] == existing.wait_ms
+        elif target.kind == "service":
+            assert target.name is not None
+            check_service_integration(local, cfg, stack, target.name, integration)
         else:
             assert route.mock is not None
             assert integration["type"] == "MOCK"
             (response,) = integration["integrationResponses"].values()
             assert response["statusCode"] == str(route.mock.status)
             assert response["responseTemplates"] == {route.mock.content_type: route.mock.body}
+
+
+def check_service_integration(
+    local: LocalAws, cfg: Config, stack: str, name: str, integration: dict[str, Any]
+) -> None:
+    """An AWS service route as API Gateway holds it: the action's URI, the service's own role
+    (allowed exactly the action on the resource), the request template and headers, the
+    responses that hide the service's error text."""
+    service = cfg.services[name]
+    assert integration["type"] == "AWS"
+    assert integration["httpMethod"] == "POST"
+    if service.aws == "sqs":
+        account, queue = service.arn.split(":")[4:6]
+        assert integration["uri"] == f"arn:aws:apigateway:{REGION}:sqs:path/{account}/{queue}"
+    else:
+        assert integration["uri"] == (
+            f"arn:aws:apigateway:{REGION}:{service.kind.uri_service}:action/{service.operation}"
+        )
+    role_name = physical_id(local, stack, service_ids(name))
+    role = local.client("iam").get_role(RoleName=role_name)["Role"]
+    assert integration["credentials"] == role["Arn"]
+    (policy_name,) = local.client("iam").list_role_policies(RoleName=role_name)["PolicyNames"]
+    document = local.client("iam").get_role_policy(RoleName=role_name, PolicyName=policy_name)[
+        "PolicyDocument"
+    ]
+    if isinstance(document, str):  # moto keeps a CloudFormation role's inline policy as repr
+        document = ast.literal_eval(unquote(document))
+    assert next((s["Action"], s["Resource"]) for s in document["Statement"]) == (
+        [service.iam_action],
+        [service.arn],
+    )
+    assert integration["passthroughBehavior"] == "NEVER"
+    assert integration["requestTemplates"] == {"application/json": request_template(cfg, name)}
+    built = service_integration(cfg, name).to_dict()
+    assert integration.get("requestParameters", {}) == built.get("RequestParameters", {})
+    responses = integration["integrationResponses"]
+    assert sorted(responses) == ["200", "400", "500"]
+    for status in ("400", "500"):
+        assert "$input" not in json.dumps(responses[status]["responseTemplates"])
 
 
 def check_access_control(  # noqa: PLR0917 - one read-back, like check_deployed

@@ -40,7 +40,12 @@ def _expected(method: ApiMethod) -> tuple[str, str, str, bool, str]:
         kind = "COGNITO_USER_POOLS"
     else:
         kind = AUTHORIZATION[auth]
-    answer = {"function": "AWS_PROXY", "backend": "HTTP_PROXY"}.get(method.target.kind, "MOCK")
+    answer = {
+        "function": "AWS_PROXY",
+        "existing_function": "AWS_PROXY",
+        "backend": "HTTP_PROXY",
+        "service": "AWS",
+    }.get(method.target.kind, "MOCK")
     return method.http_method, method.path, kind, method.api_key_required, answer
 
 

@@ -17,6 +17,7 @@ from pydantic import (
 
 from privgw.config.addresses import CidrList, VpcId
 from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, RequiredParameter
+from privgw.config.backend import TargetPath
 from privgw.config.checking import Matching, fail, fail_many, reads, refuse, shaped
 from privgw.config.function import TargetName
 from privgw.config.types import (
@@ -153,6 +154,10 @@ class Route(StrictModel):
     api_key_required: bool = Field(
         default=False, description="Callers must send a consumer's key in x-api-key."
     )
+    target_path: TargetPath | None = optional(
+        "Where the route goes on its backend, instead of its own path (after path_prefix), "
+        "e.g. /Prod/; {param}s of the route's path may be used.",
+    )
     content_handling: Literal["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"] | None = optional(
         "Convert the request payload for the integration: CONVERT_TO_BINARY (base64 text to "
         "bytes) or CONVERT_TO_TEXT (bytes to base64 text); unset passes it through. Binary "
@@ -170,9 +175,35 @@ class Route(StrictModel):
     )
 
     @model_validator(mode="after")
-    @reads("target", "mock", "content_handling")
+    @reads("path", "target_path")
+    def _target_path_variables(self) -> Self:
+        if self.target_path is None:
+            return self
+        mine = {s.strip("{}+") for s in self.segments if s.startswith("{")}
+        used = re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.target_path)
+        unknown = [v for v in used if v not in mine]
+        if unknown:
+            raise refuse(
+                "target_path",
+                f"uses {{{unknown[0]}}}, which is not a parameter of the route's path",
+                self.target_path,
+                "{param}s of " + self.path if mine else "a path without {param}s",
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("target", "mock", "content_handling", "target_path")
     def _target_or_mock(self) -> Self:
         problems = []
+        if self.mock is not None and self.target_path is not None:
+            problems.append(
+                Problem(
+                    "target_path",
+                    "applies to a backend route, not a mock",
+                    self.target_path,
+                    "no target_path on a mock route",
+                )
+            )
         if self.target is not None and self.mock is not None:
             problems.append(
                 Problem("mock", "is given beside target", None, "either target or mock")

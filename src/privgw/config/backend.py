@@ -1,5 +1,5 @@
-"""Internal HTTP services behind a load balancer (``backends``), beside ``resources/backend.py``
-that builds their VPC links and integrations.
+"""HTTP services (``backends``): internal ones behind a load balancer, or, explicitly, one
+outside the VPC; beside ``resources/backend.py`` that builds their VPC links and integrations.
 
 A REST API reaches a private load balancer through a VPC link (API Gateway developer guide,
 "Private integrations for REST APIs"): a VPC link v2 to an Application or Network Load Balancer
@@ -116,6 +116,31 @@ PathPrefix = Annotated[
     JsonSchemaExtra(pattern=rf"^(/{_PREFIX_SEGMENT})*$"),
 ]
 
+_TARGET_SEGMENT = rf"({_PREFIX_SEGMENT}|\{{[A-Za-z_][A-Za-z0-9_]*\}})"
+TARGET_PATH_EXPECTED = (
+    "/ or /-separated segments (a trailing / allowed), each a name or a {param} of the "
+    "route's path, e.g. /Prod/ or /v2/orders/{id}"
+)
+
+
+def _check_target_path(value: str) -> str:
+    if any(s in (".", "..") for s in value.split("/")):
+        raise fail(
+            "has a dot segment (. or ..), which HTTP clients and proxies resolve away",
+            TARGET_PATH_EXPECTED,
+        )
+    if not re.fullmatch(rf"/({_TARGET_SEGMENT}(/{_TARGET_SEGMENT})*/?)?", value):
+        raise fail("is not a path", TARGET_PATH_EXPECTED)
+    return value
+
+
+_check_target_path.pattern = (  # type: ignore[attr-defined]
+    rf"^/({_TARGET_SEGMENT}(/{_TARGET_SEGMENT})*/?)?$"
+)
+#: Where a route goes on its backend, instead of its own path (after the backend's
+#: path_prefix): ``GET /fargate`` to ``/Prod/``.
+TargetPath = Annotated[str, Matching(_check_target_path)]
+
 
 class VpcLinkV2(StrictModel):
     """A VPC link v2: privgw creates one from subnets and security groups, or uses ``id``."""
@@ -186,14 +211,30 @@ class VpcLinkV1(StrictModel):
 
 
 class Backend(StreamsResponses):
-    """An internal HTTP service: routes reach it through an HTTP proxy integration."""
+    """An HTTP service routes reach through an HTTP proxy integration: internal, through a VPC
+    link, or over the internet (``internet``; API Gateway developer guide, "HTTP proxy
+    integrations")."""
 
     model_config = StreamsResponses.model_config | ConfigDict(
         json_schema_extra={
             **StreamsResponses.model_config.get("json_schema_extra", {}),  # type: ignore[dict-item]
             # what _one_link checks, as far as JSON Schema can say it
-            "anyOf": [{"required": ["vpc_link"]}, {"required": ["vpc_link_v1"]}],
+            "anyOf": [
+                {"required": ["vpc_link"]},
+                {"required": ["vpc_link_v1"]},
+                {"required": ["internet"], "properties": {"internet": {"const": True}}},
+            ],
             "not": {"required": ["vpc_link", "vpc_link_v1"]},
+            # _over_the_internet: only https crosses the internet
+            "allOf": [
+                {
+                    "if": {
+                        "properties": {"internet": {"const": True}},
+                        "required": ["internet"],
+                    },
+                    "then": {"properties": {"uri": {"pattern": "^https://"}}},
+                }
+            ],
             "dependentRequired": {"vpc_link": ["load_balancer_arn"]},
         }
     )
@@ -208,6 +249,11 @@ class Backend(StreamsResponses):
     vpc_link_v1: VpcLinkV1 | None = optional(
         "A legacy VPC link to an NLB: {id} of an existing one, or {create: true} for a new "
         "one to load_balancer_arn.",
+    )
+    internet: bool = switch(
+        False,
+        "Reach the service over the internet (an https URL outside the VPC) with no VPC "
+        "link: the API stays private, but its calls to this service leave the VPC.",
     )
     uri: BaseUri = Field(
         description="Scheme, host and optional port: the Host header the service gets (and, "
@@ -231,16 +277,46 @@ class Backend(StreamsResponses):
     )
 
     @model_validator(mode="after")
-    @reads("load_balancer_arn", "vpc_link", "vpc_link_v1")
+    @reads("internet", "uri", "load_balancer_arn", "vpc_link", "vpc_link_v1")
+    def _over_the_internet(self) -> Self:
+        if not self.internet:
+            return self
+        given = [
+            name
+            for name in ("vpc_link", "vpc_link_v1", "load_balancer_arn")
+            if getattr(self, name) is not None
+        ]
+        if given:
+            raise refuse(
+                given[0],
+                "is given with internet: true (an internet integration has no VPC link)",
+                None,
+                "either internet: true, or a VPC link to an internal load balancer",
+            )
+        if not self.uri.startswith("https://"):
+            raise refuse(
+                "uri",
+                "is plain http with internet: true: the call would cross the internet unencrypted",
+                self.uri,
+                "an https:// URL",
+            )
+        return self
+
+    @model_validator(mode="after")
+    @reads("internet", "load_balancer_arn", "vpc_link", "vpc_link_v1")
     def _one_link(self) -> Self:
+        if self.internet:
+            return self
         if self.vpc_link is None and self.vpc_link_v1 is None:
             raise refuse(
                 "vpc_link",
-                "is required: a private API reaches an internal service only through a VPC link",
+                "is required: a private API reaches an internal service only through a VPC "
+                "link (or, explicitly, over the internet)",
                 None,
                 "vpc_link: {subnet_ids, security_group_ids} (a new VPC link v2), "
-                "vpc_link: {id} (an existing one), vpc_link_v1: {id}, or vpc_link_v1: "
-                "{create: true} with an NLB's load_balancer_arn",
+                "vpc_link: {id} (an existing one), vpc_link_v1: {id}, vpc_link_v1: "
+                "{create: true} with an NLB's load_balancer_arn, or internet: true for an "
+                "https service outside the VPC",
             )
         if self.vpc_link is not None and self.vpc_link_v1 is not None:
             raise refuse(
@@ -287,7 +363,3 @@ class Backend(StreamsResponses):
         """Scheme, host, port and path prefix: the integration URI before the route's path."""
         port = f":{self.port}" if self.port is not None else ""
         return f"{self.uri}{port}{self.path_prefix}"
-
-    @property
-    def link_version(self) -> int:
-        return 2 if self.vpc_link is not None else 1

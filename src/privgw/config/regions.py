@@ -55,6 +55,12 @@ def api_region_problems(cfg: Config) -> list[Problem]:
     named += [
         (f"backends.{n}.load_balancer_arn", b.load_balancer_arn) for n, b in cfg.backends.items()
     ]
+    # the stack adds each one's invoke permission, which Lambda takes in its own region only
+    named += [(f"existing_functions.{n}.arn", f.arn) for n, f in cfg.existing_functions.items()]
+    # an AWS integration's URI names the service in the API's region
+    for name, service in cfg.services.items():
+        named += [(f"services.{name}.arn", service.arn)]
+        named += [(f"services.{name}.kms_key_arn", service.kms_key_arn)]
     named.append(("log_kms_key_arn", cfg.log_kms_key_arn))
     domain = cfg.custom_domain
     if domain is not None:

@@ -33,6 +33,7 @@ from privgw.config.base import EndpointSectionStack, StackConfig, cross_field_ru
 from privgw.config.checking import fail_many
 from privgw.config.domain import CustomDomain, domain_endpoint_problems, share_problems
 from privgw.config.endpoint_stack import EndpointStack
+from privgw.config.existing_function import ExistingFunction
 from privgw.config.function import Function, TargetName
 from privgw.config.network import (
     Endpoint,
@@ -40,16 +41,26 @@ from privgw.config.network import (
     caller_problems,
     network_problems,
 )
+from privgw.config.service import Service
 from privgw.config.targets import MAIN_FUNCTION
 from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
+
+#: What a route may go to, by the config section that names it.
+TargetKind = Literal["function", "existing_function", "backend", "service", "mock"]
+TARGET_SECTIONS: dict[str, TargetKind] = {
+    "functions": "function",
+    "existing_functions": "existing_function",
+    "backends": "backend",
+    "services": "service",
+}
 
 
 @dataclass(frozen=True)
 class RouteTarget:
     """Where a route goes: a function or backend by name, or a mock (``name`` None)."""
 
-    kind: Literal["function", "backend", "mock"]
+    kind: TargetKind
     name: str | None = None
 
 
@@ -85,10 +96,21 @@ class Config(EndpointSectionStack):
         MAX_FUNCTIONS,
         "Lambda functions by name; routes name theirs in target.",
     )
+    existing_functions: dict[TargetName, ExistingFunction] = keyed(
+        MAX_FUNCTIONS,
+        "Lambda functions that already run (another stack's or team's), by name; routes name "
+        "theirs in target. privgw adds only the integration and one invoke permission.",
+    )
     backends: dict[TargetName, Backend] = keyed(
         MAX_BACKENDS,
         "Internal HTTP services behind an ALB or NLB, reached through a VPC link; "
         "routes name theirs in target.",
+    )
+    services: dict[TargetName, Service] = keyed(
+        MAX_BACKENDS,
+        "AWS services routes call directly (SQS, Step Functions, DynamoDB, EventBridge, "
+        "Kinesis), each with a credentials role allowed one action on one resource; routes "
+        "name theirs in target.",
     )
     access: Access = Field(default_factory=Access)
     auth: AuthSetting | None = optional(
@@ -181,6 +203,17 @@ class Config(EndpointSectionStack):
         settings = [self.auth, *(r.auth for r in self.routes)]
         return {a.function for a in settings if isinstance(a, LambdaAuth)}
 
+    @property
+    def target_sections(self) -> dict[str, dict[str, object]]:
+        """Every named thing a route may go to, by section (``functions`` holds ``function:``
+        as main), in ``TARGET_SECTIONS`` order."""
+        return {
+            "functions": dict(self.all_functions),
+            "existing_functions": dict(self.existing_functions),
+            "backends": dict(self.backends),
+            "services": dict(self.services),
+        }
+
     def target_of(self, route: Route) -> RouteTarget:
         """Where ``route`` goes (validated: every target exists, a route without one has the
         only function)."""
@@ -189,11 +222,12 @@ class Config(EndpointSectionStack):
         name = route.target
         if name is None:
             (name,) = self.all_functions
-        return RouteTarget("backend" if name in self.backends else "function", name)
+        for section, named in self.target_sections.items():
+            if name in named:
+                return RouteTarget(TARGET_SECTIONS[section], name)
+        raise KeyError(name)  # validated away: every target exists
 
-    def routes_to(
-        self, kind: Literal["function", "backend", "mock"], name: str | None = None
-    ) -> list[Route]:
+    def routes_to(self, kind: TargetKind, name: str | None = None) -> list[Route]:
         """The routes going to one function or backend (or every mock route), in config order."""
         return [r for r in self.routes if self.target_of(r) == RouteTarget(kind, name)]
 
@@ -208,12 +242,16 @@ class Config(EndpointSectionStack):
     # --- cross-field rules, by part (each returns its problems, reading only the fields named) ---
 
     _one_function_form = cross_field_rule(targets.one_function_form, "function", "functions")
-    _names_apart = cross_field_rule(targets.names_apart, "function", "functions", "backends")
-    _targets_exist = cross_field_rule(
-        targets.targets_exist, "routes", "function", "functions", "backends"
+    _names_apart = cross_field_rule(targets.names_apart, "function", *TARGET_SECTIONS)
+    _targets_exist = cross_field_rule(targets.targets_exist, "routes", "function", *TARGET_SECTIONS)
+    _target_paths_reach_backends = cross_field_rule(
+        targets.target_paths_reach_backends, "routes", "function", *TARGET_SECTIONS
+    )
+    _keys_come_from_the_request = cross_field_rule(
+        targets.service_keys_in_request, "routes", "services"
     )
     _everything_routed = cross_field_rule(
-        targets.everything_routed, "routes", "function", "functions", "backends", "auth"
+        targets.everything_routed, "routes", "function", *TARGET_SECTIONS, "auth"
     )
     _authorizers_exist = cross_field_rule(
         callers.authorizers_exist, "auth", "routes", "function", "functions"
@@ -227,7 +265,7 @@ class Config(EndpointSectionStack):
     )
     _one_region = cross_field_rule(
         regions.api_region_problems,
-        *("function", "functions", "backends", "log_kms_key_arn", "custom_domain"),
+        *("function", *TARGET_SECTIONS, "log_kms_key_arn", "custom_domain"),
     )
     _someone_can_call = cross_field_rule(
         lambda cfg: caller_problems(cfg.endpoint, cfg.access.vpc_ids), "endpoint", "access"
@@ -249,4 +287,12 @@ class Config(EndpointSectionStack):
     )
 
 
-__all__ = ["MAIN_FUNCTION", "Config", "EndpointStack", "RouteTarget", "StackConfig"]
+__all__ = [
+    "MAIN_FUNCTION",
+    "TARGET_SECTIONS",
+    "Config",
+    "EndpointStack",
+    "RouteTarget",
+    "StackConfig",
+    "TargetKind",
+]

@@ -1,5 +1,6 @@
-"""Where routes go, across the functions, backends and routes sections: one function form,
-every name one thing, every target existing, every function and backend used."""
+"""Where routes go, across the target sections (functions, existing functions, backends,
+services) and routes: one function form, every name one thing, every target existing, every
+target used, and what a target needs from its routes."""
 
 from __future__ import annotations
 
@@ -31,11 +32,11 @@ def one_function_form(cfg: Config) -> list[Problem]:
 
 def names_apart(cfg: Config) -> list[Problem]:
     """Names become logical ids (first letter capitalised), and a route's target must say one
-    thing: no name twice across functions and backends, in any letter case."""
+    thing: no name twice across the target sections, in any letter case."""
     problems = []
     exact: dict[str, str] = {}
     folded: dict[str, str] = {}
-    named = [("functions", n) for n in cfg.all_functions] + [("backends", n) for n in cfg.backends]
+    named = [(section, n) for section, targets in cfg.target_sections.items() for n in targets]
     for section, name in named:
         here = f"{section}.{name}"
         if name in exact:
@@ -51,17 +52,17 @@ def names_apart(cfg: Config) -> list[Problem]:
                 here,
                 f"{clash}; a route's target must name one thing",
                 None,
-                "a name no other function or backend uses, in any letter case",
+                "a name no other function, existing function or backend uses, in any letter case",
             )
         )
     return problems
 
 
 def targets_exist(cfg: Config) -> list[Problem]:
-    """Every route's target names a function or backend; a route without one goes to the only
-    function."""
+    """Every route's target names a function, existing function or backend; a route without
+    one goes to the only function."""
     functions = cfg.all_functions
-    names = [*functions, *cfg.backends]
+    names = [n for targets in cfg.target_sections.values() for n in targets]
     known = ", ".join(names) if names else "none: add functions or backends"
     untargeted = [r for r in cfg.routes if r.mock is None and r.target is None]
     if untargeted and not names:
@@ -78,11 +79,12 @@ def targets_exist(cfg: Config) -> list[Problem]:
         if route.mock is not None:
             continue
         if route.target is not None:
-            if route.target not in functions and route.target not in cfg.backends:
+            if route.target not in names:
                 problems.append(
                     Problem(
                         f"routes[{index}].target",
-                        f"names no function or backend ({route.method} {route.path})",
+                        f"names no function, existing function or backend "
+                        f"({route.method} {route.path})",
                         route.target,
                         f"one of: {known}",
                     )
@@ -103,10 +105,10 @@ def targets_exist(cfg: Config) -> list[Problem]:
 
 
 def everything_routed(cfg: Config) -> list[Problem]:
-    """A function or backend no route reaches is a typo or a leftover: it would still be
-    deployed (and a function still invocable by the API's permission)."""
+    """A target no route reaches is a typo or a leftover: it would still be deployed (and a
+    function still invocable by the API's permission)."""
     used = {r.target for r in cfg.routes if r.target is not None}
-    known = {*cfg.all_functions, *cfg.backends}
+    known = {n for targets in cfg.target_sections.values() for n in targets}
     if not used <= known or (cfg.function is not None and cfg.functions):
         return []  # a misspelt target or two function sections: reported already
     used |= cfg.authorizer_functions
@@ -115,7 +117,12 @@ def everything_routed(cfg: Config) -> list[Problem]:
     fields = [
         ("function" if name == MAIN_FUNCTION and cfg.function else f"functions.{name}", name)
         for name in cfg.all_functions
-    ] + [(f"backends.{name}", name) for name in cfg.backends]
+    ] + [
+        (f"{section}.{name}", name)
+        for section, targets in cfg.target_sections.items()
+        if section != "functions"
+        for name in targets
+    ]
     return [
         Problem(
             field, "is the target of no route", None, f"a route with target: {name}, or remove it"
@@ -123,3 +130,47 @@ def everything_routed(cfg: Config) -> list[Problem]:
         for field, name in fields
         if name not in used
     ]
+
+
+def target_paths_reach_backends(cfg: Config) -> list[Problem]:
+    """``target_path`` rewrites the path of an HTTP integration; a Lambda proxy integration
+    passes the request's own path to the function, so there it would do nothing."""
+    return [
+        Problem(
+            f"routes[{index}].target_path",
+            f"applies to a backend route, and {route.method} {route.path} goes to "
+            f"{route.target or 'the function'}, which is not a backend",
+            route.target_path,
+            "no target_path, or a backend as the target",
+        )
+        for index, route in enumerate(cfg.routes)
+        if route.target_path is not None
+        and route.mock is None
+        and (route.target is None or route.target not in cfg.backends)
+    ]
+
+
+def service_keys_in_request(cfg: Config) -> list[Problem]:
+    """A DynamoDB GetItem or Query reads its key with ``$input.params(key)``: the route must
+    have it as a path parameter, or require it in the query string, or every call would look
+    up an empty key."""
+    problems = []
+    for index, route in enumerate(cfg.routes):
+        service = cfg.services.get(route.target or "")
+        if service is None or service.key is None:
+            continue
+        in_path = any(s.strip("{}+") == service.key for s in route.segments if s.startswith("{"))
+        if in_path or f"querystring.{service.key}" in route.required_parameters:
+            continue
+        problems.append(
+            Problem(
+                f"routes[{index}]",
+                f"goes to {route.target} (dynamodb {service.operation} by {service.key}) but "
+                f"has no {{{service.key}}} in its path and does not require "
+                f"querystring.{service.key}",
+                None,
+                f"a path like /items/{{{service.key}}}, or required_parameters: "
+                f"[querystring.{service.key}] with request_validation: params",
+            )
+        )
+    return problems

@@ -30,7 +30,15 @@ from privgw import naming, suppressions
 from privgw.config import Config
 from privgw.config.api import Mock
 from privgw.model import ApiMethod, resolve_api
-from privgw.resources import auth, backend, cors, parameters, policy
+from privgw.resources import (
+    auth,
+    backend,
+    cors,
+    existing_function,
+    parameters,
+    policy,
+    service,
+)
 from privgw.resources.common import execute_api_arn, log_group, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
 
@@ -117,6 +125,10 @@ def target_integration(cfg: Config, method: ApiMethod) -> Integration:
     assert target.name is not None, "a function or backend"
     if target.kind == "backend":
         integration = backend.backend_integration(cfg, target.name, route)
+    elif target.kind == "existing_function":
+        integration = existing_function.existing_integration(cfg, target.name)
+    elif target.kind == "service":
+        integration = service.service_integration(cfg, target.name)
     else:
         integration = lambda_integration(cfg, target.name)
     if route.content_handling is not None:
@@ -202,6 +214,8 @@ def route_method(cfg: Config, method: ApiMethod) -> Method:
         integration, extra["MethodResponses"] = mock_integration(route.mock)
     else:
         integration = target_integration(cfg, method)
+        if target.kind == "service":
+            extra["MethodResponses"] = service.service_method_responses()
         if target.kind == "backend" and backend.method_request_parameters(route):
             extra["RequestParameters"] = backend.method_request_parameters(route)
     validation = auth.method_validation(route)

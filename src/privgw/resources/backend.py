@@ -35,7 +35,7 @@ def vpc_links(cfg: Config) -> list[VpcLink | VpcLinkV1]:
                     TargetArns=[
                         parameters.value(
                             cfg,
-                            parameters.backend_slot(name, "LoadBalancerArn"),
+                            parameters.target_slot(name, "LoadBalancerArn"),
                             backend.load_balancer_arn,
                         )
                     ],
@@ -50,11 +50,11 @@ def vpc_links(cfg: Config) -> list[VpcLink | VpcLinkV1]:
                 naming.vpc_link_id(name),
                 Name=f"{cfg.name}-{name}",
                 SubnetIds=parameters.value(
-                    cfg, parameters.backend_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
+                    cfg, parameters.target_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
                 ),
                 SecurityGroupIds=parameters.value(
                     cfg,
-                    parameters.backend_slot(name, "VpcLinkSecurityGroupIds"),
+                    parameters.target_slot(name, "VpcLinkSecurityGroupIds"),
                     list(link.security_group_ids),
                 ),
                 Tags=tag_map(cfg),
@@ -71,16 +71,23 @@ def vpc_link_ref(cfg: Config, name: str, backend: Backend) -> Any:
     existing = (
         link.id if link is not None else backend.vpc_link_v1.id if backend.vpc_link_v1 else None
     )
-    return parameters.value(cfg, parameters.backend_slot(name, "VpcLinkId"), existing)
+    return parameters.value(cfg, parameters.target_slot(name, "VpcLinkId"), existing)
 
 
 def backend_path(route: Route) -> str:
-    """The route's path as the integration URI says it: ``{proxy+}`` becomes ``{proxy}``."""
-    return _VARIABLE.sub(lambda m: "{" + m.group(1) + "}", route.path)
+    """Where the route goes on the service: its ``target_path``, else its own path, as the
+    integration URI says it (``{proxy+}`` becomes ``{proxy}``)."""
+    return _VARIABLE.sub(lambda m: "{" + m.group(1) + "}", route.target_path or route.path)
 
 
 def path_variables(route: Route) -> list[str]:
+    """The route's path parameters (the method declares them all)."""
     return _VARIABLE.findall(route.path)
+
+
+def mapped_variables(route: Route) -> list[str]:
+    """The path parameters the integration URI uses, each mapped from the method's."""
+    return _VARIABLE.findall(backend_path(route))
 
 
 def method_request_parameters(route: Route) -> dict[str, bool]:
@@ -94,21 +101,24 @@ def backend_integration(cfg: Config, name: str, route: Route) -> Integration:
     extra: dict[str, Any] = {}
     if backend.vpc_link is not None:
         extra["IntegrationTarget"] = parameters.value(
-            cfg, parameters.backend_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
+            cfg, parameters.target_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
         )
     if backend.response_streaming:
         extra["ResponseTransferMode"] = "STREAM"
-    variables = path_variables(route)
+    variables = mapped_variables(route)
     if variables:
         extra["RequestParameters"] = {
             f"integration.request.path.{v}": f"method.request.path.{v}" for v in variables
         }
+    if backend.internet:
+        extra["ConnectionType"] = "INTERNET"
+    else:
+        extra["ConnectionType"] = "VPC_LINK"
+        extra["ConnectionId"] = vpc_link_ref(cfg, name, backend)
     return Integration(
         Type="HTTP_PROXY",
         IntegrationHttpMethod=route.method,
         Uri=backend.base_url + backend_path(route),
-        ConnectionType="VPC_LINK",
-        ConnectionId=vpc_link_ref(cfg, name, backend),
         TimeoutInMillis=backend.wait_ms,
         **extra,
     )
@@ -116,9 +126,15 @@ def backend_integration(cfg: Config, name: str, route: Route) -> Integration:
 
 def backend_notes(cfg: Config) -> list[str]:
     """What the build prints about each backend: the part of the path privgw cannot create,
-    the load balancer's own security group rule (it is not in the stack)."""
+    the load balancer's own security group rule (it is not in the stack), and traffic that
+    leaves the VPC."""
     notes = []
     for name, backend in sorted(cfg.backends.items()):
+        if backend.internet:
+            notes.append(
+                f"backend {name}: calls to {backend.uri} leave the VPC: API Gateway reaches it "
+                "over the internet (no VPC link); the API itself stays private"
+            )
         link = backend.vpc_link
         if link is not None and link.created:
             groups = ", ".join(link.security_group_ids)

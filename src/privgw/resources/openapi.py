@@ -25,6 +25,7 @@ from privgw.resources.auth import (
     model_id,
 )
 from privgw.resources.cors import preflight_headers, preflight_integration
+from privgw.resources.service import service_method_responses
 
 #: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
 OPENAPI_VERSION = "3.0.1"
@@ -228,7 +229,12 @@ def _operation(cfg: Config, method: ApiMethod) -> dict[str, Any]:
         operation["responses"] = {str(route.mock.status): response}
     else:
         integration = target_integration(cfg, method)
-        variables = backend.path_variables(route) if target.kind == "backend" else []
+        if target.kind == "service":
+            operation["responses"] = {
+                str(r.StatusCode): {"description": f"{r.StatusCode} response"}
+                for r in service_method_responses()
+            }
+        variables = backend.path_variables(route) if target.kind == "backend" else []  # declared
         if variables:
             operation["parameters"] = [
                 {"name": v, "in": "path", "required": True, "schema": {"type": "string"}}

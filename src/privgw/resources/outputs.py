@@ -208,6 +208,8 @@ def backend_outputs(cfg: Config) -> list[Output]:
             )
         )
     for name, backend in sorted(cfg.backends.items()):
+        if backend.internet:
+            continue  # no VPC link: the service is reached over the internet
         version = "v2" if backend.vpc_link is not None else "v1"
         outputs.append(
             Output(

@@ -47,9 +47,11 @@ from privgw.resources.slots import (  # the builders read the slots as parameter
     VPC,
     Slot,
     _id,
-    backend_slot,
     dead_letter_slot,
     function_slot,
+    service_arn_slot,
+    service_key_slot,
+    target_slot,
 )
 
 
@@ -145,12 +147,14 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
             yield function_slot(name, FUNCTION_KEY), fn.kms_key_arn
     for name, backend in sorted(cfg.backends.items()):
         if backend.load_balancer_arn:
-            yield backend_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
+            yield target_slot(name, "LoadBalancerArn"), backend.load_balancer_arn
         link = backend.vpc_link
         if link is not None and link.created:
-            yield backend_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
-            yield backend_slot(name, "VpcLinkSecurityGroupIds"), list(link.security_group_ids)
-        elif backend.vpc_link_v1 is None or not backend.vpc_link_v1.created:
+            yield target_slot(name, "VpcLinkSubnetIds"), list(link.subnet_ids)
+            yield target_slot(name, "VpcLinkSecurityGroupIds"), list(link.security_group_ids)
+        elif not backend.internet and (
+            backend.vpc_link_v1 is None or not backend.vpc_link_v1.created
+        ):
             existing = (
                 link.id
                 if link is not None
@@ -158,7 +162,13 @@ def _filled(cfg: Config | ConsumerStack) -> Iterator[tuple[Slot, Any]]:
                 if backend.vpc_link_v1
                 else None
             )
-            yield backend_slot(name, "VpcLinkId"), existing
+            yield target_slot(name, "VpcLinkId"), existing
+    for name, function in sorted(cfg.existing_functions.items()):
+        yield target_slot(name, "FunctionArn"), function.arn
+    for name, service in sorted(cfg.services.items()):
+        yield service_arn_slot(name, service.aws), service.arn
+        if service.kms_key_arn:
+            yield service_key_slot(name), service.kms_key_arn
     if cfg.log_kms_key_arn:
         yield LOG_KEY, cfg.log_kms_key_arn
     domain = cfg.custom_domain
@@ -248,7 +258,6 @@ __all__ = [
     "Slot",
     "_id",
     "account_of_root",
-    "backend_slot",
     "cidr_slot",
     "dead_letter_slot",
     "function_slot",
@@ -257,6 +266,7 @@ __all__ = [
     "stage_in_sub",
     "stage_name",
     "subnet_ids",
+    "target_slot",
     "template_parameters",
     "value",
     "values",

@@ -13,6 +13,8 @@ from privgw.config import STAGE_NAME_PATTERN
 from privgw.config.backend import LOAD_BALANCER_ARN_PATTERN, VPC_LINK_ID_PATTERN
 from privgw.config.consumer import DOMAIN_NAME_ARN_PATTERN
 from privgw.config.domain import SHARE_PRINCIPAL_PATTERN
+from privgw.config.existing_function import FUNCTION_ARN_PATTERN
+from privgw.config.service import SERVICES
 from privgw.patterns import ACCOUNT_ROLE_OR_USER, KMS_KEY_ARN, anchored, aws_id
 
 
@@ -192,8 +194,9 @@ def function_slot(function: str, slot: Slot) -> Slot:
     return replace(slot, name=prefix + slot.name, description=f"{slot.description} ({function})")
 
 
-#: A backend's own parameters, by what they hold; ``backend_slot`` names them for one backend.
-_BACKEND_SLOTS = {
+#: A backend's or existing target's own parameters, by what they hold; ``target_slot`` names
+#: them for one target.
+_TARGET_SLOTS = {
     "LoadBalancerArn": Slot(
         "LoadBalancerArn",
         "String",
@@ -212,6 +215,13 @@ _BACKEND_SLOTS = {
         "List<AWS::EC2::SecurityGroup::Id>",
         "Security groups of the VPC link to backend {backend}",
     ),
+    "FunctionArn": Slot(
+        "FunctionArn",
+        "String",
+        "Existing Lambda function (or alias or version) {backend}",
+        pattern=f"^{FUNCTION_ARN_PATTERN}$",
+        constraint="arn:<partition>:lambda:<region>:<account>:function:<name>[:<alias or version>]",
+    ),
     "VpcLinkId": Slot(
         "VpcLinkId",
         "String",
@@ -222,9 +232,9 @@ _BACKEND_SLOTS = {
 }
 
 
-def backend_slot(backend: str, holds: str) -> Slot:
-    """The parameter of one backend that holds ``holds`` (a key of ``_BACKEND_SLOTS``)."""
-    shape = _BACKEND_SLOTS[holds]
+def target_slot(backend: str, holds: str) -> Slot:
+    """The parameter of one target that holds ``holds`` (a key of ``_TARGET_SLOTS``)."""
+    shape = _TARGET_SLOTS[holds]
     return replace(
         shape,
         name=naming.capitalised(backend) + shape.name,
@@ -240,4 +250,26 @@ def dead_letter_slot(service: str) -> Slot:
         f"{service.upper()} target for failed asynchronous invocations",
         pattern=rf"^arn:aws[a-z-]*:{service}:[a-z0-9-]+:\d{{12}}:[A-Za-z0-9_.-]{{1,256}}$",
         constraint=f"an {service.upper()} ARN, arn:<partition>:{service}:<region>:<account>:...",
+    )
+
+
+def service_arn_slot(name: str, aws: str) -> Slot:
+    """The resource of service ``name``: an override must stay a resource of the same kind,
+    since its role's action is that service's."""
+    kind = SERVICES[aws]
+    return Slot(
+        naming.capitalised(name) + "ServiceArn",
+        "String",
+        f"The {aws} resource service {name} calls",
+        pattern=f"^{kind.arn_pattern}$",
+        constraint=kind.arn_example,
+    )
+
+
+def service_key_slot(name: str) -> Slot:
+    """The KMS key of service ``name``'s queue or stream."""
+    return replace(
+        FUNCTION_KEY,
+        name=naming.capitalised(name) + "ServiceKmsKeyArn",
+        description=f"KMS key of the queue or stream service {name} writes to",
     )

@@ -11,7 +11,9 @@ from troposphere import AWSObject, Output, Parameter, Ref, Template
 from privgw import naming, suppressions
 from privgw.config import AnyConfig, Config, EndpointStack
 from privgw.config.backend import Backend
+from privgw.config.existing_function import ExistingFunction
 from privgw.config.function import Function
+from privgw.config.service import Service
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
 from privgw.kinds import kind_of
@@ -27,6 +29,7 @@ from privgw.resources import (
     auth,
     backend,
     domain,
+    existing_function,
     function,
     keys,
     network,
@@ -35,6 +38,7 @@ from privgw.resources import (
     redeploy,
     responses,
     sam,
+    service,
 )
 from privgw.version import __version__
 
@@ -56,6 +60,7 @@ def build_template(
     parts += function.function_resources(cfg)
     links = backend.vpc_links(cfg)
     parts += links
+    parts += service.service_roles(cfg)
     if flavour == "sam":
         parts += _sam_api(cfg, output_dir)
     else:
@@ -120,8 +125,10 @@ def _wait_notes(cfg: Config) -> list[str]:
     """Integration timeouts over API Gateway's default need a raised quota; a function that
     outlives the wait runs on after its caller got a 504."""
     found = []
-    targets: list[tuple[str, str, Function | Backend]] = [
+    targets: list[tuple[str, str, Function | ExistingFunction | Backend | Service]] = [
         *(("function", n, t) for n, t in cfg.all_functions.items()),
+        *(("existing function", n, t) for n, t in cfg.existing_functions.items()),
+        *(("service", n, t) for n, t in cfg.services.items()),
         *(("backend", n, t) for n, t in cfg.backends.items()),
     ]
     for kind, name, target in targets:
@@ -220,6 +227,7 @@ def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
         p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
     ]
     parts += api.authorizer_permissions(cfg, routed)
+    parts += existing_function.existing_permissions(cfg)
     return parts + keys.api_key_resources(cfg, Ref(f"{naming.API}.Stage"))
 
 
@@ -240,6 +248,7 @@ def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject])
     ]
     deployment = api.deployment(cfg, rest_api, resources, methods, links, served)
     parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
+    parts += existing_function.existing_permissions(cfg)
     parts += [deployment, *keys.api_key_resources(cfg, Ref(naming.STAGE))]
     parts.append(api.stage(cfg, str(deployment.title)))
     return parts

@@ -11,6 +11,8 @@ from privgw import naming
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
 from privgw.evaluate import authorize, resolve, statement_sids
 from privgw.model import KEY_ONLY
+from privgw.resources.backend import backend_path
+from privgw.resources.service import service_ids
 from privgw.simulate.domain import policy_fix
 from privgw.simulate.network import caller_identity
 from privgw.simulate.walk import (
@@ -266,13 +268,32 @@ def backend(walk: Walk) -> tuple[int, str]:
     if target.kind == "backend":
         assert target.name is not None
         backend_ = cfg.backends[target.name]
+        way = "over the internet (leaving the VPC)" if backend_.internet else "through its VPC link"
         walk.passed(
             "backend",
-            f"backend {target.name} through its VPC link to {backend_.base_url}"
+            f"backend {target.name} {way} to {backend_.base_url}{backend_path(route_)}"
             + _integration_terms(backend_.wait_ms, route_.content_handling),
         )
         return 200, "(what the service answers)"
     assert target.name is not None
+    if target.kind == "service":
+        service = cfg.services[target.name]
+        walk.passed(
+            "backend",
+            f"{service.aws} {service.operation} on {service.arn} with the credentials role "
+            f"{service_ids(target.name)} (allowed {service.iam_action} there only); a request "
+            "template turns the JSON body into the call, other content types get 415"
+            + _integration_terms(service.wait_ms, route_.content_handling),
+        )
+        return 200, f"(what {service.aws} {service.operation} answers)"
+    if target.kind == "existing_function":
+        existing = cfg.existing_functions[target.name]
+        walk.passed(
+            "backend",
+            f"existing Lambda function {target.name} ({existing.arn})"
+            + _integration_terms(existing.wait_ms, route_.content_handling),
+        )
+        return 200, "(what the function answers)"
     function = cfg.all_functions[target.name]
     walk.passed(
         "backend",

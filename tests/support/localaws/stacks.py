@@ -4,6 +4,7 @@ packaged when its code is a local folder, and (SAM) transformed by samtranslator
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from privgw import build_template, render
 from privgw.config import load_config
 from privgw.flavours import Flavour
 from privgw.rendering import parse_template
-from tests.support.localaws.endpoint import ROOT, LocalAws, Network
+from tests.support.localaws.endpoint import REGION, ROOT, LocalAws, Network
 
 FUNCTIONS = ROOT / "examples" / "functions"
 
@@ -28,6 +29,10 @@ class NoManagedPolicies:
 
     def load(self) -> dict[str, str]:
         raise AssertionError("SAM tried to resolve managed policies")
+
+
+#: The account moto's endpoint runs as.
+LOCAL_ACCOUNT = "123456789012"
 
 
 def packaged(template: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +80,62 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
         _localise_function(function, net, local)
     for backend in data.get("backends", {}).values():
         _localise_backend(backend, net, local)
+    for existing in data.get("existing_functions", {}).values():
+        existing["arn"] = create_existing_function(local, existing["arn"])
+    for service in data.get("services", {}).values():
+        service["arn"] = _local_arn(service["arn"])
+        if service.get("kms_key_arn"):
+            service["kms_key_arn"] = _local_arn(service["kms_key_arn"])
     return data
+
+
+def _local_arn(arn: str) -> str:
+    """The same resource in the local endpoint's region and account."""
+    parts = arn.split(":", 5)
+    parts[3], parts[4] = REGION, LOCAL_ACCOUNT
+    return ":".join(parts)
+
+
+def create_existing_function(local: LocalAws, arn: str) -> str:
+    """The function an ``existing_functions`` ARN names, made here as another stack would have
+    made it (with its alias, when the ARN names one); returns its local ARN."""
+    name, _, qualifier = arn.split(":", 6)[6].partition(":")
+    lam = local.client("lambda")
+    try:
+        found = lam.get_function(FunctionName=name, Qualifier=qualifier or "$LATEST")
+    except lam.exceptions.ResourceNotFoundException:
+        pass
+    else:  # made for an earlier stack on this endpoint
+        return str(found["Configuration"]["FunctionArn"])
+    iam = local.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return {}\n")
+    created = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role["Role"]["Arn"],
+        Handler="index.handler",
+        Code={"ZipFile": package.getvalue()},
+        Publish=True,
+    )
+    if not qualifier or qualifier == "$LATEST":
+        return str(created["FunctionArn"]) + (f":{qualifier}" if qualifier else "")
+    if qualifier.isdigit():
+        return f"{created['FunctionArn']}:{created['Version']}"
+    alias = lam.create_alias(FunctionName=name, Name=qualifier, FunctionVersion=created["Version"])
+    return str(alias["AliasArn"])
 
 
 def _localise_function(function: dict[str, Any], net: Network, local: LocalAws) -> None:

@@ -36,8 +36,13 @@ def test_every_route_endpoint_and_target_is_drawn(example: Path) -> None:
     for name in cfg.all_functions:
         if any(cfg.target_of(r).name == name for r in cfg.routes):
             assert f"Lambda {name}" in text
+    for name in cfg.existing_functions:
+        assert f"existing Lambda {name}" in text
     for name, backend in cfg.backends.items():
-        assert f"VPC link v{backend.link_version} of {name}" in text
+        if backend.internet:
+            assert f"{name} over the internet (leaves the VPC)" in text
+        else:
+            assert f"VPC link v{2 if backend.vpc_link else 1} of {name}" in text
         assert backend.base_url in text
     edge = re.search(r'-->\|"(policy: [^"]*)"\| (?:api)', text)
     assert edge is not None, "the allow-list is on the edge into the API"

@@ -70,6 +70,8 @@ def plain_routes(plain: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]
 def lambda_target(uri: Any) -> tuple[str, bool]:
     """(function logical id, streamed) of a Lambda proxy URI; SAM writes its own events'
     URIs with a literal partition, privgw with ${AWS::Partition}."""
+    if isinstance(uri["Fn::Sub"], list):  # a function that already runs, by its ARN
+        return str(uri["Fn::Sub"][1]["FunctionArn"]), False
     text = uri["Fn::Sub"]
     function = text.split("/functions/${", 1)[1].split(".Arn}", 1)[0]
     streamed = text.endswith(
@@ -203,9 +205,15 @@ def test_permissions_scoped_to_the_api(pair: tuple[Config, dict[str, Any], dict[
     events = [r for r in cfg.routes if cfg.target_of(r).kind == "function"]
     routed = {cfg.target_of(r).name for r in events}
     authorizers_only = [n for n in cfg.all_functions if n not in routed]
-    assert len(permissions) == len(events) + len(authorizers_only), "one per event, + authorizers"
+    existing = list(cfg.existing_functions.values())
+    assert len(permissions) == len(events) + len(authorizers_only) + len(existing), (
+        "one per event, + authorizers, + functions that already run"
+    )
     for permission in permissions:
         props = permission["Properties"]
+        if props["FunctionName"] in [e.arn for e in existing]:  # privgw's own, on the ARN
+            assert props["SourceArn"]["Fn::Sub"].endswith("${RestApi}/*")
+            continue
         if isinstance(props["SourceArn"]["Fn::Sub"], str):  # privgw's own, for an authorizer
             assert props["SourceArn"]["Fn::Sub"].endswith("${RestApi}/authorizers/*")
             continue

@@ -19,6 +19,7 @@ from privgw.rendering import parse_template
 from privgw.resources import parameters, redeploy
 from privgw.resources.outputs import private_dns_url_may_work
 from privgw.resources.policy import API_RESOURCE
+from privgw.resources.service import service_ids
 from tests.support.configs import (
     BASE_CONFIG,
     DELETE,
@@ -121,6 +122,7 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
 def test_function_role_is_least_privilege(example_template: dict[str, Any], example: Path) -> None:
     cfg = load_config(example)
     ours = [naming.REDEPLOY_ROLE, naming.REDEPLOY_FUNCTION]  # tests/integration/test_redeploy.py's
+    ours += [service_ids(name) for name in cfg.services]  # test_services.py proves these
     roles = resources_of(example_template, "AWS::IAM::Role")
     functions = resources_of(example_template, "AWS::Lambda::Function")
     roles, functions = ({k: v for k, v in d.items() if k not in ours} for d in (roles, functions))
@@ -161,8 +163,13 @@ def test_one_permission_per_function_scoped_to_this_api(
     cfg = load_config(example)
     permissions = resources_of(example_template, "AWS::Lambda::Permission")
     assert sorted(permissions) == sorted(
-        naming.function_ids(name).permission for name in cfg.all_functions
+        naming.function_ids(name).permission
+        for name in [*cfg.all_functions, *cfg.existing_functions]
     )
+    for name, existing in cfg.existing_functions.items():
+        props = permissions[naming.function_ids(name).permission]["Properties"]
+        assert props["FunctionName"] == existing.arn
+        assert props["SourceArn"]["Fn::Sub"].endswith(":${RestApi}/*")
     routed = {cfg.target_of(r).name for r in cfg.routes if cfg.target_of(r).kind == "function"}
     for name in cfg.all_functions:
         props = permissions[naming.function_ids(name).permission]["Properties"]
@@ -186,6 +193,17 @@ def check_integration(cfg: Config, route: Route, props: dict[str, Any]) -> None:
     elif target.kind == "backend":
         assert target.name is not None
         _check_backend(cfg, target.name, route, props)
+    elif target.kind == "existing_function":
+        assert target.name is not None
+        existing = cfg.existing_functions[target.name]
+        assert props["Integration"]["Type"] == "AWS_PROXY"
+        assert props["Integration"]["Uri"]["Fn::Sub"][1] == {"FunctionArn": existing.arn}
+    elif target.kind == "service":
+        assert target.name is not None
+        assert props["Integration"]["Type"] == "AWS"
+        assert props["Integration"]["Credentials"] == {
+            "Fn::GetAtt": [service_ids(target.name), "Arn"]
+        }
     else:
         assert route.mock is not None
         _check_mock(route.mock, props)
@@ -211,8 +229,8 @@ def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) 
     backend = cfg.backends[name]
     assert integration["Type"] == "HTTP_PROXY"
     assert integration["IntegrationHttpMethod"] == route.method
-    assert integration["ConnectionType"] == "VPC_LINK"
-    path = re.sub(r"\{(\w+)\+\}", r"{\1}", route.path)
+    assert integration["ConnectionType"] == ("INTERNET" if backend.internet else "VPC_LINK")
+    path = re.sub(r"\{(\w+)\+\}", r"{\1}", route.target_path or route.path)
     assert integration["Uri"] == backend.base_url + path
     if backend.vpc_link is not None and backend.vpc_link.created:
         assert integration["ConnectionId"] == {"Ref": naming.vpc_link_id(name)}
@@ -378,6 +396,10 @@ def test_no_account_region_or_partition_literals(
     written = list(cfg.access.iam_principals)
     written += [cfg.custom_domain.certificate_arn] if cfg.custom_domain else []
     written += [b.load_balancer_arn for b in cfg.backends.values() if b.load_balancer_arn]
+    written += [f.arn for f in cfg.existing_functions.values()]
+    for service in cfg.services.values():  # the ARN, and its parts the templates name
+        written += [service.arn, *filter(None, [service.kms_key_arn])]
+        written += [f'"Account": "{service.arn.split(":")[4]}"']  # an SQS queue's path
     for auth in [cfg.auth, *(r.auth for r in cfg.routes)]:
         if isinstance(auth, CognitoAuth):
             written += auth.cognito.user_pool_arns

@@ -61,6 +61,7 @@ def apply_integration(
         integration_type=integration["Type"],
         uri=integration.get("Uri", ""),
         integration_method=integration.get("IntegrationHttpMethod"),
+        credentials=integration.get("Credentials"),
         request_templates=integration.get("RequestTemplates"),
         passthrough_behavior=integration.get("PassthroughBehavior"),
         timeout_in_millis=integration.get("TimeoutInMillis"),
