@@ -151,6 +151,8 @@ def _targets(cfg: Config) -> list[str]:
         marks = [] if auth == "none" else [auth_label(auth)]
         if method.api_key_required:
             marks.append("API key")
+        if method.route is not None and method.route.integration is not None:
+            marks.append("mapped, not a proxy")
         suffix = f" ({', '.join(marks)})" if marks else ""
         groups.setdefault(key, []).append(f"{method.label()}{suffix}")
     lines = []

@@ -19,6 +19,7 @@ import pytest
 from privgw import Config, build_template, naming, render, validate_config
 from privgw.cli import main
 from privgw.config.auth import CognitoAuth, LambdaAuth
+from privgw.config.mapping import Mapping
 from privgw.config.stack import MAIN_FUNCTION
 from privgw.flavours import Flavour
 from privgw.model import resolve_api
@@ -257,11 +258,13 @@ def check_integrations(
         )
         integration = method["methodIntegration"]
         target = cfg.target_of(route)
+        if route.integration is not None:
+            check_mapping(route.integration, method)
         if target.kind == "function":
             assert target.name is not None
             fn = cfg.all_functions[target.name]
             arn = outputs[naming.function_ids(target.name).arn_output]
-            assert integration["type"] == "AWS_PROXY"
+            assert integration["type"] == ("AWS" if route.integration else "AWS_PROXY")
             assert f"/functions/{arn}/" in integration["uri"]
             streamed = integration.get("responseTransferMode") == "STREAM"
             assert streamed is fn.response_streaming
@@ -271,7 +274,7 @@ def check_integrations(
         elif target.kind == "backend":
             assert target.name is not None
             backend = cfg.backends[target.name]
-            assert integration["type"] == "HTTP_PROXY"
+            assert integration["type"] == ("HTTP" if route.integration else "HTTP_PROXY")
             assert integration["uri"] == backend.base_url + backend_path(route)
             if backend.internet:
                 assert integration["connectionType"] == "INTERNET"
@@ -288,7 +291,7 @@ def check_integrations(
         elif target.kind == "existing_function":
             assert target.name is not None
             existing = cfg.existing_functions[target.name]
-            assert integration["type"] == "AWS_PROXY"
+            assert integration["type"] == ("AWS" if route.integration else "AWS_PROXY")
             assert integration["uri"].endswith(f"/functions/{existing.arn}/invocations")
             assert integration["timeoutInMillis"] == existing.wait_ms
         elif target.kind == "service":
@@ -300,6 +303,26 @@ def check_integrations(
             (response,) = integration["integrationResponses"].values()
             assert response["statusCode"] == str(route.mock.status)
             assert response["responseTemplates"] == {route.mock.content_type: route.mock.body}
+
+
+def check_mapping(mapping: Mapping, method: dict[str, Any]) -> None:
+    """A non-proxy route as API Gateway holds it: templates, parameter mappings, passthrough,
+    every answer with its pattern, headers and templates, and the method responses."""
+    integration = method["methodIntegration"]
+    assert integration.get("requestTemplates", {}) == mapping.request_templates
+    assert integration["passthroughBehavior"] == mapping.passthrough
+    mapped = integration.get("requestParameters", {})
+    assert mapped.items() >= mapping.request_parameters.items()
+    held = integration["integrationResponses"]
+    assert sorted(held) == sorted(str(r.status) for r in mapping.responses)
+    for response in mapping.responses:
+        found = held[str(response.status)]
+        assert found.get("selectionPattern", "") == response.pattern
+        assert found.get("responseTemplates", {}) == response.templates
+        assert found.get("responseParameters", {}) == {
+            f"method.response.header.{k}": v for k, v in response.headers.items()
+        }
+    assert sorted(method["methodResponses"]) == sorted(str(r.status) for r in mapping.responses)
 
 
 def check_service_integration(

@@ -19,7 +19,7 @@ def test_the_route_calls_the_alias_and_the_api_may_invoke_it(
 ) -> None:
     net = create_network(local_aws, "10.66.0.0/16")
     alias_arn = create_existing_function(
-        local_aws, "arn:aws:lambda:us-east-1:123456789012:function:legacy-orders:live"
+        local_aws, "arn:aws:lambda:us-east-1:123456789012:function:adopted-orders:live"
     )
     data = with_changes(
         BASE_CONFIG,
@@ -47,7 +47,7 @@ def test_the_route_calls_the_alias_and_the_api_may_invoke_it(
     assert integration["uri"].endswith(f"/functions/{alias_arn}/invocations")
 
     policy = json.loads(
-        local_aws.client("lambda").get_policy(FunctionName="legacy-orders", Qualifier="live")[
+        local_aws.client("lambda").get_policy(FunctionName="adopted-orders", Qualifier="live")[
             "Policy"
         ]
     )

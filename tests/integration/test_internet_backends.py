@@ -41,4 +41,7 @@ def test_the_route_reaches_its_target_path_over_the_internet(
     assert integration["uri"] == "https://abc123.example.com/Prod/"
     assert integration["connectionType"] == "INTERNET"
     assert "connectionId" not in integration
-    assert local_aws.client("apigateway").get_vpc_links()["items"] == []
+    resources = local_aws.client("cloudformation").describe_stack_resources(StackName="internetbe")[
+        "StackResources"
+    ]
+    assert not [r for r in resources if "VpcLink" in r["ResourceType"]]

@@ -46,6 +46,8 @@ def _expected(method: ApiMethod) -> tuple[str, str, str, bool, str]:
         "backend": "HTTP_PROXY",
         "service": "AWS",
     }.get(method.target.kind, "MOCK")
+    if method.route is not None and method.route.integration is not None:
+        answer = answer.removesuffix("_PROXY")  # a mapped route is not a proxy
     return method.http_method, method.path, kind, method.api_key_required, answer
 
 

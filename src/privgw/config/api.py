@@ -1,5 +1,5 @@
-"""The API itself: routes, the stage and who may call (``routes``, ``stage``, ``access``),
-beside ``resources/api.py`` that builds them."""
+"""The API itself: routes and who may call (``routes``, ``access``), beside
+``resources/api.py`` that builds them (the stage is ``stage.py``'s)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,10 @@ from privgw.config.auth import AuthSetting, RequestSchema, RequestValidation, Re
 from privgw.config.backend import TargetPath
 from privgw.config.checking import Matching, fail, fail_many, reads, refuse, shaped
 from privgw.config.function import TargetName
+from privgw.config.mapping import Mapping
 from privgw.config.types import (
-    Burst,
     CallerPrincipal,
     Headers,
-    RetentionDays,
-    StageName,
     StrictModel,
     UniqueList,
     _duplicates,
@@ -158,6 +156,11 @@ class Route(StrictModel):
         "Where the route goes on its backend, instead of its own path (after path_prefix), "
         "e.g. /Prod/; {param}s of the route's path may be used.",
     )
+    integration: Mapping | None = optional(
+        "Map the request and the answer instead of passing them through (a non-proxy AWS "
+        "integration to a function, HTTP to a backend): request templates and parameters, "
+        "responses by selection pattern.",
+    )
     content_handling: Literal["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"] | None = optional(
         "Convert the request payload for the integration: CONVERT_TO_BINARY (base64 text to "
         "bytes) or CONVERT_TO_TEXT (bytes to base64 text); unset passes it through. Binary "
@@ -192,9 +195,19 @@ class Route(StrictModel):
         return self
 
     @model_validator(mode="after")
-    @reads("target", "mock", "content_handling", "target_path")
+    @reads("target", "mock", "content_handling", "target_path", "integration")
     def _target_or_mock(self) -> Self:
         problems = []
+        if self.mock is not None and self.integration is not None:
+            problems.append(
+                Problem(
+                    "integration",
+                    "applies to a function or backend route, not a mock (a mock's answer is "
+                    "its own)",
+                    None,
+                    "no integration on a mock route",
+                )
+            )
         if self.mock is not None and self.target_path is not None:
             problems.append(
                 Problem(
@@ -348,23 +361,6 @@ def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
             )
         )
     return problems
-
-
-class Stage(StrictModel):
-    """The stage callers use; access logs and X-Ray tracing are on unless turned off."""
-
-    name: StageName = "v1"
-    access_logging: bool = Field(
-        default=True,
-        description=(
-            "JSON access log to a log group privgw creates. Needs the account-wide API Gateway "
-            "CloudWatch role (see api_gateway_account_role)."
-        ),
-    )
-    log_retention_days: RetentionDays = 30
-    tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
-    throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
-    throttling_burst_limit: Burst | None = None
 
 
 class Access(StrictModel):

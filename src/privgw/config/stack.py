@@ -17,7 +17,6 @@ from privgw.config.api import (
     MediaType,
     Route,
     RouteItem,
-    Stage,
     route_problems,
 )
 from privgw.config.auth import (
@@ -35,6 +34,7 @@ from privgw.config.domain import CustomDomain, domain_endpoint_problems, share_p
 from privgw.config.endpoint_stack import EndpointStack
 from privgw.config.existing_function import ExistingFunction
 from privgw.config.function import Function, TargetName
+from privgw.config.mapping import mapping_problems
 from privgw.config.network import (
     Endpoint,
     Network,
@@ -42,6 +42,7 @@ from privgw.config.network import (
     network_problems,
 )
 from privgw.config.service import Service
+from privgw.config.stage import Stage
 from privgw.config.targets import MAIN_FUNCTION
 from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
@@ -249,6 +250,9 @@ class Config(EndpointSectionStack):
     )
     _keys_come_from_the_request = cross_field_rule(
         targets.service_keys_in_request, "routes", "services"
+    )
+    _mappings_fit_targets = cross_field_rule(
+        mapping_problems, "routes", "function", *TARGET_SECTIONS
     )
     _everything_routed = cross_field_rule(
         targets.everything_routed, "routes", "function", *TARGET_SECTIONS, "auth"

@@ -35,6 +35,7 @@ from privgw.resources import (
     backend,
     cors,
     existing_function,
+    mapping,
     parameters,
     policy,
     service,
@@ -133,6 +134,8 @@ def target_integration(cfg: Config, method: ApiMethod) -> Integration:
         integration = lambda_integration(cfg, target.name)
     if route.content_handling is not None:
         integration.ContentHandling = route.content_handling
+    if route.integration is not None:
+        integration = mapping.mapped(integration, route.integration)
     return integration
 
 
@@ -209,6 +212,7 @@ def route_method(cfg: Config, method: ApiMethod) -> Method:
     route, target = method.route, method.target
     assert route is not None, "a route's method"
     extra: dict[str, Any] = {}
+    parameters: dict[str, bool] = {}
     if target.kind == "mock":
         assert route.mock is not None
         integration, extra["MethodResponses"] = mock_integration(route.mock)
@@ -216,14 +220,15 @@ def route_method(cfg: Config, method: ApiMethod) -> Method:
         integration = target_integration(cfg, method)
         if target.kind == "service":
             extra["MethodResponses"] = service.service_method_responses()
-        if target.kind == "backend" and backend.method_request_parameters(route):
-            extra["RequestParameters"] = backend.method_request_parameters(route)
+        if route.integration is not None:
+            extra["MethodResponses"] = mapping.mapped_method_responses(route.integration)
+            parameters |= mapping.mapped_method_parameters(route.integration)
+        if target.kind == "backend":
+            parameters |= backend.method_request_parameters(route)
     validation = auth.method_validation(route)
-    required = validation.pop("RequestParameters", {})
-    if required:
-        extra["RequestParameters"] = dict(
-            sorted({**extra.get("RequestParameters", {}), **required}.items())
-        )
+    parameters |= validation.pop("RequestParameters", {})
+    if parameters:
+        extra["RequestParameters"] = dict(sorted(parameters.items()))
     return Method(
         naming.method_id(route.segments, route.method),
         RestApiId=Ref(naming.API),

@@ -15,8 +15,7 @@ from privgw import naming
 from privgw.config import Config, Route
 from privgw.config.auth import CognitoAuth, LambdaAuth, identity_parameter
 from privgw.model import ApiMethod, resolve_api
-from privgw.resources import backend
-from privgw.resources.api import mock_integration, target_integration
+from privgw.resources.api import route_method
 from privgw.resources.auth import (
     AUTHORIZER_URI,
     VALIDATORS,
@@ -25,7 +24,17 @@ from privgw.resources.auth import (
     model_id,
 )
 from privgw.resources.cors import preflight_headers, preflight_integration
-from privgw.resources.service import service_method_responses
+
+#: API Gateway's two built-in models, which a REST API has without defining them; an OpenAPI
+#: definition must define what it references ("Working with models and mapping templates").
+BUILT_IN_MODELS: dict[str, Any] = {
+    "Empty": {"title": "Empty Schema", "type": "object"},
+    "Error": {
+        "title": "Error Schema",
+        "type": "object",
+        "properties": {"message": {"type": "string"}},
+    },
+}
 
 #: Pinning the OpenAPI version stops SAM from also creating its surprise stage named "Stage".
 OPENAPI_VERSION = "3.0.1"
@@ -33,14 +42,15 @@ OPENAPI_VERSION = "3.0.1"
 
 def needs_definition(cfg: Config) -> bool:
     """Whether some route needs more than privgw's SAM Api events say: a backend, a mock, a
-    streamed Lambda response (events have no ResponseTransferMode), an authorizer, an API key,
-    validation, CORS, or routes whose auth differ (events take one default, IAM or none)."""
+    service, a function that already runs, a mapped (non-proxy) integration, a streamed Lambda
+    response (events have no ResponseTransferMode), an authorizer, an API key, validation,
+    CORS, or routes whose auth differ (events take one default, IAM or none)."""
     routes = resolve_api(cfg).routes
     if cfg.cors is not None or len({json.dumps(_auth_key(m)) for m in routes}) > 1:
         return True
     if any(m.api_key_required or route_of(m).request_validation for m in routes):
         return True
-    if any(route_of(m).content_handling for m in routes):
+    if any(route_of(m).content_handling or route_of(m).integration for m in routes):
         return True
     if any(m.auth not in ("iam", "none") for m in routes):
         return True
@@ -82,6 +92,13 @@ def openapi_definition(cfg: Config) -> dict[str, Any] | None:
     schemes = _security_schemes(cfg)
     routes = [route_of(m) for m in resolve_api(cfg).routes]
     schemas = {model_id(r): r.request_schema for r in routes if r.request_schema is not None}
+    schemas |= {
+        model: BUILT_IN_MODELS[model]
+        for r in routes
+        if r.integration is not None
+        for response in r.integration.responses
+        for model in response.models.values()
+    }
     components: dict[str, Any] = {}
     if schemes:
         components["securitySchemes"] = schemes
@@ -214,49 +231,71 @@ SIGV4_SCHEME = {
 
 def _operation(cfg: Config, method: ApiMethod) -> dict[str, Any]:
     """One OpenAPI operation carrying the same integration as the plain flavour's Method."""
-    route, target = route_of(method), method.target
-    operation: dict[str, Any] = {"responses": {}}
-    if target.kind == "mock":
-        assert route.mock is not None
-        integration, (declared,) = mock_integration(route.mock)
-        headers = declared.to_dict().get("ResponseParameters", {})
-        response: dict[str, Any] = {"description": f"{route.mock.status} response"}
-        if headers:
-            response["headers"] = {
-                key.removeprefix("method.response.header."): {"schema": {"type": "string"}}
-                for key in headers
-            }
-        operation["responses"] = {str(route.mock.status): response}
-    else:
-        integration = target_integration(cfg, method)
-        if target.kind == "service":
-            operation["responses"] = {
-                str(r.StatusCode): {"description": f"{r.StatusCode} response"}
-                for r in service_method_responses()
-            }
-        variables = backend.path_variables(route) if target.kind == "backend" else []  # declared
-        if variables:
-            operation["parameters"] = [
-                {"name": v, "in": "path", "required": True, "schema": {"type": "string"}}
-                for v in variables
-            ]
+    route = route_of(method)
+    declared = route_method(cfg, method).to_dict()["Properties"]
+    integration = declared["Integration"]
+    operation: dict[str, Any] = {"responses": _responses(declared)}
+    parameters = _parameters(declared)
+    if parameters:
+        operation["parameters"] = parameters
     security = _security(cfg, method)
     if security:
         operation["security"] = security
     validation = _validation(route)
-    operation["parameters"] = operation.get("parameters", []) + validation.pop("parameters", [])
-    if not operation["parameters"]:
-        del operation["parameters"]
+    validation.pop("parameters", None)  # declared with the method's own (_parameters)
     operation.update(validation)
     operation["x-amazon-apigateway-integration"] = openapi_integration(integration)
     return operation
 
 
-def openapi_integration(integration: Integration) -> dict[str, Any]:
+#: Where a method request parameter is, in OpenAPI's words.
+_PARAMETER_IN = {"path": "path", "querystring": "query", "header": "header"}
+
+
+def _parameters(method: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plain Method's request parameters as OpenAPI parameters (the same names and
+    required flags), so both flavours declare the same method request."""
+    found = []
+    for key, required in method.get("RequestParameters", {}).items():
+        kind, _, name = key.removeprefix("method.request.").partition(".")
+        found.append(
+            {
+                "name": name,
+                "in": _PARAMETER_IN[kind],
+                "required": bool(required),
+                "schema": {"type": "string"},
+            }
+        )
+    return found
+
+
+def _responses(method: dict[str, Any]) -> dict[str, Any]:
+    """The plain Method's method responses as OpenAPI responses: status, headers, models."""
+    responses: dict[str, Any] = {}
+    for declared in method.get("MethodResponses", []):
+        status = str(declared["StatusCode"])
+        response: dict[str, Any] = {"description": f"{status} response"}
+        headers = declared.get("ResponseParameters", {})
+        if headers:
+            response["headers"] = {
+                key.removeprefix("method.response.header."): {"schema": {"type": "string"}}
+                for key in headers
+            }
+        models = declared.get("ResponseModels", {})
+        if models:
+            response["content"] = {
+                content_type: {"schema": {"$ref": f"#/components/schemas/{model}"}}
+                for content_type, model in models.items()
+            }
+        responses[status] = response
+    return responses
+
+
+def openapi_integration(integration: Integration | dict[str, Any]) -> dict[str, Any]:
     """A Method's Integration in the OpenAPI extension's spelling (API Gateway developer guide,
     "x-amazon-apigateway-integration object"): lower camel case, integration responses keyed
     by selection pattern."""
-    props = integration.to_dict()
+    props = integration if isinstance(integration, dict) else integration.to_dict()
     result: dict[str, Any] = {}
     for key, value in props.items():
         if key == "IntegrationHttpMethod":

@@ -9,6 +9,7 @@ from typing import Any
 
 from privgw import naming
 from privgw.config.auth import CognitoAuth, LambdaAuth, auth_label
+from privgw.config.mapping import Mapping
 from privgw.evaluate import authorize, resolve, statement_sids
 from privgw.model import KEY_ONLY
 from privgw.resources.backend import backend_path
@@ -272,7 +273,7 @@ def backend(walk: Walk) -> tuple[int, str]:
         walk.passed(
             "backend",
             f"backend {target.name} {way} to {backend_.base_url}{backend_path(route_)}"
-            + _integration_terms(backend_.wait_ms, route_.content_handling),
+            + _integration_terms(backend_.wait_ms, route_.content_handling, route_.integration),
         )
         return 200, "(what the service answers)"
     assert target.name is not None
@@ -291,21 +292,34 @@ def backend(walk: Walk) -> tuple[int, str]:
         walk.passed(
             "backend",
             f"existing Lambda function {target.name} ({existing.arn})"
-            + _integration_terms(existing.wait_ms, route_.content_handling),
+            + _integration_terms(existing.wait_ms, route_.content_handling, route_.integration),
         )
         return 200, "(what the function answers)"
     function = cfg.all_functions[target.name]
     walk.passed(
         "backend",
         f"Lambda function {target.name}"
-        + _integration_terms(function.wait_ms, route_.content_handling),
+        + _integration_terms(function.wait_ms, route_.content_handling, route_.integration),
     )
     return 200, "(what the function answers)"
 
 
-def _integration_terms(wait_ms: int, content_handling: str | None) -> str:
-    """How long API Gateway waits (a 504 after it), and how it converts the payload."""
+def _integration_terms(
+    wait_ms: int, content_handling: str | None, mapping: Mapping | None = None
+) -> str:
+    """How long API Gateway waits (a 504 after it), how it converts the payload, and how a
+    non-proxy integration maps the request and selects the answer."""
     terms = f" (API Gateway waits {wait_ms:,} ms, then answers 504"
     if content_handling:
         terms += f"; payload {content_handling}"
+    if mapping is not None:
+        types = ", ".join(mapping.request_templates) or "none"
+        answers = ", ".join(
+            f"{r.status} when {r.pattern!r} matches" if r.pattern else f"{r.status} otherwise"
+            for r in mapping.responses
+        )
+        terms += (
+            f"; not a proxy: request templates for {types} (other types: "
+            f"{mapping.passthrough}), answers {answers}"
+        )
     return terms + ")"

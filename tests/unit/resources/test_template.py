@@ -211,7 +211,7 @@ def check_integration(cfg: Config, route: Route, props: dict[str, Any]) -> None:
 
 def _check_lambda(cfg: Config, name: str, integration: dict[str, Any]) -> None:
     fn = cfg.all_functions[name]
-    assert integration["Type"] == "AWS_PROXY"
+    assert integration["Type"] in ("AWS_PROXY", "AWS")  # AWS: mapped (test_mapping.py)
     assert integration["IntegrationHttpMethod"] == "POST"
     arn = "${" + naming.function_ids(name).function + ".Arn}"
     uri = integration["Uri"]["Fn::Sub"]
@@ -227,12 +227,14 @@ def _check_lambda(cfg: Config, name: str, integration: dict[str, Any]) -> None:
 def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) -> None:
     integration = props["Integration"]
     backend = cfg.backends[name]
-    assert integration["Type"] == "HTTP_PROXY"
+    assert integration["Type"] == ("HTTP" if route.integration else "HTTP_PROXY")
     assert integration["IntegrationHttpMethod"] == route.method
     assert integration["ConnectionType"] == ("INTERNET" if backend.internet else "VPC_LINK")
     path = re.sub(r"\{(\w+)\+\}", r"{\1}", route.target_path or route.path)
     assert integration["Uri"] == backend.base_url + path
-    if backend.vpc_link is not None and backend.vpc_link.created:
+    if backend.internet:
+        assert "ConnectionId" not in integration
+    elif backend.vpc_link is not None and backend.vpc_link.created:
         assert integration["ConnectionId"] == {"Ref": naming.vpc_link_id(name)}
     elif not cfg.reusable:
         link = backend.vpc_link or backend.vpc_link_v1
@@ -242,13 +244,15 @@ def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) 
         assert integration["IntegrationTarget"] == backend.load_balancer_arn
     if backend.vpc_link_v1 is not None:
         assert "IntegrationTarget" not in integration
-    variables = re.findall(r"\{(\w+)\+?\}", route.path)
+    mapping = route.integration
+    variables = re.findall(r"\{(\w+)\+?\}", route.target_path or route.path)
     assert integration.get("RequestParameters", {}) == {
         f"integration.request.path.{v}": f"method.request.path.{v}" for v in variables
-    }
-    assert props.get("RequestParameters", {}) == {
-        f"method.request.path.{v}": True for v in variables
-    }
+    } | (mapping.request_parameters if mapping else {})
+    declared = {f"method.request.path.{v}": True for v in re.findall(r"\{(\w+)\+?\}", route.path)}
+    if mapping is not None:  # what the mappings read (test_mapping.py)
+        declared |= {p: p.startswith("method.request.path.") for p in mapping.method_parameters()}
+    assert props.get("RequestParameters", {}) == declared
     assert integration["TimeoutInMillis"] == backend.timeout * 1000
 
 
