@@ -18,6 +18,7 @@ import pytest
 
 from privgw import Config, build_template, naming, render, validate_config
 from privgw.cli import main
+from privgw.config import Route
 from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.config.mapping import Mapping
 from privgw.config.stack import MAIN_FUNCTION
@@ -273,21 +274,7 @@ def check_integrations(
             )
         elif target.kind == "backend":
             assert target.name is not None
-            backend = cfg.backends[target.name]
-            assert integration["type"] == ("HTTP" if route.integration else "HTTP_PROXY")
-            assert integration["uri"] == backend.base_url + backend_path(route)
-            if backend.internet:
-                assert integration["connectionType"] == "INTERNET"
-                assert "connectionId" not in integration
-                continue
-            link_id = outputs[naming.capitalised(target.name) + "VpcLinkId"]
-            assert integration["connectionType"] == "VPC_LINK"
-            assert integration["connectionId"] == link_id
-            assert integration["uri"].startswith(backend.base_url + "/")
-            assert integration.get("integrationTarget") == backend.load_balancer_arn
-            if backend.vpc_link is not None and backend.vpc_link.created:
-                link = local.client("apigatewayv2").get_vpc_link(VpcLinkId=link_id)
-                assert link["SubnetIds"] == backend.vpc_link.subnet_ids
+            check_backend_integration(local, cfg, route, outputs, integration)
         elif target.kind == "existing_function":
             assert target.name is not None
             existing = cfg.existing_functions[target.name]
@@ -303,6 +290,36 @@ def check_integrations(
             (response,) = integration["integrationResponses"].values()
             assert response["statusCode"] == str(route.mock.status)
             assert response["responseTemplates"] == {route.mock.content_type: route.mock.body}
+
+
+def check_backend_integration(
+    local: LocalAws, cfg: Config, route: Route, outputs: dict[str, str], integration: dict[str, Any]
+) -> None:
+    """A backend route: an HTTP (proxy) integration to its URI, through its VPC link (the one
+    privgw created, with its subnets or load balancer) or over the internet."""
+    assert route.target is not None
+    target_name = route.target
+    backend = cfg.backends[target_name]
+    assert integration["type"] == ("HTTP" if route.integration else "HTTP_PROXY")
+    assert integration["uri"] == backend.base_url + backend_path(route)
+    if backend.internet:
+        assert integration["connectionType"] == "INTERNET"
+        assert "connectionId" not in integration
+        return
+    link_id = outputs[naming.capitalised(target_name) + "VpcLinkId"]
+    assert integration["connectionType"] == "VPC_LINK"
+    assert integration["connectionId"] == link_id
+    assert integration["uri"].startswith(backend.base_url + "/")
+    # a VPC link v2 integration names its load balancer; a v1 link already does
+    v2_target = backend.load_balancer_arn if backend.vpc_link is not None else None
+    assert integration.get("integrationTarget") == v2_target
+    v1 = backend.vpc_link_v1
+    if v1 is not None and v1.created:
+        link_v1 = local.client("apigateway").get_vpc_link(vpcLinkId=link_id)
+        assert link_v1["targetArns"] == [backend.load_balancer_arn]
+    if backend.vpc_link is not None and backend.vpc_link.created:
+        link = local.client("apigatewayv2").get_vpc_link(VpcLinkId=link_id)
+        assert link["SubnetIds"] == backend.vpc_link.subnet_ids
 
 
 def check_mapping(mapping: Mapping, method: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ from privgw.config.backend import TargetPath
 from privgw.config.checking import Matching, fail, fail_many, reads, refuse, shaped
 from privgw.config.function import TargetName
 from privgw.config.mapping import Mapping
+from privgw.config.stage import RouteCache, RouteThrottling
 from privgw.config.types import (
     CallerPrincipal,
     Headers,
@@ -160,6 +161,10 @@ class Route(StrictModel):
         "Map the request and the answer instead of passing them through (a non-proxy AWS "
         "integration to a function, HTTP to a backend): request templates and parameters, "
         "responses by selection pattern.",
+    )
+    throttling: RouteThrottling | None = optional("{rate_limit, burst_limit} for this route.")
+    cache: RouteCache | None = optional(
+        "{ttl_seconds, key_parameters}: cache this route's answers (needs stage.cache).",
     )
     content_handling: Literal["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"] | None = optional(
         "Convert the request payload for the integration: CONVERT_TO_BINARY (base64 text to "

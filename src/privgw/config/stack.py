@@ -42,7 +42,7 @@ from privgw.config.network import (
     network_problems,
 )
 from privgw.config.service import Service
-from privgw.config.stage import Stage
+from privgw.config.stage import Stage, route_setting_problems
 from privgw.config.targets import MAIN_FUNCTION
 from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
@@ -254,6 +254,7 @@ class Config(EndpointSectionStack):
     _mappings_fit_targets = cross_field_rule(
         mapping_problems, "routes", "function", *TARGET_SECTIONS
     )
+    _route_settings_fit_the_stage = cross_field_rule(route_setting_problems, "routes", "stage")
     _everything_routed = cross_field_rule(
         targets.everything_routed, "routes", "function", *TARGET_SECTIONS, "auth"
     )

@@ -9,24 +9,18 @@ from typing import Any
 
 from troposphere import AWSObject, GetAtt, Ref, Sub
 from troposphere.apigateway import (
-    AccessLogSetting,
-    Account,
     Deployment,
     EndpointConfiguration,
     Integration,
     IntegrationResponse,
     Method,
     MethodResponse,
-    MethodSetting,
     Resource,
     RestApi,
-    Stage,
 )
 from troposphere.awslambda import Permission
-from troposphere.iam import Role
-from troposphere.logs import LogGroup
 
-from privgw import naming, suppressions
+from privgw import naming
 from privgw.config import Config
 from privgw.config.api import Mock
 from privgw.model import ApiMethod, resolve_api
@@ -40,28 +34,8 @@ from privgw.resources import (
     policy,
     service,
 )
-from privgw.resources.common import execute_api_arn, log_group, tags_for
+from privgw.resources.common import execute_api_arn, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
-
-#: One JSON line per request; vpceId shows which endpoint a call came through.
-ACCESS_LOG_FORMAT = json.dumps(
-    {
-        "requestId": "$context.requestId",
-        "requestTime": "$context.requestTime",
-        "vpceId": "$context.identity.vpceId",
-        "sourceIp": "$context.identity.sourceIp",
-        "httpMethod": "$context.httpMethod",
-        "resourcePath": "$context.resourcePath",
-        "path": "$context.path",
-        "status": "$context.status",
-        "protocol": "$context.protocol",
-        "responseLength": "$context.responseLength",
-        "integrationLatency": "$context.integrationLatency",
-        "integrationError": "$context.integration.error",
-        "errorMessage": "$context.error.message",
-    },
-    separators=(",", ":"),
-)
 
 #: Lambda proxy URIs: Invoke, or InvokeWithResponseStream for a streamed response (API Gateway
 #: developer guide, "Set up a Lambda proxy integration with payload response streaming").
@@ -136,6 +110,8 @@ def target_integration(cfg: Config, method: ApiMethod) -> Integration:
         integration.ContentHandling = route.content_handling
     if route.integration is not None:
         integration = mapping.mapped(integration, route.integration)
+    if route.cache is not None and route.cache.key_parameters:
+        integration.CacheKeyParameters = list(route.cache.key_parameters)
     return integration
 
 
@@ -319,73 +295,3 @@ def deployment(  # noqa: PLR0917 - the parts of one snapshot, in template order
             str(p.title) for p in served if p.resource_type == "AWS::ApiGateway::GatewayResponse"
         ),
     )
-
-
-def access_log_group(cfg: Config) -> LogGroup:
-    return log_group(cfg, naming.ACCESS_LOG_GROUP, cfg.stage.log_retention_days)
-
-
-def stage_settings(cfg: Config) -> dict[str, Any]:
-    """Access log, throttling and tracing: said alike by the plain Stage and the SAM Api."""
-    st = cfg.stage
-    settings: dict[str, Any] = {"TracingEnabled": st.tracing}
-    if st.access_logging:
-        settings["AccessLogSetting"] = AccessLogSetting(
-            DestinationArn=GetAtt(naming.ACCESS_LOG_GROUP, "Arn"), Format=ACCESS_LOG_FORMAT
-        )
-    if st.throttling_rate_limit is not None or st.throttling_burst_limit is not None:
-        throttle: dict[str, Any] = {"HttpMethod": "*", "ResourcePath": "/*"}
-        if st.throttling_rate_limit is not None:
-            throttle["ThrottlingRateLimit"] = st.throttling_rate_limit
-        if st.throttling_burst_limit is not None:
-            throttle["ThrottlingBurstLimit"] = st.throttling_burst_limit
-        settings["MethodSettings"] = [MethodSetting(**throttle)]
-    if cfg.api_gateway_account_role:
-        settings["DependsOn"] = [naming.ACCOUNT]
-    settings.update(
-        suppressions.metadata(
-            suppressions.STAGE_WITHOUT_CACHE,
-            None if st.access_logging else suppressions.STAGE_WITHOUT_ACCESS_LOG,
-            None if st.tracing else suppressions.STAGE_WITHOUT_TRACING,
-        )
-    )
-    return settings
-
-
-def stage(cfg: Config, deployment_id: str) -> Stage:
-    """The stage callers use, with tracing and JSON access logs unless turned off."""
-    return Stage(
-        naming.STAGE,
-        StageName=parameters.stage_name(cfg),
-        Description=f"Stage of {cfg.name}"
-        if cfg.reusable
-        else f"Stage {cfg.stage.name} of {cfg.name}",
-        RestApiId=Ref(naming.API),
-        DeploymentId=Ref(deployment_id),
-        Tags=tags_for(cfg),
-        **stage_settings(cfg),
-    )
-
-
-def account_logging_role(cfg: Config) -> list[AWSObject]:
-    """The account-wide CloudWatch role API Gateway needs before any stage may log.
-
-    Retained on stack deletion: the account setting keeps pointing at it, and every other API
-    in the account and region would lose its logs if it went away.
-    """
-    role = Role(
-        naming.ACCOUNT_ROLE,
-        Description="Lets API Gateway write access and execution logs for this account",
-        AssumeRolePolicyDocument=policy.service_trust_policy("apigateway.amazonaws.com"),
-        ManagedPolicyArns=[
-            Sub(
-                "arn:${AWS::Partition}:iam::aws:policy/service-role/"
-                "AmazonAPIGatewayPushToCloudWatchLogs"
-            )
-        ],
-        Tags=tags_for(cfg),
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
-    account = Account(naming.ACCOUNT, CloudWatchRoleArn=GetAtt(naming.ACCOUNT_ROLE, "Arn"))
-    return [role, account]

@@ -33,13 +33,13 @@ from privgw.resources.api import (
     api_description,
     binary_media_types,
     resource_policy,
-    stage_settings,
 )
 from privgw.resources.common import tag_map
 from privgw.resources.function import code_location, dead_letter_arn, shared_function_properties
 from privgw.resources.network import endpoint_ids, endpoint_list
 from privgw.resources.openapi import route_of
 from privgw.resources.responses import gateway_response_specs
+from privgw.resources.stage import stage_settings
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 

@@ -39,6 +39,7 @@ from privgw.resources import (
     responses,
     sam,
     service,
+    stage,
 )
 from privgw.version import __version__
 
@@ -66,13 +67,13 @@ def build_template(
     else:
         parts += _plain_api(cfg, output_dir, links)
     # the stage's name: SAM's own reference to the stage it generates from the Api
-    stage = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
-    parts += domain.domain_resources(cfg, stage, api.resource_policy(cfg))
-    parts += redeploy.redeployer(cfg, stage, api.resource_policy(cfg))
+    stage_name = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
+    parts += domain.domain_resources(cfg, stage_name, api.resource_policy(cfg))
+    parts += redeploy.redeployer(cfg, stage_name, api.resource_policy(cfg))
     if cfg.stage.access_logging:
-        parts.append(api.access_log_group(cfg))
+        parts.append(stage.access_log_group(cfg))
     if cfg.api_gateway_account_role:
-        parts += api.account_logging_role(cfg)
+        parts += stage.account_logging_role(cfg)
     stack_outputs = outputs.api_outputs(cfg)
     # SAM expands its Api into RestApi + Deployment + Stage and adds a permission per event.
     events = sum(1 for m in resolve_api(cfg).routes if m.target.kind == "function")
@@ -250,7 +251,7 @@ def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject])
     parts += [rest_api, *resources, *methods, *served, *api.invoke_permissions(cfg)]
     parts += existing_function.existing_permissions(cfg)
     parts += [deployment, *keys.api_key_resources(cfg, Ref(naming.STAGE))]
-    parts.append(api.stage(cfg, str(deployment.title)))
+    parts.append(stage.stage(cfg, str(deployment.title)))
     return parts
 
 

@@ -71,6 +71,9 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
             data["network"]["source_security_group_ids"] = [net.caller_group_id]
     if data.get("access", {}).get("vpc_ids"):
         data["access"]["vpc_ids"] = [net.vpc_id]
+    groups = data.get("endpoint", {}).get("security_group_ids")
+    if groups:
+        data["endpoint"]["security_group_ids"] = [net.caller_group_id]
     existing = data.get("endpoint", {}).get("existing_ids")
     if existing:
         data["endpoint"]["existing_ids"] = net.shared_endpoint_ids[: len(existing)]
@@ -172,7 +175,7 @@ def _localise_backend(backend: dict[str, Any], net: Network, local: LocalAws) ->
             Name="existing-v2", SubnetIds=net.subnet_ids, SecurityGroupIds=[net.caller_group_id]
         )
         link["id"] = created["VpcLinkId"]
-    if backend.get("vpc_link_v1"):
+    if backend.get("vpc_link_v1") and not backend["vpc_link_v1"].get("create"):
         created = local.client("apigateway").create_vpc_link(
             name="existing-v1",
             targetArns=[

@@ -20,6 +20,7 @@ from privgw.resources import parameters, redeploy
 from privgw.resources.outputs import private_dns_url_may_work
 from privgw.resources.policy import API_RESOURCE
 from privgw.resources.service import service_ids
+from privgw.resources.stage import access_log_format
 from tests.support.configs import (
     BASE_CONFIG,
     DELETE,
@@ -100,7 +101,11 @@ def test_endpoint_and_security_group(example_template: dict[str, Any], example: 
     assert props["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api"}
     assert props["PrivateDnsEnabled"] is cfg.endpoint.private_dns
     assert props["SubnetIds"] == _plain(parameters.subnet_ids(cfg))
-    assert props["SecurityGroupIds"] == [{"Ref": "EndpointSecurityGroup"}]
+    if not (cfg.reusable and cfg.endpoint.security_group_ids):  # else a list parameter
+        assert props["SecurityGroupIds"] == [
+            {"Ref": "EndpointSecurityGroup"},
+            *cfg.endpoint.security_group_ids,
+        ]
     sg = groups["EndpointSecurityGroup"]["Properties"]
     ingress = sg["SecurityGroupIngress"]
     sources = [
@@ -234,7 +239,9 @@ def _check_backend(cfg: Config, name: str, route: Route, props: dict[str, Any]) 
     assert integration["Uri"] == backend.base_url + path
     if backend.internet:
         assert "ConnectionId" not in integration
-    elif backend.vpc_link is not None and backend.vpc_link.created:
+    elif (backend.vpc_link is not None and backend.vpc_link.created) or (
+        backend.vpc_link_v1 is not None and backend.vpc_link_v1.created
+    ):
         assert integration["ConnectionId"] == {"Ref": naming.vpc_link_id(name)}
     elif not cfg.reusable:
         link = backend.vpc_link or backend.vpc_link_v1
@@ -334,7 +341,11 @@ def test_deployment_and_stage(example_template: dict[str, Any], example: Path) -
     assert stage["StageName"] == _plain(parameters.stage_name(cfg))
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["AccessLogGroup", "Arn"]}
-    assert json.loads(stage["AccessLogSetting"]["Format"])["vpceId"] == "$context.identity.vpceId"
+    if cfg.stage.access_log_format is None:
+        log = json.loads(stage["AccessLogSetting"]["Format"])
+        assert log["vpceId"] == "$context.identity.vpceId"
+    else:  # the config's own (test_stage_settings.py)
+        assert stage["AccessLogSetting"]["Format"] == access_log_format(cfg)
     retention = {
         k: v["Properties"]["RetentionInDays"]
         for k, v in resources_of(example_template, "AWS::Logs::LogGroup").items()

@@ -20,6 +20,7 @@ EXTRA_INTEGRATION_KEYS = {
     "ConnectionId": "connectionId",
     "IntegrationTarget": "integrationTarget",
     "ResponseTransferMode": "responseTransferMode",
+    "CacheKeyParameters": "cacheKeyParameters",
 }
 
 
@@ -93,7 +94,8 @@ def apply_integration(
     "integration loses ConnectionId and IntegrationTarget) and drops the authorizer, scopes, "
     "validator, models, method request parameters, method responses and integration "
     "responses; get-method shows no "
-    "connectionId, integrationTarget or responseTransferMode; and AWS::ApiGatewayV2::VpcLink "
+    "connectionId, integrationTarget, responseTransferMode or cacheKeyParameters; and "
+    "AWS::ApiGatewayV2::VpcLink "
     "and AWS::ApiGateway::VpcLink have no model. The patch stores every integration "
     "property through moto's own "
     "put_method / put_integration / put_integration_response / put_method_response, creates "
