@@ -11,6 +11,7 @@ from pydantic import (
 
 from privgw.config.addresses import VpcEndpointId, VpcId
 from privgw.config.checking import Matching, fail_many, reads, refuse, shaped
+from privgw.config.tls import Tls
 from privgw.config.types import StrictModel, UniqueList, listed, optional, switch
 from privgw.errors import Problem
 
@@ -168,6 +169,9 @@ class CustomDomain(StrictModel):
         "Share the domain name through AWS RAM with these accounts, organizations or OUs; "
         "their own endpoints (in endpoint.existing_ids or VPCs in access.vpc_ids) may then "
         "associate with it. Each consumer deploys a `kind: consumer` stack.",
+    )
+    tls: Tls | None = optional(
+        "The domain's own {security_policy, endpoint_access_mode}; default: the API's tls.",
     )
     allow_external_principals: bool = switch(
         False,

@@ -44,6 +44,7 @@ from privgw.config.network import (
 from privgw.config.service import Service
 from privgw.config.stage import Stage, route_setting_problems
 from privgw.config.targets import MAIN_FUNCTION
+from privgw.config.tls import Tls
 from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
 
@@ -140,6 +141,10 @@ class Config(EndpointSectionStack):
         description="Default: ANY / and ANY /{proxy+}.",
     )
     stage: Stage = Field(default_factory=Stage)
+    tls: Tls | None = optional(
+        "{security_policy, endpoint_access_mode}: the TLS callers must speak to the API (and "
+        "to the custom domain, unless it says its own). Default: TLS_1_2.",
+    )
     custom_domain: CustomDomain | None = optional(
         "A private custom domain name for the API (https://<name>/<base_path>).",
     )

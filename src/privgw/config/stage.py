@@ -33,6 +33,8 @@ ACCESS_LOG_VARIABLES = frozenset(
         "authorize.latency",
         "authorize.status",
         "authorizer.error",
+        "cipherSuite",
+        "tlsVersion",
         "authorizer.integrationLatency",
         "authorizer.integrationStatus",
         "authorizer.latency",

@@ -36,6 +36,7 @@ from privgw.resources import (
 )
 from privgw.resources.common import execute_api_arn, tags_for
 from privgw.resources.network import endpoint_ids, endpoint_list
+from privgw.resources.tls import tls_properties
 
 #: Lambda proxy URIs: Invoke, or InvokeWithResponseStream for a streamed response (API Gateway
 #: developer guide, "Set up a Lambda proxy integration with payload response streaming").
@@ -85,6 +86,7 @@ def rest_api(cfg: Config) -> RestApi:
         Policy=resource_policy(cfg),
         Tags=tags_for(cfg),
         **binary_media_types(cfg),
+        **tls_properties(cfg.tls),
     )
 
 

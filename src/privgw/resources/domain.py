@@ -33,6 +33,7 @@ from privgw.resources.network import (
     existing_endpoint_ids,
     own_account_endpoint_ids,
 )
+from privgw.resources.tls import domain_tls, tls_properties
 
 
 def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AWSObject]:
@@ -48,7 +49,7 @@ def domain_resources(cfg: Config, stage: Any, policy: dict[str, Any]) -> list[AW
             DomainName=domain.name,
             CertificateArn=parameters.value(cfg, parameters.CERTIFICATE, domain.certificate_arn),
             EndpointConfiguration=EndpointConfiguration(Types=["PRIVATE"]),
-            SecurityPolicy="TLS_1_2",
+            **(tls_properties(domain_tls(cfg)) or {"SecurityPolicy": "TLS_1_2"}),
             Policy=policy,
             Tags=tags_for(cfg),
         ),

@@ -18,6 +18,7 @@ from privgw.resources.backend import backend_notes, vpc_link_ref
 from privgw.resources.domain import association_notes, association_outputs, domain_url
 from privgw.resources.keys import api_key_outputs
 from privgw.resources.network import created_endpoint_dns_name, endpoint_group_ids, endpoint_ids
+from privgw.resources.tls import tls_notes
 
 API_HOST = "${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 
@@ -103,6 +104,16 @@ def _signed(cfg: Config, methods: tuple[str, ...] = ("GET",)) -> str:
     return (", " + " and ".join(words)) if words else ""
 
 
+def _curl_with_header(cfg: Config, dns: Any) -> Output:
+    """The call through the endpoint's own DNS name, the API named by header."""
+    return Output(
+        "CurlWithHeader",
+        Description="Call the API through the endpoint DNS name with the API id header"
+        + _signed(cfg),
+        Value=Sub(_curl("https://${EndpointDns}", cfg, header=True), EndpointDns=dns),
+    )
+
+
 def api_outputs(cfg: Config) -> list[Output]:
     stage = parameters.stage_in_sub(cfg)
     ids = endpoint_ids(cfg)
@@ -154,14 +165,8 @@ def api_outputs(cfg: Config) -> list[Output]:
                 Value=dns,
             )
         )
-        outputs.append(
-            Output(
-                "CurlWithHeader",
-                Description="Call the API through the endpoint DNS name with the API id header"
-                + _signed(cfg),
-                Value=Sub(_curl("https://${EndpointDns}", cfg, header=True), EndpointDns=dns),
-            )
-        )
+        if cfg.tls is None or not cfg.tls.strict:  # STRICT refuses this form (config/tls.py)
+            outputs.append(_curl_with_header(cfg, dns))
     alias_host = "${RestApi}-${VpceId}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
     if not ids:
         return outputs
@@ -312,12 +317,16 @@ def url_notes(cfg: Config) -> list[str]:
                 if dns_url
                 else "so there is no PrivateDnsUrl output; "
             )
-            + "through this endpoint call AliasUrl, or its DNS name with an x-apigw-api-id "
-            "header (CurlWithHeader)"
+            + (
+                "through this endpoint call AliasUrl"
+                if cfg.tls is not None and cfg.tls.strict
+                else "through this endpoint call AliasUrl, or its DNS name with an "
+                "x-apigw-api-id header (CurlWithHeader)"
+            )
         )
     elif dns_url and not cfg.endpoint.create:
         notes.append(
             "PrivateDnsUrl resolves only in VPCs whose execute-api endpoint has private DNS "
             "on; from anywhere else use an AliasUrl output"
         )
-    return notes + association_notes(cfg) + backend_notes(cfg)
+    return notes + association_notes(cfg) + backend_notes(cfg) + tls_notes(cfg)

@@ -40,6 +40,7 @@ from privgw.resources.network import endpoint_ids, endpoint_list
 from privgw.resources.openapi import route_of
 from privgw.resources.responses import gateway_response_specs
 from privgw.resources.stage import stage_settings
+from privgw.resources.tls import tls_properties
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -54,11 +55,15 @@ class ProxyApiEvent(ApiEvent):
 
 
 class PrivateApi(Api):
-    """SAM's Api plus ``GatewayResponses``, which SAM supports and troposphere lacks."""
+    """SAM's Api plus ``GatewayResponses``, ``SecurityPolicy`` and ``EndpointAccessMode``,
+    which SAM supports and troposphere lacks."""
 
     props: PropsDictType = {  # noqa: RUF012 - troposphere's own declaration style
         **Api.props,
         "GatewayResponses": (dict, False),
+        # SAM passes both to the RestApi it generates (samtranslator's ApiGenerator)
+        "SecurityPolicy": (str, False),
+        "EndpointAccessMode": (str, False),
     }
 
 
@@ -104,6 +109,7 @@ def serverless_api(cfg: Config) -> Api:
         Auth=Auth(ResourcePolicy=ResourcePolicyStatement(CustomStatements=statements), **auth),
         Tags=tag_map(cfg),
         **binary_media_types(cfg),
+        **tls_properties(cfg.tls),
         **extra,
         **stage_settings(cfg),
     )

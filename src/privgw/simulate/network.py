@@ -179,6 +179,16 @@ def dns(walk: Walk) -> None:
                 "the endpoint's own DNS name does not say which API is meant",
                 "add -H 'x-apigw-api-id: <api id>' (output CurlWithHeader)",
             )
+        tls = cfg.tls
+        if tls is not None and tls.strict:
+            raise Stop(
+                403,
+                "Forbidden",
+                f"endpoint access mode STRICT: the TLS SNI is {host}, the endpoint's name, "
+                "not the API's host (API Gateway matches SNI to the host for private APIs)",
+                "call the private DNS name or the alias (--host private-dns or alias), or "
+                "set tls.endpoint_access_mode: BASIC",
+            )
         walk.passed("dns", f"{host}: endpoint DNS name of {walk.vpce}, the API named by header")
         return None
     domain = cfg.custom_domain

@@ -17,6 +17,12 @@ from tests.support.localaws.moto_compat.private_integrations import (
 from tests.support.localaws.moto_compat.registry import patch
 
 
+def _tls(props: dict[str, Any]) -> dict[str, str]:
+    """SecurityPolicy and EndpointAccessMode in get-rest-api's casing."""
+    names = {"SecurityPolicy": "securityPolicy", "EndpointAccessMode": "endpointAccessMode"}
+    return {api: props[cfn] for cfn, api in names.items() if props.get(cfn)}
+
+
 @patch(
     "rest-api-properties",
     "AWS::ApiGateway::RestApi: moto's CloudFormation layer drops Policy and keeps "
@@ -29,8 +35,9 @@ from tests.support.localaws.moto_compat.registry import patch
     "and the definition's gateway responses, authorizers, request validators and each "
     "operation's security and validator (which that import ignores) to moto's own calls, "
     "keeps BinaryMediaTypes (or the definition's x-amazon-apigateway-binary-media-types), "
-    "and updates policy, endpoint configuration and binary media types in place on stack "
-    "updates, as AWS does.",
+    "SecurityPolicy and EndpointAccessMode (which moto's model lacks; get-rest-api shows it), "
+    "and updates policy, endpoint configuration, binary media types and TLS settings in place "
+    "on stack updates, as AWS does.",
 )
 def _rest_api() -> None:
     models: Any = importlib.import_module("moto.apigateway.models")
@@ -61,6 +68,7 @@ def _rest_api() -> None:
             policy=json.dumps(policy) if policy is not None else None,
             tags=props.get("Tags") and {t["Key"]: t["Value"] for t in props["Tags"]},
         )
+        api.privgw_tls = _tls(props)
         api.binaryMediaTypes = list(
             props.get("BinaryMediaTypes")
             or (body or {}).get("x-amazon-apigateway-binary-media-types")
@@ -105,9 +113,17 @@ def _rest_api() -> None:
         if props.get("Policy") is not None:
             original_resource.policy = json.dumps(props["Policy"])
         original_resource.binaryMediaTypes = list(props.get("BinaryMediaTypes") or [])
+        original_resource.privgw_tls = _tls(props)
         original_resource.name = props.get("Name", original_resource.name)
         original_resource.description = props.get("Description", "")
         return original_resource
 
+    def to_dict(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = original_to_dict(self)
+        result.update(getattr(self, "privgw_tls", {}))
+        return result
+
+    original_to_dict = models.RestAPI.to_dict
+    models.RestAPI.to_dict = to_dict
     models.RestAPI.create_from_cloudformation_json = classmethod(create)
     models.RestAPI.update_from_cloudformation_json = classmethod(update)
