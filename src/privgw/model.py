@@ -11,8 +11,9 @@ from functools import cached_property
 from typing import Literal
 
 from privgw.config import Config, Route
-from privgw.config.api import HTTP_METHODS, resource_paths
+from privgw.config.api import HTTP_METHODS
 from privgw.config.auth import AuthSetting
+from privgw.config.route_tree import resource_paths
 
 #: What ``ANY`` stands for in a preflight's Access-Control-Allow-Methods (every method but
 #: ANY itself; OPTIONS is added by the preflight).

@@ -14,7 +14,7 @@ that span fields are ``@reads`` validators, run even when other fields are inval
 from __future__ import annotations
 
 from privgw.config.addresses import min_cidr_prefix
-from privgw.config.api import DEFAULT_ROUTES, HTTP_METHODS, Access, Route, resource_paths
+from privgw.config.api import DEFAULT_ROUTES, HTTP_METHODS, Access, Route
 from privgw.config.consumer import ConsumerStack
 from privgw.config.domain import CustomDomain, PrivateHostedZone
 from privgw.config.function import Code, Function, FunctionVpc
@@ -25,6 +25,7 @@ from privgw.config.loading import (
     validate_config,
 )
 from privgw.config.network import Endpoint, EndpointPolicy, Network
+from privgw.config.route_tree import resource_paths
 from privgw.config.schema import config_schema
 from privgw.config.stack import Config, EndpointStack
 from privgw.config.stage import Stage

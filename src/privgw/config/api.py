@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -32,8 +31,6 @@ from privgw.config.types import (
     optional,
 )
 from privgw.errors import Problem
-from privgw.limits import MAX_RESOURCES_PER_API
-from privgw.naming import path_stem
 
 HTTP_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
@@ -143,6 +140,12 @@ class Route(StrictModel):
     path: Annotated[str, Matching(_check_path)] = Field(max_length=1024)
     target: TargetName | None = optional(
         "A function or backend name; without one, the route goes to the only function.",
+    )
+    operation: str | None = Field(
+        default=None,
+        max_length=300,
+        description="With openapi: the spec operation (operationId or 'METHOD /path') this "
+        "route replaces.",
     )
     mock: Mock | None = Field(
         default=None, description="Answer with a fixed response instead of calling a target."
@@ -298,74 +301,6 @@ RouteItem = Annotated[
 ]
 
 DEFAULT_ROUTES = (Route(method="ANY", path="/"), Route(method="ANY", path="/{proxy+}"))
-
-
-def resource_paths(routes: Sequence[Route]) -> list[tuple[str, ...]]:
-    """Every API Resource the routes need (each prefix of each path), parents first."""
-    nodes: set[tuple[str, ...]] = set()
-    for route in routes:
-        for i in range(1, len(route.segments) + 1):
-            nodes.add(route.segments[:i])
-    return sorted(nodes, key=lambda n: (len(n), n))
-
-
-def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
-    """What makes routes clash: repeats, two variables under one parent, two paths with one
-    logical id, too many API resources. ``numbered`` pairs each route with its index in the
-    config, so a check of only the valid routes still names the right ``routes[i]``."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str], int] = {}
-    routes = [route for _, route in numbered]
-    for i, route in numbered:
-        key = (route.method, route.path)
-        if key in seen:
-            problems.append(
-                Problem(
-                    f"[{i}]",
-                    f"repeats route {route.method} {route.path}",
-                    None,
-                    f"each method and path once (first at routes[{seen[key]}])",
-                )
-            )
-        seen.setdefault(key, i)
-    variable_child: dict[tuple[str, ...], str] = {}
-    for node in resource_paths(routes):
-        last = node[-1]
-        if last.startswith("{"):
-            other = variable_child.setdefault(node[:-1], last)
-            if other != last:
-                parent = "/" + "/".join(node[:-1])
-                problems.append(
-                    Problem(
-                        "",
-                        f"gives {parent} two variable children, {other} and {last}",
-                        None,
-                        "one {param} (or {proxy+}) per parent path, as API Gateway requires",
-                    )
-                )
-    stems: dict[str, tuple[str, ...]] = {}
-    for node in resource_paths(routes):
-        other_node = stems.setdefault(path_stem(node), node)
-        if other_node != node:
-            problems.append(
-                Problem(
-                    "",
-                    f"paths /{'/'.join(other_node)} and /{'/'.join(node)} get the same logical id",
-                    None,
-                    "paths that differ in more than punctuation and case",
-                )
-            )
-    nodes = len(resource_paths(routes))
-    if nodes > MAX_RESOURCES_PER_API:
-        problems.append(
-            Problem(
-                "",
-                f"needs {nodes} API resources",
-                None,
-                f"at most {MAX_RESOURCES_PER_API} per API (the default quota)",
-            )
-        )
-    return problems
 
 
 class Access(StrictModel):

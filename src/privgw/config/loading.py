@@ -21,6 +21,7 @@ from pydantic import (
 from privgw.config.consumer import ConsumerStack
 from privgw.config.locations import Mark, duplicate_keys, index_nodes, mark_of
 from privgw.config.messages import show
+from privgw.config.openapi import SPEC_FOLDER
 from privgw.config.problems import config_error
 from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
@@ -43,7 +44,7 @@ def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack
             except ValidationError as exc:
                 raise config_error(exc, model, data, source) from None
             return stack
-        return _finish(validate_config(data, source), source, parsed.folder)
+        return _finish(validate_config(data, source, parsed.folder), source, parsed.folder)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -158,15 +159,20 @@ def parse_config_text(text: str, fmt: str, source: str) -> Any:
     return _parse_text(text, fmt, source)[0]
 
 
-def validate_config(data: Any, source: str | None = None) -> Config:
-    """Check plain data (as parsed from a file) and return the typed config."""
+def validate_config(data: Any, source: str | None = None, folder: Path | None = None) -> Config:
+    """Check plain data (as parsed from a file) and return the typed config; ``folder`` is
+    where relative files (an OpenAPI spec) are found."""
     if not isinstance(data, Mapping):
         raise ConfigError(
             [Problem("", "is not a mapping of settings", show(data), "name, function, ...")],
             source,
         )
     try:
-        return Config.model_validate(data)
+        token = SPEC_FOLDER.set(folder)
+        try:
+            return Config.model_validate(data)
+        finally:
+            SPEC_FOLDER.reset(token)
     except ValidationError as exc:  # pragma: no cover - Config.__init__ converts them
         raise config_error(exc, Config, data, source) from None
     except RecursionError:
@@ -327,4 +333,8 @@ def load_config(path: str | Path, fmt: str | None = None) -> Config:
             parsed.source,
         )  # fmt: skip
     with parsed.locating():
-        return _finish(validate_config(parsed.data, parsed.source), parsed.source, parsed.folder)
+        return _finish(
+            validate_config(parsed.data, parsed.source, parsed.folder),
+            parsed.source,
+            parsed.folder,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Annotated, Any, get_args
 
 from pydantic import (
@@ -14,8 +15,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from privgw.config.api import route_problems
 from privgw.config.messages import field_problems, join, misspelt_fields, model_in
+from privgw.config.route_tree import route_problems
 from privgw.errors import ConfigError, Problem
 
 
@@ -40,6 +41,13 @@ def config_error(
     problems = field_problems(exc, root)
     if not isinstance(data, Mapping):
         return ConfigError(problems, source)
+    if "openapi" in root.model_fields:  # the rules read the routes the spec gives
+        from privgw.config.openapi import SPEC_FOLDER, with_spec_routes  # noqa: PLC0415
+
+        try:
+            data = with_spec_routes(data, SPEC_FOLDER.get() or Path.cwd())
+        except ConfigError:  # reported already; the rules on routes wait for the spec
+            return ConfigError(problems, source, incomplete=True)
     bad = {tuple(err["loc"]) for err in exc.errors(include_url=False)}
     bad |= misspelt_fields(exc, root, data)
     more, skipped = cross_field_problems(root, data, (), bad)

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from privgw.config import callers, reach, regions, targets
 from privgw.config.api import (
@@ -17,7 +23,6 @@ from privgw.config.api import (
     MediaType,
     Route,
     RouteItem,
-    route_problems,
 )
 from privgw.config.auth import (
     AuthSetting,
@@ -41,11 +46,14 @@ from privgw.config.network import (
     caller_problems,
     network_problems,
 )
+from privgw.config.openapi import SPEC_FOLDER, OpenApiSource, with_spec_routes
+from privgw.config.route_tree import route_problems
 from privgw.config.service import Service
 from privgw.config.stage import Stage, route_setting_problems
 from privgw.config.targets import MAIN_FUNCTION
 from privgw.config.tls import Tls
 from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
+from privgw.errors import ConfigError
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
 
 #: What a route may go to, by the config section that names it.
@@ -135,6 +143,11 @@ class Config(EndpointSectionStack):
         "response), e.g. image/png or */*; a Lambda proxy target then gets and returns them "
         "base64-encoded with isBase64Encoded.",
     )
+    openapi: OpenApiSource | None = optional(
+        "{path, default_target, targets}: every operation of an OpenAPI 3.0/3.1 or Swagger 2.0 "
+        "document becomes a route; routes: adds more, or replaces the operation it names "
+        "(operation: <operationId>).",
+    )
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,
@@ -169,6 +182,17 @@ class Config(EndpointSectionStack):
             "Off by default: it is one setting per account and region, shared by every API."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _routes_from_the_spec(cls, data: Any) -> Any:
+        """The spec's operations become routes before anything else reads them; a spec is
+        found relative to the config's folder (``SPEC_FOLDER``, set while a file is loaded;
+        the current folder for a config built in code)."""
+        try:
+            return with_spec_routes(data, SPEC_FOLDER.get() or Path.cwd())
+        except ConfigError as error:
+            raise fail_many(error.problems) from None
 
     @field_validator("routes")
     @classmethod
@@ -260,6 +284,7 @@ class Config(EndpointSectionStack):
         mapping_problems, "routes", "function", *TARGET_SECTIONS
     )
     _route_settings_fit_the_stage = cross_field_rule(route_setting_problems, "routes", "stage")
+    _operations_need_a_spec = cross_field_rule(targets.operations_need_a_spec, "routes", "openapi")
     _everything_routed = cross_field_rule(
         targets.everything_routed, "routes", "function", *TARGET_SECTIONS, "auth"
     )

@@ -174,3 +174,18 @@ def service_keys_in_request(cfg: Config) -> list[Problem]:
             )
         )
     return problems
+
+
+def operations_need_a_spec(cfg: Config) -> list[Problem]:
+    """``operation`` names the spec operation a route replaces; without openapi there is none
+    (with it, the spec's routes already replaced it, so none is left here)."""
+    return [
+        Problem(
+            f"routes[{index}].operation",
+            "names a spec operation, and the config has no openapi",
+            route.operation,
+            "openapi: {path: ...}, or no operation",
+        )
+        for index, route in enumerate(cfg.routes)
+        if route.operation is not None
+    ]

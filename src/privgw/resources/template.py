@@ -13,6 +13,7 @@ from privgw.config import AnyConfig, Config, EndpointStack
 from privgw.config.backend import Backend
 from privgw.config.existing_function import ExistingFunction
 from privgw.config.function import Function
+from privgw.config.openapi_schema import load_spec, spec_notes
 from privgw.config.service import Service
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import FLAVOURS, GENERATOR, Flavour
@@ -119,7 +120,15 @@ def api_notes(cfg: Config) -> list[str]:
     """Which invoke URLs resolve, routes only an API key guards, routes only other endpoints
     reach."""
     notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
-    return outputs.url_notes(cfg) + [n for n in notes if n] + _wait_notes(cfg)
+    return outputs.url_notes(cfg) + [n for n in notes if n] + _wait_notes(cfg) + _spec_notes(cfg)
+
+
+def _spec_notes(cfg: Config) -> list[str]:
+    """What the OpenAPI document says that privgw sets aside (its policy, its endpoints)."""
+    if cfg.openapi is None:
+        return []
+    spec = load_spec(cfg.source_dir or Path.cwd(), cfg.openapi.path)
+    return [f"openapi: {note}" for note in spec_notes(spec)]
 
 
 def _wait_notes(cfg: Config) -> list[str]:

@@ -1,0 +1,340 @@
+"""Routes from an OpenAPI document (``openapi``), beside ``resources/openapi.py`` that writes
+one: every operation of an OpenAPI 3.0/3.1 or Swagger 2.0 spec becomes a route exactly as if
+written under ``routes:``, with what the spec says used rather than thrown away (path
+parameters, API key and SigV4 security, required parameters and JSON bodies as validation,
+``x-amazon-apigateway-integration`` to a config function, mock or VPC link backend).
+
+The spec is read before the config is validated, so everything after (validation, build,
+simulate) sees plain routes. A problem in the spec names the spec's JSON pointer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from privgw.config.api import HTTP_METHODS, Mock
+from privgw.config.function import TargetName
+from privgw.config.openapi_schema import SpecError, draft4, load_spec, resolve
+from privgw.config.types import StrictModel, keyed, optional
+from privgw.errors import ConfigError, Problem
+
+
+class OperationMock(StrictModel):
+    """An operation answered by API Gateway itself."""
+
+    mock: Mock
+
+
+class OpenApiSource(StrictModel):
+    """Where the spec is, and which target an operation goes to when the spec does not say."""
+
+    path: str = Field(
+        min_length=1,
+        max_length=1024,
+        description="The spec (OpenAPI 3.0/3.1 or Swagger 2.0, YAML or JSON), relative to the "
+        "config's folder and inside it.",
+    )
+    default_target: TargetName | None = optional(
+        "The function, existing function or backend of every operation that names none "
+        "(openapi.targets, then the spec's x-amazon-apigateway-integration, then this).",
+    )
+    targets: dict[str, TargetName | OperationMock] = keyed(
+        2000,
+        "An operation's target by operationId or 'METHOD /path': a target name, or {mock: {...}}.",
+    )
+
+
+#: The folder a spec path is relative to: the config file's, while it is validated (pydantic
+#: calls a model's own __init__, which drops a validation context, so a context variable says
+#: it instead).
+SPEC_FOLDER: ContextVar[Path | None] = ContextVar("SPEC_FOLDER", default=None)
+
+#: Security scheme names privgw reads: SigV4, and an API key in the x-api-key header.
+_SIGV4 = "awssigv4"
+
+
+def _pointer(*parts: str) -> str:
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], list[Any]]]:
+    """(METHOD, path, operation, path-level parameters) in the spec's order."""
+    for path, item in (spec.get("paths") or {}).items():
+        shared = list(item.get("parameters") or [])
+        for key, operation in item.items():
+            method = "ANY" if key == "x-amazon-apigateway-any-method" else key.upper()
+            if method in HTTP_METHODS:
+                yield method, path, operation, shared
+
+
+def _function_named(logical: str, data: Mapping[str, Any]) -> str | None:
+    """The config function a logical id or name means (``OrdersFunction``, ``orders``)."""
+    from privgw import naming  # noqa: PLC0415 - config must not import the builders eagerly
+
+    functions = dict(data.get("functions") or {})
+    if data.get("function") is not None:
+        functions["main"] = data["function"]
+    for name in functions:
+        if logical in (name, naming.function_ids(name).function, naming.capitalised(name)):
+            return str(name)
+    return None
+
+
+def _integration_target(
+    integration: Mapping[str, Any], data: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    """The route fields an existing x-amazon-apigateway-integration means, or SpecError."""
+    kind = str(integration.get("type", "")).lower()
+    if kind == "mock":
+        templates = integration.get("requestTemplates") or {}
+        status = 200
+        with contextlib.suppress(ValueError, AttributeError, TypeError):
+            status = int(json.loads(templates.get("application/json", "{}")).get("statusCode", 200))
+        return {"mock": {"status": status}}
+    if kind == "aws_proxy":
+        uri = integration.get("uri")
+        text = uri.get("Fn::Sub") if isinstance(uri, Mapping) else uri
+        text = text[0] if isinstance(text, list) else text
+        text = str(text or "")
+        logical = re.search(r"\$\{([A-Za-z0-9]+)\.Arn\}", text)
+        if logical and (name := _function_named(logical.group(1), data)):
+            return {"target": name}
+        arn = re.search(r"(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+)", text)
+        for name, existing in (data.get("existing_functions") or {}).items():
+            if arn and isinstance(existing, Mapping) and existing.get("arn") == arn.group(1):
+                return {"target": name}
+        named = logical.group(1) if logical else arn.group(1) if arn else text
+        raise SpecError(
+            where,
+            f"sends the operation to Lambda {named}, which the config does not have",
+            "add it under functions (its logical id <Name>Function) or existing_functions "
+            "({name: {arn: ...}}), or name a target in openapi.targets",
+        )
+    if kind == "http_proxy" and integration.get("connectionType") == "VPC_LINK":
+        link = integration.get("connectionId")
+        for name, backend in (data.get("backends") or {}).items():
+            links = [backend.get("vpc_link"), backend.get("vpc_link_v1")]
+            if any(isinstance(x, Mapping) and x.get("id") == link for x in links):
+                return {"target": name}
+        raise SpecError(
+            where,
+            f"goes through VPC link {link}, which no backend of the config uses",
+            "a backend with vpc_link: {id: ...} or vpc_link_v1: {id: ...}, or a target in "
+            "openapi.targets",
+        )
+    raise SpecError(
+        where,
+        f"is an integration of type {kind or 'none'}"
+        + (f" ({integration.get('connectionType')})" if integration.get("connectionType") else ""),
+        "aws_proxy to a config function, mock, or http_proxy through a backend's VPC link; "
+        "for anything else name a target in openapi.targets",
+    )
+
+
+def _security(spec: Mapping[str, Any], operation: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """api_key_required and auth from the operation's (or the spec's) security requirement."""
+    required = operation.get("security", spec.get("security"))
+    if required is None:
+        return {}
+    if required in ([], [{}]):
+        return {"auth": "none"}
+    if len(required) > 1:
+        raise SpecError(
+            where + "/security",
+            "offers alternative security requirements; API Gateway applies one",
+            "one requirement object naming every scheme the operation needs",
+        )
+    schemes = (
+        (spec.get("components") or {}).get("securitySchemes")
+        or spec.get("securityDefinitions")
+        or {}
+    )
+    fields: dict[str, Any] = {}
+    for name in required[0]:
+        scheme = schemes.get(name)
+        if not isinstance(scheme, Mapping):
+            raise SpecError(where + "/security", f"names scheme {name}, which the spec lacks", "")
+        authtype = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
+        if authtype == _SIGV4:
+            fields["auth"] = "iam"
+        elif (
+            scheme.get("type") == "apiKey"
+            and not authtype
+            and scheme.get("in") == "header"
+            and (str(scheme.get("name", "")).lower() == "x-api-key")
+        ):
+            fields["api_key_required"] = True
+        else:
+            raise SpecError(
+                _pointer("components", "securitySchemes", name),
+                "is a security scheme privgw does not read from a spec yet "
+                f"({authtype or scheme.get('type')})",
+                "SigV4 (x-amazon-apigateway-authtype: awsSigv4) or an apiKey in x-api-key; "
+                "for an authorizer, give the operation a routes: entry with auth and "
+                "operation: <its operationId>",
+            )
+    return fields
+
+
+def _validation(
+    spec: Mapping[str, Any],
+    operation: Mapping[str, Any],
+    shared: list[Any],
+    where: str,
+) -> dict[str, Any]:
+    """Required query and header parameters and a JSON body as request validation."""
+    fields: dict[str, Any] = {}
+    required: list[str] = []
+    body: Any = None
+    for index, given in enumerate([*shared, *(operation.get("parameters") or [])]):
+        parameter = resolve(spec, given, f"{where}/parameters/{index}")
+        place = parameter.get("in")
+        if place == "body":  # Swagger 2.0
+            body = parameter.get("schema")
+        elif parameter.get("required") and place in ("query", "header"):
+            prefix = "querystring" if place == "query" else "header"
+            required.append(f"{prefix}.{parameter['name']}")
+    request_body = operation.get("requestBody")
+    if request_body is not None:
+        request_body = resolve(spec, request_body, where + "/requestBody")
+        content = request_body.get("content") or {}
+        if "application/json" in content:
+            body = content["application/json"].get("schema")
+    if required:
+        fields["required_parameters"] = sorted(set(required))
+    if body is not None:
+        fields["request_schema"] = draft4(spec, body, where)
+    if required or body is not None:
+        fields["request_validation"] = (
+            "all" if required and body is not None else "params" if required else "body"
+        )
+    return fields
+
+
+def spec_routes(
+    source: Mapping[str, Any], data: Mapping[str, Any], spec: Mapping[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(operation key, route data) for every operation of the spec."""
+    targets = dict(source.get("targets") or {})
+    default = source.get("default_target")
+    routes: list[tuple[str, dict[str, Any]]] = []
+    used: set[str] = set()
+    for method, path, operation, shared in _operations(spec):
+        verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
+        where = _pointer("paths", path, verb)
+        key = f"{method} {path}"
+        op_id = str(operation["operationId"]) if operation.get("operationId") else None
+        route: dict[str, Any] = {"method": method, "path": path}
+        chosen = targets.get(op_id) if op_id in targets else targets.get(key)
+        used.update(k for k in (op_id, key) if k is not None and k in targets)
+        if isinstance(chosen, Mapping):
+            route.update(chosen)
+        elif chosen is not None:
+            route["target"] = chosen
+        elif "x-amazon-apigateway-integration" in operation:
+            route.update(
+                _integration_target(
+                    operation["x-amazon-apigateway-integration"],
+                    data,
+                    where + "/x-amazon-apigateway-integration",
+                )
+            )
+        elif default is not None:
+            route["target"] = default
+        else:
+            raise SpecError(
+                where,
+                f"has no target (operation {op_id or key})",
+                "openapi.targets: {" + (op_id or key) + ": <target>}, openapi.default_target, "
+                "or an x-amazon-apigateway-integration in the spec",
+            )
+        route.update(_security(spec, operation, where))
+        if "mock" not in route:
+            route.update(_validation(spec, operation, shared, where))
+        routes.append((op_id or key, route))
+    keys = {k for key, _ in routes for k in (key,)} | {
+        f"{r['method']} {r['path']}" for _, r in routes
+    }
+    for name in targets:
+        if name not in used:
+            near = difflib.get_close_matches(name, sorted(keys), n=1)
+            raise SpecError(
+                "",
+                f"openapi.targets names {name}, which is no operation of the spec"
+                + (f"; did you mean {near[0]}?" if near else ""),
+                "an operationId or 'METHOD /path' of the spec",
+            )
+    return routes
+
+
+def _method_and_path(route: Any) -> str:
+    """'METHOD /path' of a route in either form (a string may end in '-> target')."""
+    if isinstance(route, str):
+        parts = route.partition("->")[0].split()
+        return f"{parts[0].upper()} {parts[1]}" if len(parts) == 2 else route
+    if isinstance(route, Mapping):
+        return f"{str(route.get('method', '')).upper()} {route.get('path', '')}"
+    return ""
+
+
+def with_spec_routes(data: Any, folder: Path) -> Any:
+    """``data`` with the spec's operations as routes (the config's own routes added, or
+    replacing the operation they name), or ConfigError naming the spec's pointer."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("openapi"), Mapping):
+        return data
+    source = data["openapi"]
+    if not isinstance(source.get("path"), str):
+        return data  # the model says what is wrong with openapi.path
+    try:
+        spec = load_spec(folder, source["path"])
+        operations = spec_routes(source, data, spec)
+    except SpecError as error:
+        raise ConfigError([error.problem()]) from None
+    merged = [route for _, route in operations]
+    index = {key: i for i, (key, _) in enumerate(operations)}
+    index |= {f"{r['method']} {r['path']}": i for i, (_, r) in enumerate(operations)}
+    problems = []
+    extra: list[Any] = []
+    for position, route in enumerate(data.get("routes") or []):
+        if isinstance(route, Mapping) and route.get("operation") is not None:
+            replaced = index.get(str(route["operation"]))
+            if replaced is None:
+                problems.append(
+                    Problem(
+                        f"routes[{position}].operation",
+                        "names no operation of the spec",
+                        str(route["operation"]),
+                        "an operationId or 'METHOD /path' of the spec",
+                    )
+                )
+                continue
+            merged[replaced] = {k: v for k, v in route.items() if k != "operation"}
+            continue
+        method_path = _method_and_path(route)
+        if method_path in index:
+            name = operations[index[method_path]][0]
+            problems.append(
+                Problem(
+                    f"routes[{position}]",
+                    f"repeats {method_path}, operation {name} of the spec",
+                    None,
+                    f"operation: {name} on this route to replace the spec's, or another path",
+                )
+            )
+            continue
+        extra.append(route)
+    if problems:
+        raise ConfigError(problems)
+    result = dict(copy.deepcopy(data))
+    result["routes"] = merged + extra
+    return result

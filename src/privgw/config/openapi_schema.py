@@ -1,0 +1,188 @@
+"""Reading an OpenAPI document for ``openapi``: the file (inside the config's folder), its
+validation (openapi-spec-validator, which knows Swagger 2.0 and OpenAPI 3.0 and 3.1), the
+API Gateway extensions privgw reads, local ``$ref``s, and request schemas turned into the
+JSON Schema draft 4 API Gateway models take ("Working with models and mapping templates").
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from privgw.errors import ConfigError, Problem
+
+#: The extensions privgw reads from a spec, or sets aside with a note; any other
+#: x-amazon-apigateway-* is refused, since privgw would otherwise drop it silently.
+READ_EXTENSIONS = {
+    "x-amazon-apigateway-integration",
+    "x-amazon-apigateway-any-method",
+    "x-amazon-apigateway-authtype",
+}
+SET_ASIDE_EXTENSIONS = {
+    "x-amazon-apigateway-policy": "privgw's allow-list decides who may call",
+    "x-amazon-apigateway-endpoint-configuration": "the endpoints come from the config",
+}
+#: OpenAPI keywords a draft 4 model does not take; their meaning is documentation only.
+_DOC_ONLY = {"example", "examples", "xml", "externalDocs", "deprecated", "discriminator"}
+_ACCESS_ONLY = {"readOnly", "writeOnly"}
+
+
+class SpecError(Exception):
+    """A problem at one JSON pointer of the spec."""
+
+    def __init__(self, pointer: str, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.pointer, self.message, self.expected = pointer, message, expected
+
+    def problem(self) -> Problem:
+        where = f" at {self.pointer}" if self.pointer else ""
+        return Problem("openapi", f"the spec{where} {self.message}", None, self.expected or None)
+
+
+def _pointer(parts: list[Any]) -> str:
+    return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def load_spec(folder: Path, relative: str) -> dict[str, Any]:
+    """The spec at ``relative`` (inside ``folder``), validated, its extensions checked."""
+    from privgw.config.loading import parse_config_text  # noqa: PLC0415 - loading imports us
+
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise ConfigError(
+            [
+                Problem(
+                    "openapi.path", "is outside the config's folder", relative, "a path inside it"
+                )
+            ]
+        )
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            [Problem("openapi.path", f"cannot be read: {exc.strerror}", relative)]
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("openapi.path", "is not UTF-8 text", relative)]) from None
+    spec = parse_config_text(text, fmt, str(path))
+    if not isinstance(spec, dict):
+        raise SpecError("", "is not a mapping", "an OpenAPI or Swagger document")
+    _check_refs(spec, [])
+    try:
+        validate(spec)
+    except OpenAPIValidationError as error:
+        raise SpecError(
+            _pointer(list(error.absolute_path)),
+            f"fails validation: {error.message[:300]}",
+            "a document that openapi-spec-validator accepts",
+        ) from None
+    _check_extensions(spec, [])
+    return spec
+
+
+def _check_refs(node: Any, path: list[Any]) -> None:
+    """Only local references (#/...): another file or a URL is refused."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#/"):
+            raise SpecError(
+                _pointer([*path, "$ref"]),
+                f"refers to {ref}, outside this document",
+                "a local reference (#/components/...): inline the referenced document",
+            )
+        for key, value in node.items():
+            _check_refs(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_refs(value, [*path, index])
+
+
+def _check_extensions(node: Any, path: list[Any]) -> None:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            name = str(key)
+            if (
+                name.startswith("x-amazon-apigateway-")
+                and name not in READ_EXTENSIONS
+                and name not in SET_ASIDE_EXTENSIONS
+                and not (name == "x-amazon-apigateway-authorizer" and "securitySchemes" in path)
+            ):
+                raise SpecError(
+                    _pointer([*path, name]),
+                    f"uses {name}, which privgw does not read",
+                    "the config's own setting for it (see the README's config reference), "
+                    "or remove it from the spec",
+                )
+            _check_extensions(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_extensions(value, [*path, index])
+
+
+def spec_notes(spec: Mapping[str, Any]) -> list[str]:
+    """The extensions set aside, one note each."""
+    return [
+        f"the spec's {name} is not used: {why}"
+        for name, why in SET_ASIDE_EXTENSIONS.items()
+        if name in spec
+    ]
+
+
+def resolve(spec: Mapping[str, Any], node: Any, where: str, seen: tuple[str, ...] = ()) -> Any:
+    """``node`` with a top-level local $ref followed (cycles refused)."""
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in seen:
+            raise SpecError(where, f"refers to itself through {ref}", "references without a cycle")
+        seen = (*seen, ref)
+        target: Any = spec
+        for escaped in ref[2:].split("/"):
+            part = escaped.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, Mapping) or part not in target:
+                raise SpecError(where, f"refers to {ref}, which does not exist", "an existing ref")
+            target = target[part]
+        node = target
+    return node
+
+
+def draft4(spec: Mapping[str, Any], schema: Any, where: str, seen: tuple[str, ...] = ()) -> Any:
+    """A request body schema as the draft 4 JSON Schema of an API Gateway model: references
+    inlined (a cycle refused), OpenAPI's nullable as a null type, 3.1's const and numeric
+    exclusive bounds in draft 4 spelling, documentation-only keywords dropped."""
+    if isinstance(schema, list):
+        return [draft4(spec, item, where, seen) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    if isinstance(schema.get("$ref"), str):
+        ref = schema["$ref"]
+        if ref in seen:
+            raise SpecError(
+                where + "/requestBody",
+                f"has a recursive schema ({ref}), which an API Gateway model cannot hold",
+                "a schema without recursion",
+            )
+        return draft4(spec, resolve(spec, schema, where), where, (*seen, ref))
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _DOC_ONLY or key in _ACCESS_ONLY or str(key).startswith("x-"):
+            continue
+        if key == "nullable":
+            continue
+        if key == "const":
+            result["enum"] = [value]
+        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
+            result["minimum" if key == "exclusiveMinimum" else "maximum"] = value
+            result[key] = True
+        elif key in ("properties", "patternProperties", "definitions", "$defs"):
+            result[key] = {k: draft4(spec, v, where, seen) for k, v in value.items()}
+        else:
+            result[key] = draft4(spec, value, where, seen)
+    if schema.get("nullable") is True and isinstance(result.get("type"), str):
+        result["type"] = [result["type"], "null"]
+    return copy.deepcopy(result)

@@ -1,0 +1,388 @@
+"""Routes from an OpenAPI document (#27, first part): every operation becomes a route as if
+written under routes:, with the spec's targets, security, validation and integrations read;
+problems in the spec are refused with its JSON pointer; the result builds exactly what the
+same routes written by hand build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from privgw import Config, ConfigError, build_template, lint_text, load_config, render
+from privgw.kinds import kind_of
+from tests.support.configs import BASE_CONFIG
+
+FUNCTIONS = {
+    "orders": BASE_CONFIG["function"],
+    "reports": BASE_CONFIG["function"],
+}
+LEGACY = "arn:aws:lambda:eu-west-1:111122223333:function:legacy"
+LAMBDA_PATH = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions"
+
+
+def spec(**paths: Any) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.1",
+        "info": {"title": "orders", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+                "sigv4": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "awsSigv4",
+                },
+            },
+            "schemas": {
+                "Order": {
+                    "type": "object",
+                    "required": ["sku"],
+                    "properties": {
+                        "sku": {"type": "string", "example": "A-1"},
+                        "note": {"type": "string", "nullable": True},
+                        "line": {"$ref": "#/components/schemas/Line"},
+                    },
+                },
+                "Line": {"type": "object", "properties": {"qty": {"type": "integer"}}},
+            },
+        },
+    }
+
+
+OK = {"200": {"description": "ok"}}
+ORDERS_SPEC = spec(
+    **{
+        "/orders": {
+            "get": {
+                "operationId": "listOrders",
+                "parameters": [
+                    {"name": "page", "in": "query", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": OK,
+            },
+            "post": {
+                "operationId": "createOrder",
+                "security": [{"key": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Order"}}
+                    },
+                },
+                "responses": OK,
+            },
+        },
+        "/orders/{id}": {
+            "get": {
+                "operationId": "getOrder",
+                "security": [{"sigv4": []}],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": OK,
+            }
+        },
+        "/reports/{proxy+}": {
+            "x-amazon-apigateway-any-method": {
+                "responses": OK,
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": {
+                        "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
+                        "functions/${ReportsFunction.Arn}/invocations"
+                    },
+                },
+            }
+        },
+        "/health": {
+            "get": {
+                "security": [],
+                "responses": OK,
+                "x-amazon-apigateway-integration": {
+                    "type": "mock",
+                    "requestTemplates": {"application/json": '{"statusCode": 204}'},
+                },
+            }
+        },
+    }
+)
+
+
+def write(folder: Path, spec_data: Any, **config: Any) -> Path:
+    # JSON is YAML too, and has no aliases (privgw refuses them in a config and in a spec)
+    (folder / "orders.openapi.yaml").write_text(json.dumps(spec_data), encoding="utf-8")
+    data = {
+        "name": "orders",
+        "network": BASE_CONFIG["network"],
+        "functions": FUNCTIONS,
+        "consumers": {"shop": {}},
+        "openapi": {"path": "orders.openapi.yaml", "default_target": "orders"},
+        **config,
+    }
+    path = folder / "config.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_every_operation_becomes_a_route_with_what_the_spec_says(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, ORDERS_SPEC))
+    routes = {f"{r.method} {r.path}": r for r in cfg.routes}
+    assert list(routes) == [
+        "GET /orders",
+        "POST /orders",
+        "GET /orders/{id}",
+        "ANY /reports/{proxy+}",
+        "GET /health",
+    ]
+    listed = routes["GET /orders"]
+    assert listed.target == "orders"
+    assert listed.required_parameters == ["querystring.page"]
+    assert listed.request_validation == "params"
+    created = routes["POST /orders"]
+    assert created.api_key_required is True
+    assert created.request_validation == "body"
+    assert created.request_schema == {
+        "type": "object",
+        "required": ["sku"],
+        "properties": {
+            "sku": {"type": "string"},
+            "note": {"type": ["string", "null"]},
+            "line": {"type": "object", "properties": {"qty": {"type": "integer"}}},
+        },
+    }
+    assert routes["GET /orders/{id}"].auth == "iam"
+    assert routes["ANY /reports/{proxy+}"].target == "reports"
+    health = routes["GET /health"]
+    assert health.mock is not None
+    assert health.mock.status == 204
+    assert health.auth == "none"
+
+
+def test_it_builds_what_the_same_routes_written_by_hand_build(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, ORDERS_SPEC))
+    by_hand = cfg.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    by_hand.pop("openapi")
+    by_hand["routes"] = [
+        r.model_dump(mode="json", by_alias=True, exclude_unset=True) for r in cfg.routes
+    ]
+    hand = Config(**by_hand)
+    for flavour in ("cfn", "sam"):
+        from_spec = render(build_template(cfg, flavour), "yaml")
+        assert from_spec == render(build_template(hand, flavour), "yaml"), flavour
+        assert lint_text(from_spec) == [], flavour
+
+
+def test_targets_by_operation_id_or_method_and_path_and_overrides(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        ORDERS_SPEC,
+        openapi={
+            "path": "orders.openapi.yaml",
+            "default_target": "orders",
+            "targets": {
+                "getOrder": "reports",
+                "GET /orders": {"mock": {"status": 200, "body": '{"orders": []}'}},
+            },
+        },
+        routes=[
+            {
+                "method": "POST",
+                "path": "/orders",
+                "target": "reports",
+                "operation": "createOrder",
+                "api_key_required": True,
+            },
+            "DELETE /orders/{id} -> orders",
+        ],
+    )
+    routes = {f"{r.method} {r.path}": r for r in load_config(path).routes}
+    assert routes["GET /orders/{id}"].target == "reports"
+    assert routes["GET /orders"].mock is not None
+    assert routes["POST /orders"].target == "reports"  # replaced by the config's own route
+    assert routes["POST /orders"].request_schema is None
+    assert routes["DELETE /orders/{id}"].target == "orders"  # added
+
+
+def test_a_swagger_2_document_reads_the_same(tmp_path: Path) -> None:
+    swagger = {
+        "swagger": "2.0",
+        "info": {"title": "orders", "version": "1"},
+        "paths": {
+            "/orders": {
+                "post": {
+                    "operationId": "createOrder",
+                    "security": [{"key": []}],
+                    "parameters": [
+                        {
+                            "name": "body",
+                            "in": "body",
+                            "required": True,
+                            "schema": {"$ref": "#/definitions/Order"},
+                        },
+                        {"name": "X-Tenant", "in": "header", "required": True, "type": "string"},
+                    ],
+                    "responses": OK,
+                }
+            }
+        },
+        "securityDefinitions": {"key": {"type": "apiKey", "name": "x-api-key", "in": "header"}},
+        "definitions": {"Order": {"type": "object", "properties": {"sku": {"type": "string"}}}},
+    }
+    (route,) = load_config(
+        write(tmp_path, swagger, functions={"orders": BASE_CONFIG["function"]})
+    ).routes
+    assert route.api_key_required is True
+    assert route.required_parameters == ["header.X-Tenant"]
+    assert route.request_validation == "all"
+    assert route.request_schema == {"type": "object", "properties": {"sku": {"type": "string"}}}
+
+
+def test_the_specs_own_policy_is_set_aside_with_a_note(tmp_path: Path) -> None:
+    with_policy = {**ORDERS_SPEC, "x-amazon-apigateway-policy": {"Version": "2012-10-17"}}
+    cfg = load_config(write(tmp_path, with_policy))
+    notes = kind_of(cfg).build_notes(cfg)
+    assert any("x-amazon-apigateway-policy is not used" in n for n in notes)
+    policy = build_template(cfg).to_dict()["Resources"]["RestApi"]["Properties"]["Policy"]
+    assert policy["Statement"]  # privgw's own allow-list
+
+
+def _operation(extra: dict[str, Any]) -> dict[str, Any]:
+    return {"/things": {"get": {"operationId": "getThings", "responses": OK, **extra}}}
+
+
+@pytest.mark.parametrize(
+    ("paths", "openapi", "fragment"),
+    [
+        (
+            _operation({}),
+            {"default_target": None},
+            "#/paths/~1things/get has no target (operation getThings)",
+        ),
+        (_operation({}), {"targets": {"getThing": "orders"}}, "did you mean getThings?"),
+        (
+            _operation({"x-amazon-apigateway-request-validator": "all"}),
+            {},
+            "#/paths/~1things/get/x-amazon-apigateway-request-validator uses",
+        ),
+        (
+            _operation(
+                {
+                    "x-amazon-apigateway-integration": {
+                        "type": "aws",
+                        "httpMethod": "POST",
+                        "uri": "x",
+                    }
+                }
+            ),
+            {},
+            "is an integration of type aws",
+        ),
+        (
+            _operation(
+                {
+                    "x-amazon-apigateway-integration": {
+                        "type": "aws_proxy",
+                        "httpMethod": "POST",
+                        "uri": f"{LAMBDA_PATH}/{LEGACY}/invocations",
+                    }
+                }
+            ),
+            {"default_target": None},
+            f"sends the operation to Lambda {LEGACY}, which the config does not have",
+        ),
+        (
+            _operation({"parameters": [{"$ref": "other.yaml#/Page"}]}),
+            {},
+            "refers to other.yaml#/Page, outside this document",
+        ),
+        (
+            _operation({"parameters": [{"name": "q", "in": "query"}]}),
+            {},
+            "#/paths/~1things/get/parameters/0 fails validation",
+        ),
+        (
+            _operation({"security": [{"key": []}, {"sigv4": []}]}),
+            {},
+            "offers alternative security requirements",
+        ),
+    ],
+)
+def test_refusals_name_the_specs_pointer(
+    tmp_path: Path, paths: dict[str, Any], openapi: dict[str, Any], fragment: str
+) -> None:
+    source = {"path": "orders.openapi.yaml", "default_target": "orders", **openapi}
+    source = {k: v for k, v in source.items() if v is not None}
+    found = problems_of(write(tmp_path, spec(**paths), openapi=source, consumers={}))
+    assert any(fragment in p and p.startswith("openapi") for p in found), found
+
+
+def test_a_recursive_body_schema_is_refused(tmp_path: Path) -> None:
+    looped = spec(
+        **{
+            "/things": {
+                "post": {
+                    "operationId": "addThing",
+                    "responses": OK,
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}
+                        }
+                    },
+                }
+            }
+        }
+    )
+    looped["components"]["schemas"]["Node"] = {
+        "type": "object",
+        "properties": {"next": {"$ref": "#/components/schemas/Node"}},
+    }
+    found = problems_of(write(tmp_path, looped, consumers={}))
+    assert any("recursive schema" in p for p in found), found
+
+
+def test_the_spec_must_be_in_the_configs_folder_and_readable(tmp_path: Path) -> None:
+    config = write(tmp_path, ORDERS_SPEC, openapi={"path": "../elsewhere.yaml"})
+    assert any("is outside the config's folder" in p for p in problems_of(config))
+    config = write(tmp_path, ORDERS_SPEC, openapi={"path": "missing.yaml"})
+    assert any("cannot be read" in p for p in problems_of(config))
+
+
+def test_a_route_repeating_an_operation_must_name_it(tmp_path: Path) -> None:
+    found = problems_of(write(tmp_path, ORDERS_SPEC, routes=["GET /orders -> reports"]))
+    assert found == [
+        "routes[0]: repeats GET /orders, operation listOrders of the spec (expected "
+        "operation: listOrders on this route to replace the spec's, or another path)"
+    ]
+    found = problems_of(
+        write(tmp_path, ORDERS_SPEC, routes=[{"method": "GET", "path": "/x", "operation": "nope"}])
+    )
+    assert any("routes[0].operation: names no operation of the spec" in p for p in found), found
+
+
+def test_operation_without_openapi_is_refused() -> None:
+    data = {**BASE_CONFIG, "routes": [{"method": "GET", "path": "/x", "operation": "getX"}]}
+    with pytest.raises(ConfigError, match=r"routes\[0\].operation: names a spec operation"):
+        Config(**data)
+
+
+def test_a_config_built_in_code_finds_the_spec_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, ORDERS_SPEC)
+    data = yaml.safe_load((tmp_path / "config.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    assert len(Config(**data).routes) == 5
+    assert json.loads(json.dumps(data))["openapi"]["path"] == "orders.openapi.yaml"
