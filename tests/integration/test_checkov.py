@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from privgw import Config, build_template, render
+from privgw import Config, build_template, load_config, render
+from privgw.flavours import FLAVOURS
 from privgw.suppressions import ALL
 from tests.support.configs import BASE_CONFIG, ROOT, example_texts, topology_texts, with_changes
 from tests.support.corpus import valid_data
@@ -78,6 +79,12 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for name, data in SCANNED_VARIANTS.items():
         text = render(build_template(Config(**data)), "yaml")
         (directory / f"variant-{name}.yaml").write_text(text, encoding="utf-8")
+    for stem in ("platform", "secured", "services"):  # the body form (api_definition)
+        cfg = load_config(ROOT / "examples" / f"{stem}.yaml")
+        as_body = cfg.model_copy(update={"api_definition": "body"})
+        for flavour in FLAVOURS:
+            text = render(build_template(as_body, flavour), "yaml")
+            (directory / f"body-{stem}.{flavour}.yaml").write_text(text, encoding="utf-8")
     return scan(directory)
 
 

@@ -28,6 +28,7 @@ from privgw.resources.auth import authorizer_specs
 from privgw.resources.backend import backend_path
 from privgw.resources.responses import gateway_response_specs
 from privgw.resources.service import request_template, service_ids, service_integration
+from privgw.resources.template import uses_body
 from tests.support.configs import EXAMPLES, ROOT
 from tests.support.localaws.deployed import (
     aws_deploy,
@@ -226,7 +227,7 @@ def check_functions(
     local: LocalAws, cfg: Config, flavour: Flavour, outputs: dict[str, str], api_id: str
 ) -> None:
     """Each function runs what its config says, and API Gateway may invoke it: one permission
-    per function (SAM: one per event), each scoped to this API."""
+    per function (SAM: one per event, unless the API is a body), each scoped to this API."""
     if MAIN_FUNCTION in cfg.all_functions:
         assert outputs["FunctionName"] == outputs["FunctionArn"].rsplit(":", 1)[1]
     for name, fn in cfg.all_functions.items():
@@ -241,7 +242,8 @@ def check_functions(
             local.aws("lambda", "get-policy", "--function-name", arn)["Policy"]
         )["Statement"]
         events = cfg.routes_to("function", name)
-        assert len(statements) == (1 if flavour == "cfn" or not events else len(events))
+        one_each = flavour == "cfn" or not events or uses_body(cfg)  # SAM: one per Api event
+        assert len(statements) == (1 if one_each else len(events))
         for statement in statements:
             assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
             assert f":{api_id}/" in statement["Condition"]["ArnLike"]["AWS:SourceArn"]

@@ -1,7 +1,8 @@
 """Every route's integration in a built template, by "METHOD /path", in the plain flavour's
 spelling (AWS::ApiGateway::Method Integration) whichever flavour built it, so one assertion
 covers both: the plain template's Methods (their paths rebuilt from the Resources), or the SAM
-flavour's OpenAPI operations (x-amazon-apigateway-integration, keys upper-cased)."""
+flavour's or the body form's OpenAPI operations (x-amazon-apigateway-integration, keys
+upper-cased)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,13 @@ def _from_openapi(spec: dict[str, Any]) -> dict[str, Any]:
 def integrations(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``{"GET /orders": Integration}`` for every method of the template's API."""
     found: dict[str, dict[str, Any]] = {}
-    apis = resources_of(template, "AWS::Serverless::Api")
-    for api in apis.values():
-        for path, operations in api["Properties"].get("DefinitionBody", {})["paths"].items():
+    bodies = [
+        props.get("DefinitionBody") or props.get("Body") or {"paths": {}}
+        for rtype in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi")
+        for props in (api["Properties"] for api in resources_of(template, rtype).values())
+    ]
+    for body in bodies:
+        for path, operations in body["paths"].items():
             for verb, operation in operations.items():
                 method = "ANY" if verb == "x-amazon-apigateway-any-method" else verb.upper()
                 found[f"{method} {path}"] = _from_openapi(

@@ -148,6 +148,12 @@ class Config(EndpointSectionStack):
         "document becomes a route; routes: adds more, or replaces the operation it names "
         "(operation: <operationId>).",
     )
+    api_definition: Literal["resources", "body"] | None = optional(
+        "How the template holds the API: resources (a Resource and a Method per route, each "
+        "its own CloudFormation resource) or body (one OpenAPI Body on the RestApi, so a "
+        "template holds far more routes). Default: resources while the template fits "
+        "CloudFormation's 500 resources, body above that.",
+    )
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,

@@ -272,6 +272,8 @@ def deployment_digest(api: RestApi, parts: Sequence[AWSObject]) -> str:
     # read at deployment too ("Working with binary media types for REST APIs"); hashed only
     # when set, so the Deployment of an API without them keeps its id
     served |= {k: api_props[k] for k in ("BinaryMediaTypes",) if k in api_props}
+    # the body form's routes (``resources/definition.py``)
+    served |= {k: api_props[k] for k in ("Body",) if k in api_props}
     return naming.content_hash(served, [(p.title, p.to_dict()) for p in parts])
 
 

@@ -64,13 +64,13 @@ def needs_definition(cfg: Config) -> bool:
     return False
 
 
-def openapi_definition(cfg: Config) -> dict[str, Any] | None:
+def openapi_definition(cfg: Config, always: bool = False) -> dict[str, Any] | None:
     """Every route as an OpenAPI operation with API Gateway's integration extension, when some
-    route needs it (``needs_definition``); None otherwise, and SAM builds the definition from
-    the functions' events. SAM does not merge events into a definition it is given (only with
-    MergeDefinitions), so the definition holds every route; the events still give each
-    function its invoke permission."""
-    if not needs_definition(cfg):
+    route needs it (``needs_definition``) or ``always`` (the body form, ``api_definition``);
+    None otherwise, and SAM builds the definition from the functions' events. SAM does not
+    merge events into a definition it is given (only with MergeDefinitions), so the definition
+    holds every route; the events still give each function its invoke permission."""
+    if not always and not needs_definition(cfg):
         return None
     paths: dict[str, dict[str, Any]] = {}
     for route in resolve_api(cfg).routes:

@@ -108,3 +108,21 @@ def gateway_responses(cfg: Config) -> list[GatewayResponse]:
             )
         )
     return result
+
+
+def openapi_gateway_responses(cfg: Config) -> dict[str, Any]:
+    """The same gateway responses as ``x-amazon-apigateway-gateway-responses`` (API Gateway
+    developer guide, "x-amazon-apigateway-gateway-responses object"), for the body form: a
+    GatewayResponse resource beside a RestApi Body would be overwritten by the next
+    PutRestApi (cfn-lint W3660)."""
+    result: dict[str, Any] = {}
+    for spec in gateway_response_specs(cfg):
+        response: dict[str, Any] = {"responseTemplates": {spec.content_type: spec.body}}
+        if spec.status is not None:
+            response["statusCode"] = str(spec.status)
+        if spec.headers:
+            response["responseParameters"] = {
+                f"gatewayresponse.header.{k}": f"'{v}'" for k, v in sorted(spec.headers.items())
+            }
+        result[spec.response_type] = response
+    return dict(sorted(result.items()))

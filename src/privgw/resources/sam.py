@@ -82,7 +82,7 @@ def sam_gateway_responses(cfg: Config) -> dict[str, Any]:
     return result
 
 
-def serverless_api(cfg: Config) -> Api:
+def serverless_api(cfg: Config, body: bool = False) -> Api:
     """PRIVATE Api whose resource policy is privgw's own statements, verbatim; backend and mock
     routes are in its OpenAPI definition (function routes come from the functions' events,
     which SAM adds to it)."""
@@ -90,7 +90,7 @@ def serverless_api(cfg: Config) -> Api:
     statements = resource_policy(cfg)["Statement"]
     auth: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    definition = openapi.openapi_definition(cfg)
+    definition = openapi.openapi_definition(cfg, always=body)
     if definition is not None:
         extra["DefinitionBody"] = definition
     elif {m.auth for m in resolve_api(cfg).routes} == {"iam"}:
@@ -127,7 +127,7 @@ def api_event(cfg: Config, route: Route, function: str) -> tuple[str, ProxyApiEv
 
 
 def serverless_function(
-    cfg: Config, name: str, fn: ConfigFunction, output_dir: Path | None = None
+    cfg: Config, name: str, fn: ConfigFunction, output_dir: Path | None = None, events: bool = True
 ) -> ServerlessFunction:
     """One function with an Api event per route it serves, running as privgw's
     least-privilege role."""
@@ -144,11 +144,11 @@ def serverless_function(
         extra["DeadLetterQueue"] = DeadLetterQueue(
             Type=fn.dead_letter_service.upper(), TargetArn=dead_letter_arn(cfg, name, fn)
         )
-    events = dict(
+    api_events = dict(
         sorted(api_event(cfg, route_of(m), name) for m in resolve_api(cfg).to("function", name))
     )
-    if events:
-        extra["Events"] = events
+    if api_events and events:
+        extra["Events"] = api_events
     return ServerlessFunction(
         naming.function_ids(name).function,
         Tags=tag_map(cfg),
@@ -157,7 +157,10 @@ def serverless_function(
     )
 
 
-def serverless_functions(cfg: Config, output_dir: Path | None = None) -> list[ServerlessFunction]:
+def serverless_functions(
+    cfg: Config, output_dir: Path | None = None, events: bool = True
+) -> list[ServerlessFunction]:
     return [
-        serverless_function(cfg, name, fn, output_dir) for name, fn in cfg.all_functions.items()
+        serverless_function(cfg, name, fn, output_dir, events)
+        for name, fn in cfg.all_functions.items()
     ]

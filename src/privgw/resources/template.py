@@ -29,6 +29,7 @@ from privgw.resources import (
     api,
     auth,
     backend,
+    definition,
     domain,
     existing_function,
     function,
@@ -56,30 +57,10 @@ def build_template(
     """
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown flavour {flavour!r}; expected one of {', '.join(FLAVOURS)}")
-    parts: list[AWSObject] = []
-    if cfg.endpoint.create:
-        parts += network.endpoint_resources(cfg)
-    parts += function.function_resources(cfg)
-    links = backend.vpc_links(cfg)
-    parts += links
-    parts += service.service_roles(cfg)
-    if flavour == "sam":
-        parts += _sam_api(cfg, output_dir)
-    else:
-        parts += _plain_api(cfg, output_dir, links)
-    # the stage's name: SAM's own reference to the stage it generates from the Api
-    stage_name = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
-    parts += domain.domain_resources(cfg, stage_name, api.resource_policy(cfg))
-    parts += redeploy.redeployer(cfg, stage_name, api.resource_policy(cfg))
-    if cfg.stage.access_logging:
-        parts.append(stage.access_log_group(cfg))
-    if cfg.api_gateway_account_role:
-        parts += stage.account_logging_role(cfg)
+    body = uses_body(cfg)
+    parts = _stack_parts(cfg, flavour, output_dir, body)
     stack_outputs = outputs.api_outputs(cfg)
-    # SAM expands its Api into RestApi + Deployment + Stage and adds a permission per event.
-    events = sum(1 for m in resolve_api(cfg).routes if m.target.kind == "function")
-    expanded = len(parts) + (2 + events if flavour == "sam" else 0)
-    _check_limits(cfg, expanded, len(stack_outputs))
+    _check_limits(cfg, _expanded(cfg, flavour, parts, body), len(stack_outputs))
     _check_ids_apart(parts, stack_outputs, parameters.template_parameters(cfg))
 
     template = Template(
@@ -104,6 +85,60 @@ def build_template(
     return template
 
 
+def uses_body(cfg: Config) -> bool:
+    """Whether the API is one OpenAPI Body (``api_definition``): when asked, or by default
+    when the plain flavour's resources form would not fit the template (both flavours then
+    take the body form, so they keep describing the same API)."""
+    if cfg.api_definition is not None:
+        return cfg.api_definition == "body"
+    return len(_stack_parts(cfg, "cfn", None, body=False)) > MAX_TEMPLATE_RESOURCES
+
+
+def _stack_parts(
+    cfg: Config, flavour: Flavour, output_dir: Path | None, body: bool
+) -> list[AWSObject]:
+    """Every resource of the stack, the API in the body or the resources form."""
+    parts: list[AWSObject] = []
+    if cfg.endpoint.create:
+        parts += network.endpoint_resources(cfg)
+    parts += function.function_resources(cfg)
+    links = backend.vpc_links(cfg)
+    parts += links
+    parts += service.service_roles(cfg)
+    # the stage's name: SAM's own reference to the stage it generates from the Api
+    stage_name = Ref(f"{naming.API}.Stage") if flavour == "sam" else Ref(naming.STAGE)
+    parts += domain.domain_resources(cfg, stage_name, api.resource_policy(cfg))
+    parts += redeploy.redeployer(cfg, stage_name, api.resource_policy(cfg))
+    if cfg.stage.access_logging:
+        parts.append(stage.access_log_group(cfg))
+    if cfg.api_gateway_account_role:
+        parts += stage.account_logging_role(cfg)
+    return parts + _api_parts(cfg, flavour, output_dir, links, body)
+
+
+def _api_parts(
+    cfg: Config, flavour: Flavour, output_dir: Path | None, links: Sequence[AWSObject], body: bool
+) -> list[AWSObject]:
+    if flavour == "sam":
+        return _sam_api(cfg, output_dir, body)
+    functions: list[AWSObject] = [
+        function.lambda_function(cfg, name, fn, output_dir)
+        for name, fn in cfg.all_functions.items()
+    ]
+    if body:
+        return definition.body_api(cfg, functions, links)
+    return _plain_api(cfg, functions, links)
+
+
+def _expanded(cfg: Config, flavour: Flavour, parts: list[AWSObject], body: bool) -> int:
+    """The resources CloudFormation will hold: SAM expands its Api into RestApi, Deployment
+    and Stage, and adds a permission per Api event (none in the body form)."""
+    if flavour != "sam":
+        return len(parts)
+    events = 0 if body else sum(1 for m in resolve_api(cfg).routes if m.target.kind == "function")
+    return len(parts) + 2 + events
+
+
 def build_any(cfg: AnyConfig, flavour: Flavour = "cfn", output_dir: Path | None = None) -> Template:
     """The template of any kind of stack config (``privgw.kinds``); endpoint and consumer
     stacks have no SAM resources, so one template serves both flavours."""
@@ -120,6 +155,13 @@ def api_notes(cfg: Config) -> list[str]:
     """Which invoke URLs resolve, routes only an API key guards, routes only other endpoints
     reach."""
     notes = [resolve_api(cfg).key_only_note(), _unsigned_behind_endpoint_policy(cfg)]
+    if cfg.api_definition is None and uses_body(cfg):
+        notes.append(
+            f"the API's {len(resolve_api(cfg).routes)} routes would need more than "
+            f"{MAX_TEMPLATE_RESOURCES} template resources as Resources and Methods: they are "
+            "one OpenAPI Body on the RestApi (api_definition: body; set api_definition to "
+            "choose)"
+        )
     return outputs.url_notes(cfg) + [n for n in notes if n] + _wait_notes(cfg) + _spec_notes(cfg)
 
 
@@ -199,8 +241,9 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
                 f"({len(resolve_api(cfg).routes)} routes on "
                 f"{len(resolve_api(cfg).resources) - 1} paths)",
                 None,
-                f"at most {MAX_TEMPLATE_RESOURCES} per template: fewer routes, "
-                "or ANY /{proxy+} and routing inside the function",
+                f"at most {MAX_TEMPLATE_RESOURCES} per template: api_definition: body "
+                "(the routes in one OpenAPI Body), fewer routes, or ANY /{proxy+} and "
+                "routing inside the function",
             )
         )
     if output_count > MAX_TEMPLATE_OUTPUTS:
@@ -228,10 +271,18 @@ def _check_limits(cfg: Config, resource_count: int, output_count: int) -> None:
         raise ConfigError(problems)
 
 
-def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
+def _sam_api(cfg: Config, output_dir: Path | None, body: bool) -> list[AWSObject]:
     """The functions and the API as SAM resources, and what SAM's events do not create:
-    authorizers' permissions and the consumers' keys and plans."""
-    parts: list[AWSObject] = [*sam.serverless_functions(cfg, output_dir), sam.serverless_api(cfg)]
+    authorizers' permissions and the consumers' keys and plans. In the body form functions
+    have no Api events (one per route would make a permission per route), so every function
+    gets the plain flavour's one permission."""
+    parts: list[AWSObject] = [
+        *sam.serverless_functions(cfg, output_dir, events=not body),
+        sam.serverless_api(cfg, body),
+    ]
+    if body:
+        parts += [*api.invoke_permissions(cfg), *existing_function.existing_permissions(cfg)]
+        return parts + keys.api_key_resources(cfg, Ref(f"{naming.API}.Stage"))
     routed = resolve_api(cfg).function_targets
     parts += [
         p for p in api.invoke_permissions(cfg) if p.title not in _event_permissions(cfg, routed)
@@ -241,13 +292,12 @@ def _sam_api(cfg: Config, output_dir: Path | None) -> list[AWSObject]:
     return parts + keys.api_key_resources(cfg, Ref(f"{naming.API}.Stage"))
 
 
-def _plain_api(cfg: Config, output_dir: Path | None, links: Sequence[AWSObject]) -> list[AWSObject]:
+def _plain_api(
+    cfg: Config, functions: list[AWSObject], links: Sequence[AWSObject]
+) -> list[AWSObject]:
     """The functions, the REST API with its methods, the Deployment of what it serves, and
     the stage."""
-    parts: list[AWSObject] = [
-        function.lambda_function(cfg, name, fn, output_dir)
-        for name, fn in cfg.all_functions.items()
-    ]
+    parts = list(functions)
     rest_api = api.rest_api(cfg)
     resources = api.api_resources(cfg)
     methods = api.api_methods(cfg)

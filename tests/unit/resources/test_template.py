@@ -530,14 +530,18 @@ def test_yaml_and_json_describe_the_same_template(example: Path) -> None:
     assert json.loads(render(template, "json")) == template.to_dict()
 
 
-def test_largest_flat_api_fits_and_one_more_route_is_refused(build_dict: Build) -> None:
+def test_largest_flat_api_fits_and_one_more_route_takes_the_body_form(build_dict: Build) -> None:
     fixed = len(build_dict(BASE_CONFIG)["Resources"]) - 2  # minus GET /hello's Resource+Method
     fits = (500 - fixed) // 2
     assert fits >= 240
     template = build_dict(with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits)]))
     assert len(template["Resources"]) <= 500
+    assert "Body" not in template["Resources"]["RestApi"]["Properties"]
+    more = with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits + 1)])
+    as_body = build_dict(more)
+    assert len(as_body["Resources"]["RestApi"]["Properties"]["Body"]["paths"]) == fits + 1
     with pytest.raises(ConfigError, match=r"routes: need 50\d template resources"):
-        build_dict(with_changes(BASE_CONFIG, routes=[f"GET /r{i}" for i in range(fits + 1)]))
+        build_dict(with_changes(more, api_definition="resources"))
 
 
 def test_endpoint_policy_limits_what_the_endpoint_reaches(build_dict: Build) -> None:
@@ -645,8 +649,10 @@ def test_the_policy_does_not_grow_with_functions_or_backends(build_dict: Build) 
 
 
 def test_too_many_functions_for_one_template_is_a_clear_error(build_dict: Build) -> None:
+    crowded = spread_config(50, 50, 200)
     with pytest.raises(ConfigError, match=r"routes: need \d+ template resources"):
-        build_dict(spread_config(50, 50, 200))
+        build_dict(with_changes(crowded, api_definition="resources"))
+    assert len(build_dict(crowded)["Resources"]) <= 500, "the body form fits it"
     with pytest.raises(ConfigError, match=r"functions: has too many items .*at most 50"):
         build_dict(spread_config(51, 0, 51))
 
