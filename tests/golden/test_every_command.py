@@ -1,7 +1,8 @@
 """Every command over every shipped config: build, lint of what it wrote, simulate (each route,
-and one call that must be refused), diagram and schema validation, over every example and every
-valid corpus config. A traceback, an exit code other than 0/1/2, or a command that says nothing
-is a broken promise (two simulate tracebacks on shipped examples went unnoticed before)."""
+and one call that must be refused), diagram, openapi (both forms) and schema validation, over
+every example and every valid corpus config. A traceback, an exit code other than 0/1/2, or a
+command that says nothing is a broken promise (two simulate tracebacks on shipped examples went
+unnoticed before)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,12 @@ def test_every_command_over_every_config(config: Path, tmp_path: Path) -> None:
         code, _, err = cli("simulate", str(config), "GET", "/")
         assert code == 2
         assert "kind" in err, "says which config simulate reads"
+        assert cli("openapi", str(config))[0] == 2
         return
+    for extensions in ([], ["--aws-extensions"]):
+        code, document, _ = cli("openapi", str(config), *extensions)
+        assert code == 0
+        assert yaml.safe_load(document)["paths"], "a document with the API's paths"
     for method in resolve_api(cfg).methods:
         verb = "GET" if method.http_method == "ANY" else method.http_method
         code, said, _ = cli("simulate", str(config), verb, concrete(method.path), "--json")

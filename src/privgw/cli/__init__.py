@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from privgw.cli import build, deploy, diagram, doctor, lint, schema, simulate
+from privgw.cli import build, deploy, diagram, doctor, lint, openapi, schema, simulate
 from privgw.cli.build import output_name
 from privgw.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERRUPTED
 from privgw.errors import PrivgwError
@@ -26,6 +26,7 @@ COMMANDS = {
     "diagram": diagram,
     "doctor": doctor,
     "deploy": deploy,
+    "openapi": openapi,
     "schema": schema,
 }
 

@@ -62,17 +62,30 @@ SPEC_FOLDER: ContextVar[Path | None] = ContextVar("SPEC_FOLDER", default=None)
 #: Security scheme names privgw reads: SigV4, and an API key in the x-api-key header.
 _SIGV4 = "awssigv4"
 
+#: privgw's own extensions, written by ``privgw openapi`` (``openapi_export.py``): the route
+#: as its config said it, a generated CORS preflight (``cors`` makes it again), and the
+#: operations an ANY route stands for (the record is on the first).
+ROUTE_EXTENSION = "x-privgw-route"
+PREFLIGHT_EXTENSION = "x-privgw-preflight"
+ANY_EXTENSION = "x-privgw-any-method"
+
 
 def _pointer(*parts: str) -> str:
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], list[Any]]]:
+def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any], list[Any]]]:
     """(METHOD, path, operation, path-level parameters) in the spec's order."""
     for path, item in (spec.get("paths") or {}).items():
         shared = list(item.get("parameters") or [])
         for key, operation in item.items():
             method = "ANY" if key == "x-amazon-apigateway-any-method" else key.upper()
+            if not isinstance(operation, Mapping) or operation.get(PREFLIGHT_EXTENSION):
+                continue
+            if operation.get(ANY_EXTENSION):
+                if ROUTE_EXTENSION not in operation:
+                    continue  # one of the methods of the ANY route recorded on the first
+                method = "ANY"
             if method in HTTP_METHODS:
                 yield method, path, operation, shared
 
@@ -210,6 +223,9 @@ def _validation(
         content = request_body.get("content") or {}
         if "application/json" in content:
             body = content["application/json"].get("schema")
+    checks_params, checks_body = _validator(spec, operation, where)
+    required = required if checks_params else []
+    body = body if checks_body else None
     if required:
         fields["required_parameters"] = sorted(set(required))
     if body is not None:
@@ -219,6 +235,25 @@ def _validation(
             "all" if required and body is not None else "params" if required else "body"
         )
     return fields
+
+
+def _validator(
+    spec: Mapping[str, Any], operation: Mapping[str, Any], where: str
+) -> tuple[bool, bool]:
+    """What the operation's x-amazon-apigateway-request-validator (or the spec's default)
+    checks: parameters, body. Without one, whatever the spec requires is validated."""
+    key = "x-amazon-apigateway-request-validator"
+    named = operation.get(key, spec.get(key))
+    if named is None:
+        return True, True
+    chosen = (spec.get("x-amazon-apigateway-request-validators") or {}).get(named)
+    if not isinstance(chosen, Mapping):
+        raise SpecError(
+            f"{where}/{key}" if key in operation else _pointer(key),
+            f"names validator {named}, which x-amazon-apigateway-request-validators lacks",
+            "a validator the spec defines",
+        )
+    return bool(chosen.get("validateRequestParameters")), bool(chosen.get("validateRequestBody"))
 
 
 def spec_routes(
@@ -237,6 +272,15 @@ def spec_routes(
         route: dict[str, Any] = {"method": method, "path": path}
         chosen = targets.get(op_id) if op_id in targets else targets.get(key)
         used.update(k for k in (op_id, key) if k is not None and k in targets)
+        recorded = operation.get(ROUTE_EXTENSION)
+        if isinstance(recorded, Mapping):  # privgw's own record: the route exactly as it was
+            route.update(recorded)
+            if chosen is not None:
+                route.pop("target", None)
+                route.pop("mock", None)
+                route.update(chosen if isinstance(chosen, Mapping) else {"target": chosen})
+            routes.append((op_id or key, route))
+            continue
         if isinstance(chosen, Mapping):
             route.update(chosen)
         elif chosen is not None:

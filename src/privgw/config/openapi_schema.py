@@ -22,10 +22,15 @@ READ_EXTENSIONS = {
     "x-amazon-apigateway-integration",
     "x-amazon-apigateway-any-method",
     "x-amazon-apigateway-authtype",
+    "x-amazon-apigateway-request-validators",
+    "x-amazon-apigateway-request-validator",
 }
 SET_ASIDE_EXTENSIONS = {
     "x-amazon-apigateway-policy": "privgw's allow-list decides who may call",
     "x-amazon-apigateway-endpoint-configuration": "the endpoints come from the config",
+    "x-amazon-apigateway-gateway-responses": "the config's gateway_responses (over privgw's "
+    "defaults) decide",
+    "x-amazon-apigateway-binary-media-types": "the config's binary_media_types decide",
 }
 #: OpenAPI keywords a draft 4 model does not take; their meaning is documentation only.
 _DOC_ONLY = {"example", "examples", "xml", "externalDocs", "deprecated", "discriminator"}

@@ -275,7 +275,12 @@ def _operation(extra: dict[str, Any]) -> dict[str, Any]:
         (
             _operation({"x-amazon-apigateway-request-validator": "all"}),
             {},
-            "#/paths/~1things/get/x-amazon-apigateway-request-validator uses",
+            "#/paths/~1things/get/x-amazon-apigateway-request-validator names validator all",
+        ),
+        (
+            _operation({"x-amazon-apigateway-documentation": {"version": "1"}}),
+            {},
+            "#/paths/~1things/get/x-amazon-apigateway-documentation uses",
         ),
         (
             _operation(
@@ -386,3 +391,44 @@ def test_a_config_built_in_code_finds_the_spec_in_the_current_folder(
     monkeypatch.chdir(tmp_path)
     assert len(Config(**data).routes) == 5
     assert json.loads(json.dumps(data))["openapi"]["path"] == "orders.openapi.yaml"
+
+
+def test_the_specs_request_validator_chooses_what_is_validated(tmp_path: Path) -> None:
+    """x-amazon-apigateway-request-validator (the operation's, else the spec's default) names
+    one of x-amazon-apigateway-request-validators; its two flags decide."""
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}},
+    }
+    query = [{"name": "dry", "in": "query", "required": True, "schema": {"type": "string"}}]
+    document = spec(
+        **{
+            "/orders": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": body,
+                    "parameters": query,
+                    "responses": OK,
+                },
+                "put": {
+                    "operationId": "replace",
+                    "requestBody": body,
+                    "parameters": query,
+                    "responses": OK,
+                    "x-amazon-apigateway-request-validator": "nothing",
+                },
+            }
+        }
+    )
+    document["x-amazon-apigateway-request-validator"] = "params-only"
+    document["x-amazon-apigateway-request-validators"] = {
+        "params-only": {"validateRequestParameters": True, "validateRequestBody": False},
+        "nothing": {"validateRequestParameters": False, "validateRequestBody": False},
+    }
+    config = write(tmp_path, document, functions={"orders": FUNCTIONS["orders"]}, consumers={})
+    routes = {r.method: r for r in load_config(config).routes}
+    assert routes["POST"].request_validation == "params"
+    assert routes["POST"].required_parameters == ["querystring.dry"]
+    assert routes["POST"].request_schema is None
+    assert routes["PUT"].request_validation is None
+    assert routes["PUT"].required_parameters == []
