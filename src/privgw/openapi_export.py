@@ -54,6 +54,9 @@ def export_openapi(
         "version": "1.0",
     }
     document["servers"] = _servers(cfg)
+    schemas = document.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        schemas[name] = _openapi30_schema(schema)
     methods = {(m.path, m.http_method): m for m in resolve_api(cfg).methods}
     paths: dict[str, Any] = {}
     for route in cfg.routes:  # the config's order, so it reads back in the same order
@@ -83,6 +86,38 @@ def export_openapi(
     document = _substituted(document, values or {}, unresolved)
     _validated(document)
     return document, sorted(unresolved)
+
+
+#: JSON Schema keywords of a draft 4 model that an OpenAPI 3.0 Schema Object does not take.
+_NOT_IN_OPENAPI30 = {"$schema", "id"}
+
+
+def _openapi30_schema(schema: Any) -> Any:
+    """A request model (JSON Schema draft 4, as API Gateway takes it) as an OpenAPI 3.0 schema:
+    a type list with null becomes ``nullable``, several types ``anyOf``."""
+    if isinstance(schema, list):
+        return [_openapi30_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _NOT_IN_OPENAPI30:
+            continue
+        if key in ("properties", "patternProperties", "definitions") and isinstance(value, dict):
+            result[key] = {k: _openapi30_schema(v) for k, v in value.items()}
+        else:
+            result[key] = _openapi30_schema(value)
+    types = result.get("type")
+    if isinstance(types, list):
+        named = [t for t in types if t != "null"]
+        if "null" in types:
+            result["nullable"] = True
+        if len(named) == 1:
+            result["type"] = named[0]
+        else:
+            del result["type"]
+            result["anyOf"] = [{"type": t} for t in named]
+    return result
 
 
 def _servers(cfg: Config) -> list[dict[str, Any]]:

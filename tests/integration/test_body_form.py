@@ -16,7 +16,9 @@ from tests.support.localaws.deployed import aws_deploy, stack_failure
 from tests.support.localaws.endpoint import LocalAws, create_network
 from tests.support.localaws.stacks import deployable, example_data, localise
 
-BODY_EXAMPLES = [ROOT / "examples" / f"{name}.yaml" for name in ("services", "secured", "platform")]
+BODY_EXAMPLES = [
+    ROOT / "examples" / f"{name}.yaml" for name in ("services", "secured", "platform", "store")
+]
 
 
 @pytest.mark.parametrize("flavour", ["cfn", "sam"])
@@ -30,4 +32,4 @@ def test_examples_deploy_as_one_body(
     stack = f"body-{example.stem}-{flavour}"
     result = aws_deploy(local_aws, deployable(data, flavour, net, local_aws, tmp_path), stack)
     assert result.returncode == 0, result.stderr + result.stdout + stack_failure(local_aws, stack)
-    check_deployed(local_aws, stack, validate_config(data), flavour)
+    check_deployed(local_aws, stack, validate_config(data, folder=tmp_path), flavour)

@@ -468,7 +468,7 @@ def test_every_example_deploys(
     if result.returncode != 0:
         pytest.fail(result.stderr + result.stdout + stack_failure(local_aws, stack))
     assert "Successfully created/updated stack" in result.stdout
-    check_deployed(local_aws, stack, validate_config(data), flavour)
+    check_deployed(local_aws, stack, validate_config(data, folder=tmp_path), flavour)
 
 
 def test_updates_reach_the_stage_and_no_change_is_no_change(

@@ -7,6 +7,7 @@ import copy
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -90,6 +91,12 @@ def localise(data: dict[str, Any], net: Network, local: LocalAws) -> dict[str, A
         if service.get("kms_key_arn"):
             service["kms_key_arn"] = _local_arn(service["kms_key_arn"])
     return data
+
+
+#: A Lambda function's ARN (with its alias or version) in an OpenAPI document's integration.
+_LAMBDA_ARN = re.compile(
+    r"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9$_-]+)?"
+)
 
 
 def _local_arn(arn: str) -> str:
@@ -202,6 +209,18 @@ def deployable(
     """A template file ready for `aws cloudformation deploy`, as a user would get it: built,
     packaged if its code is a local folder, and (SAM) transformed by samtranslator locally."""
     shutil.copytree(FUNCTIONS, tmp / "functions", dirs_exist_ok=True)
+    if "openapi" in data:  # the examples' documents, naming the functions made here
+        local_arns = {
+            existing["arn"].split(":")[6]: existing["arn"]
+            for existing in data.get("existing_functions", {}).values()
+        }
+        shutil.copytree(FUNCTIONS.parent / "openapi", tmp / "openapi", dirs_exist_ok=True)
+        for document in (tmp / "openapi").iterdir():
+            text = _LAMBDA_ARN.sub(  # as localise named them
+                lambda found: local_arns.get(found.group(0).split(":")[6], found.group(0)),
+                document.read_text(encoding="utf-8"),
+            )
+            document.write_text(text, encoding="utf-8")
     config = tmp / "config.yaml"
     config.write_text(yaml.safe_dump(data), encoding="utf-8")
     cfg = load_config(config)

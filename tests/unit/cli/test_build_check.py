@@ -34,6 +34,7 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 def test_the_committed_templates_are_fresh_by_privgws_own_check() -> None:
     """Every config `make templates` builds, as it builds them (mirrored folders, pages)."""
     configs = [*EXAMPLES, *sorted((ROOT / "examples").glob("*/*.yaml"))]
+    configs = [p for p in configs if not p.name.endswith(".openapi.yaml")]
     assert any(p.parent.name == "cross-account" for p in configs)
     code, out, _ = run(
         "build", *map(str, configs), "--relative-to", str(ROOT / "examples"),

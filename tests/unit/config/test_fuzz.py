@@ -31,6 +31,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+#: Where the examples' relative paths (an OpenAPI document) are read from.
+EXAMPLES_FOLDER = EXAMPLES[0].parent
 SEEDS = [BASE_CONFIG] + [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
 
 scalars = st.one_of(
@@ -122,7 +124,7 @@ COUPLED = (
 
 def _check_outcome(data: Any, lint: bool) -> None:
     try:
-        cfg = validate_config(data)
+        cfg = validate_config(data, folder=EXAMPLES_FOLDER)
         template = build_template(cfg)
     except ConfigError as exc:
         problems = exc.problems
@@ -147,7 +149,7 @@ def test_mutated_configs_fail_cleanly_or_build_private_templates(
     data, touched = case
     problems = []
     try:
-        validate_config(data)
+        validate_config(data, folder=EXAMPLES_FOLDER)
     except ConfigError as exc:
         problems = exc.problems
     if problems:

@@ -26,7 +26,11 @@ from tests.support.configs import (
 from tests.support.corpus import invalid_configs, valid_data
 
 VALIDATOR = jsonschema.Draft202012Validator(config_schema())
-CONFIG_FILES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/*/*.yaml")])
+CONFIG_FILES = sorted(
+    p
+    for p in [*ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/*/*.yaml")]
+    if not p.name.endswith(".openapi.yaml")  # an OpenAPI document a config reads
+)
 
 
 def schema_errors(data: Any) -> list[str]:

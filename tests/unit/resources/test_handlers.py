@@ -161,6 +161,7 @@ def test_every_example_has_a_handler_test() -> None:
         "reusable",
         "platform",
         "secured",
+        "store",
     }
     no_function = {"services"}  # AWS services and a function another stack deploys
     assert {p.stem for p in EXAMPLES.glob("*.yaml")} - no_function <= tested, sys.modules[
@@ -285,3 +286,18 @@ def test_secured_orders_handler_sees_the_authorizers_principal() -> None:
     event = proxy_event(cfg, "POST", "/orders", "/orders", body='{"item": "a", "quantity": 1}')
     event["requestContext"]["authorizer"] = {"principalId": "bob"}
     assert call(orders, event) == (201, {"accepted": True, "caller": "bob"})
+
+
+def test_store_handlers_answer_every_route_they_serve() -> None:
+    """Each function of the store answers each operation the spec gives it."""
+    cfg = load_config(EXAMPLES / "store.yaml")
+    handlers = {name: python_handler(fn) for name, fn in cfg.all_functions.items()}
+    served = [r for r in cfg.routes if cfg.target_of(r).kind == "function"]
+    assert {cfg.target_of(r).name for r in served} == set(handlers)
+    for route in served:
+        name = cfg.target_of(route).name
+        assert name is not None
+        event = proxy_event(cfg, route.method, route.path, route.path.replace("{", "x"))
+        status, body = call(handlers[name], event)
+        assert status == 200
+        assert body["resource"] == route.path

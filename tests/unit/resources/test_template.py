@@ -17,7 +17,7 @@ from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.model import resolve_api
 from privgw.rendering import parse_template
 from privgw.resources import parameters, redeploy
-from privgw.resources.outputs import private_dns_url_may_work
+from privgw.resources.outputs import BODY_METHODS, example_route, private_dns_url_may_work
 from privgw.resources.policy import API_RESOURCE
 from privgw.resources.service import service_ids
 from privgw.resources.stage import access_log_format
@@ -577,8 +577,8 @@ def test_endpoint_policy_limits_what_the_endpoint_reaches(build_dict: Build) -> 
 def test_iam_apis_get_signed_curls_and_a_body_route_gets_a_curl_with_a_body(
     example_template: dict[str, Any], example: Path
 ) -> None:
-    """An unsigned call to an IAM-authorized method gets 'Missing Authentication Token': every
-    curl line of an IAM API signs (curl --aws-sigv4), and no other API's does."""
+    """An unsigned call to an IAM-authorized method gets 'Missing Authentication Token': a curl
+    line signs (curl --aws-sigv4) exactly when the route it calls takes IAM callers."""
     cfg = load_config(example)
     curls = {
         key: output["Value"]["Fn::Sub"][0]
@@ -588,7 +588,9 @@ def test_iam_apis_get_signed_curls_and_a_body_route_gets_a_curl_with_a_body(
     assert curls
     for key, curl in curls.items():
         signed = "--aws-sigv4 'aws:amz:${AWS::Region}:execute-api'" in curl
-        assert signed is bool(cfg.access.iam_principals), key
+        shown = example_route(cfg, BODY_METHODS if key == "CurlWithBody" else ("GET",))
+        assert shown is not None
+        assert signed is (shown.auth == "iam"), key
         assert ('"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"' in curl) is signed
     takes_body = [r for r in cfg.routes if r.method in ("POST", "PUT", "PATCH", "ANY")]
     assert ("CurlWithBody" in curls) is bool(takes_body)
