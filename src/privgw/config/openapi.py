@@ -25,6 +25,7 @@ from pydantic import Field
 from privgw.config.api import HTTP_METHODS, Mock
 from privgw.config.function import TargetName
 from privgw.config.openapi_schema import SpecError, draft4, load_spec, resolve
+from privgw.config.openapi_security import function_named, operation_security
 from privgw.config.types import StrictModel, keyed, optional
 from privgw.errors import ConfigError, Problem
 
@@ -59,8 +60,6 @@ class OpenApiSource(StrictModel):
 #: it instead).
 SPEC_FOLDER: ContextVar[Path | None] = ContextVar("SPEC_FOLDER", default=None)
 
-#: Security scheme names privgw reads: SigV4, and an API key in the x-api-key header.
-_SIGV4 = "awssigv4"
 
 #: privgw's own extensions, written by ``privgw openapi`` (``openapi_export.py``): the route
 #: as its config said it, a generated CORS preflight (``cors`` makes it again), and the
@@ -90,19 +89,6 @@ def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str
                 yield method, path, operation, shared
 
 
-def _function_named(logical: str, data: Mapping[str, Any]) -> str | None:
-    """The config function a logical id or name means (``OrdersFunction``, ``orders``)."""
-    from privgw import naming  # noqa: PLC0415 - config must not import the builders eagerly
-
-    functions = dict(data.get("functions") or {})
-    if data.get("function") is not None:
-        functions["main"] = data["function"]
-    for name in functions:
-        if logical in (name, naming.function_ids(name).function, naming.capitalised(name)):
-            return str(name)
-    return None
-
-
 def _integration_target(
     integration: Mapping[str, Any], data: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
@@ -120,7 +106,7 @@ def _integration_target(
         text = text[0] if isinstance(text, list) else text
         text = str(text or "")
         logical = re.search(r"\$\{([A-Za-z0-9]+)\.Arn\}", text)
-        if logical and (name := _function_named(logical.group(1), data)):
+        if logical and (name := function_named(logical.group(1), data)):
             return {"target": name}
         arn = re.search(r"(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+)", text)
         for name, existing in (data.get("existing_functions") or {}).items():
@@ -152,51 +138,6 @@ def _integration_target(
         "aws_proxy to a config function, mock, or http_proxy through a backend's VPC link; "
         "for anything else name a target in openapi.targets",
     )
-
-
-def _security(spec: Mapping[str, Any], operation: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """api_key_required and auth from the operation's (or the spec's) security requirement."""
-    required = operation.get("security", spec.get("security"))
-    if required is None:
-        return {}
-    if required in ([], [{}]):
-        return {"auth": "none"}
-    if len(required) > 1:
-        raise SpecError(
-            where + "/security",
-            "offers alternative security requirements; API Gateway applies one",
-            "one requirement object naming every scheme the operation needs",
-        )
-    schemes = (
-        (spec.get("components") or {}).get("securitySchemes")
-        or spec.get("securityDefinitions")
-        or {}
-    )
-    fields: dict[str, Any] = {}
-    for name in required[0]:
-        scheme = schemes.get(name)
-        if not isinstance(scheme, Mapping):
-            raise SpecError(where + "/security", f"names scheme {name}, which the spec lacks", "")
-        authtype = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
-        if authtype == _SIGV4:
-            fields["auth"] = "iam"
-        elif (
-            scheme.get("type") == "apiKey"
-            and not authtype
-            and scheme.get("in") == "header"
-            and (str(scheme.get("name", "")).lower() == "x-api-key")
-        ):
-            fields["api_key_required"] = True
-        else:
-            raise SpecError(
-                _pointer("components", "securitySchemes", name),
-                "is a security scheme privgw does not read from a spec yet "
-                f"({authtype or scheme.get('type')})",
-                "SigV4 (x-amazon-apigateway-authtype: awsSigv4) or an apiKey in x-api-key; "
-                "for an authorizer, give the operation a routes: entry with auth and "
-                "operation: <its operationId>",
-            )
-    return fields
 
 
 def _validation(
@@ -302,7 +243,7 @@ def spec_routes(
                 "openapi.targets: {" + (op_id or key) + ": <target>}, openapi.default_target, "
                 "or an x-amazon-apigateway-integration in the spec",
             )
-        route.update(_security(spec, operation, where))
+        route.update(operation_security(spec, operation, where, data))
         if "mock" not in route:
             route.update(_validation(spec, operation, shared, where))
         routes.append((op_id or key, route))

@@ -131,3 +131,39 @@ def test_the_command_writes_json_or_yaml_and_never_overwrites(tmp_path: Path) ->
     with pytest.raises(SystemExit) as bad:
         main(["openapi", str(ROOT / "examples" / "hello.yaml"), "--set", "x"], out, err)
     assert bad.value.code == 2
+
+
+def _without_privgw_records(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_privgw_records(v) for k, v in node.items() if k != "x-privgw-route"}
+    if isinstance(node, list):
+        return [_without_privgw_records(v) for v in node]
+    return node
+
+
+def test_the_aws_form_alone_reads_back_as_the_same_auth_and_targets(tmp_path: Path) -> None:
+    """Without privgw's records, what API Gateway itself reads is enough: SigV4, API keys,
+    the Lambda (token) authorizer, Cognito with its scopes, each integration's function."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    copied = tmp_path / "examples" / "secured.yaml"
+    cfg = load_config(copied)
+    document, _ = export_openapi(cfg, aws_extensions=True)
+    stripped = _without_privgw_records(document)
+    assert "x-privgw-route" not in json.dumps(stripped)
+    (copied.parent / "api.openapi.yaml").write_text(yaml.safe_dump(stripped, sort_keys=False))
+    data = yaml.safe_load(copied.read_text())
+    data.pop("routes", None)
+    data.pop("auth", None)  # the document says each operation's
+    data["openapi"] = {"path": "api.openapi.yaml"}
+    (copied.parent / "from-aws-form.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    again = load_config(copied.parent / "from-aws-form.yaml")
+
+    def seen(config: Config) -> dict[str, Any]:
+        return {
+            m.label(): (m.auth, m.api_key_required, m.target.kind, m.target.name)
+            for m in resolve_api(config).routes
+        }
+
+    assert seen(again) == seen(cfg)
+    kinds = {type(m.auth).__name__ for m in resolve_api(cfg).routes}
+    assert {"LambdaAuth", "CognitoAuth", "str"} <= kinds, "the example has every kind"

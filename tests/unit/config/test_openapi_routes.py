@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from privgw import Config, ConfigError, build_template, lint_text, load_config, render
+from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.kinds import kind_of
 from tests.support.configs import BASE_CONFIG
 
@@ -432,3 +433,92 @@ def test_the_specs_request_validator_chooses_what_is_validated(tmp_path: Path) -
     assert routes["POST"].request_schema is None
     assert routes["PUT"].request_validation is None
     assert routes["PUT"].required_parameters == []
+
+
+AUTHORIZERS: dict[str, Any] = {
+    "tokens": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "custom",
+        "x-amazon-apigateway-authorizer": {
+            "type": "token",
+            "authorizerUri": {
+                "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                "${ReportsFunction.Arn}/invocations"
+            },
+            "identitySource": "method.request.header.Authorization",
+            "authorizerResultTtlInSeconds": 60,
+        },
+    },
+    "pool": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        "x-amazon-apigateway-authorizer": {
+            "type": "cognito_user_pools",
+            "providerARNs": ["arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Ab"],
+        },
+    },
+    "ghost": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authorizer": {
+            "type": "request",
+            "authorizerUri": f"{LAMBDA_PATH}/arn:aws:lambda:eu-west-1:1:function:ghost/invocations",
+            "identitySource": "method.request.header.X-Token, method.request.querystring.t",
+        },
+    },
+    "oauth": {"type": "oauth2", "flows": {"implicit": {
+        "authorizationUrl": "https://id.example.com/a", "scopes": {"read": "read"}}}},
+}  # fmt: skip
+
+
+def _secured(requirement: dict[str, list[str]]) -> dict[str, Any]:
+    document = spec(**_operation({"security": [requirement]}))
+    document["components"]["securitySchemes"].update(AUTHORIZERS)
+    return document
+
+
+def test_authorizers_in_the_spec_become_the_routes_auth(tmp_path: Path) -> None:
+    token = load_config(write(tmp_path, _secured({"tokens": []}), consumers={})).routes[0]
+    assert isinstance(token.auth, LambdaAuth)
+    assert token.auth.model_dump(by_alias=True) == {
+        "lambda": "reports",
+        "type": "token",
+        "identity_source": ["header.Authorization"],
+        "result_ttl": 60,
+    }
+    only_orders = {"orders": FUNCTIONS["orders"]}
+    pool_config = write(
+        tmp_path, _secured({"pool": ["orders/read"]}), consumers={}, functions=only_orders
+    )
+    pool = load_config(pool_config)
+    auth = pool.routes[0].auth
+    assert isinstance(auth, CognitoAuth)
+    assert auth.model_dump() == {
+        "cognito": {
+            "user_pool_arns": ["arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Ab"],
+            "scopes": ["orders/read"],
+            "header": "Authorization",
+        }
+    }
+    keyed = load_config(write(tmp_path, _secured({"pool": [], "key": []}), functions=only_orders))
+    assert keyed.routes[0].api_key_required is True
+
+
+@pytest.mark.parametrize(
+    ("requirement", "fragment"),
+    [
+        ({"ghost": []}, "authorizerUri invokes function:ghost, which is no function of the config"),
+        ({"oauth": []}, "a security scheme API Gateway does not enforce (oauth2)"),
+        ({"pool": [], "sigv4": []}, "needs two kinds of authorization"),
+    ],
+)
+def test_authorization_the_spec_cannot_have_is_refused(
+    tmp_path: Path, requirement: dict[str, list[str]], fragment: str
+) -> None:
+    found = problems_of(write(tmp_path, _secured(requirement), consumers={}))
+    assert any(fragment in p for p in found), found
