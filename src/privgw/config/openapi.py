@@ -89,6 +89,13 @@ def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str
                 yield method, path, operation, shared
 
 
+def _only_function(data: Mapping[str, Any]) -> bool:
+    """Whether the config has exactly one function, which routes without a target reach."""
+    functions = data.get("functions")
+    count = len(functions) if isinstance(functions, Mapping) else 0
+    return count + (data.get("function") is not None) == 1
+
+
 def _integration_target(
     integration: Mapping[str, Any], data: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
@@ -236,7 +243,7 @@ def spec_routes(
             )
         elif default is not None:
             route["target"] = default
-        else:
+        elif not _only_function(data):  # with one, a route without target goes to it
             raise SpecError(
                 where,
                 f"has no target (operation {op_id or key})",
@@ -255,7 +262,7 @@ def spec_routes(
             near = difflib.get_close_matches(name, sorted(keys), n=1)
             raise SpecError(
                 "",
-                f"openapi.targets names {name}, which is no operation of the spec"
+                f"has no operation {name} (named in openapi.targets)"
                 + (f"; did you mean {near[0]}?" if near else ""),
                 "an operationId or 'METHOD /path' of the spec",
             )

@@ -522,3 +522,15 @@ def test_authorization_the_spec_cannot_have_is_refused(
 ) -> None:
     found = problems_of(write(tmp_path, _secured(requirement), consumers={}))
     assert any(fragment in p for p in found), found
+
+
+def test_with_one_function_operations_without_a_target_go_to_it(tmp_path: Path) -> None:
+    """As a route written without a target does: exactly as if written under routes:."""
+    one = write(tmp_path, spec(**_operation({})), consumers={})
+    data = json.loads(one.read_text(encoding="utf-8"))
+    data.pop("functions")
+    data["function"] = BASE_CONFIG["function"]
+    data["openapi"] = {"path": "orders.openapi.yaml"}
+    one.write_text(json.dumps(data), encoding="utf-8")
+    cfg = load_config(one)
+    assert cfg.target_of(cfg.routes[0]).name == "main"
