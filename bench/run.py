@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from bench.openapi import section_openapi
 from privgw import ConfigError, build_template, load_config, render, validate_config
 from privgw.checks import preflight
 from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
@@ -613,6 +614,7 @@ def main() -> int:
         *section_latency(args.repeat, results),
         *section_scaling(args.repeat, results),
         *section_backends(args.repeat, results),
+        *section_openapi(args.repeat, results),
         *section_cache(args.repeat, results),
         *section_many(max(3, args.repeat // 2)),
         *section_cdk(max(3, args.repeat // 2), results),

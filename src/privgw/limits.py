@@ -10,6 +10,10 @@ from troposphere import MAX_OUTPUTS, MAX_PARAMETERS, MAX_RESOURCES
 
 #: privgw's own cap on a config file (no real config comes near it; a huge one is refused).
 MAX_CONFIG_BYTES = 1_000_000
+#: privgw's caps on an OpenAPI document: its file, and what its YAML aliases expand to; both
+#: far above real specs (the 1,000-operation spec of tests/support/specs.py is 0.24 MB).
+MAX_SPEC_BYTES = 20_000_000
+MAX_SPEC_NODES = 5_000_000
 MAX_INLINE_CODE_BYTES = 4096
 MAX_ENVIRONMENT_BYTES = 4096
 MAX_INTEGRATION_TIMEOUT_S = 29

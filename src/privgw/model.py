@@ -71,7 +71,9 @@ class ApiMethod:
         return self.api_key_required and self.auth == "none"
 
     def label(self) -> str:
-        return f"{self.http_method} {self.path}"
+        """How diagrams and simulate name the method: with the route's name when it has one."""
+        name = self.route.name if self.route is not None else None
+        return f"{self.http_method} {self.path}" + (f" ({name})" if name else "")
 
 
 @dataclass(frozen=True)

@@ -165,8 +165,9 @@ def _servers(cfg: Config) -> list[dict[str, Any]]:
 def _describe(operation: dict[str, Any], method: ApiMethod) -> None:
     """What a consumer reads: an operationId, path parameters, a response for proxied
     targets (whose answers the target decides), and privgw's own record of the route."""
-    operation_id = naming.method_id(method.segments, method.http_method).removeprefix("Method")
-    operation["operationId"] = operation_id[:1].lower() + operation_id[1:]
+    if "operationId" not in operation:  # the route's name, else one from its method and path
+        derived = naming.method_id(method.segments, method.http_method).removeprefix("Method")
+        operation["operationId"] = derived[:1].lower() + derived[1:]
     if method.is_preflight:
         operation[PREFLIGHT_EXTENSION] = True
     else:

@@ -141,6 +141,14 @@ class Route(StrictModel):
     target: TargetName | None = optional(
         "A function or backend name; without one, the route goes to the only function.",
     )
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="The route's name: the method's OperationName (an OpenAPI operationId), "
+        "and its label in diagrams and simulate; with openapi: the spec's operationId.",
+    )
     operation: str | None = Field(
         default=None,
         max_length=300,

@@ -27,7 +27,7 @@ from privgw.config.stack import Config, EndpointStack
 from privgw.errors import ConfigError, Problem
 from privgw.flavours import STDIN
 from privgw.kinds import KINDS
-from privgw.limits import MAX_CONFIG_BYTES
+from privgw.limits import MAX_CONFIG_BYTES, MAX_SPEC_NODES
 
 
 def load_any(path: str | Path, fmt: str | None = None) -> Config | EndpointStack | ConsumerStack:
@@ -84,8 +84,15 @@ class _Parsed:
             raise ConfigError(problems, exc.source, exc.incomplete) from None
 
 
-def _compose(text: str, source: str) -> yaml.Node | None:
-    loader = _NoAliasLoader(text)
+class _SpecLoader(yaml.SafeLoader):
+    """YAML with anchors and aliases, as OpenAPI documents often share parts; what they expand
+    to is counted before anything walks it (see parse_spec_text)."""
+
+
+def _compose(
+    text: str, source: str, loader_class: type[yaml.SafeLoader] = _NoAliasLoader
+) -> yaml.Node | None:
+    loader = loader_class(text)
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -157,6 +164,56 @@ def parse_config_text(text: str, fmt: str, source: str) -> Any:
     """Parse config text of format yaml/json/toml into plain data, or raise ConfigError (a key
     given twice in one mapping too)."""
     return _parse_text(text, fmt, source)[0]
+
+
+def parse_spec_text(text: str, fmt: str, source: str) -> Any:
+    """An OpenAPI document's data: JSON, or YAML whose aliases are allowed but may expand to
+    at most MAX_SPEC_NODES nodes (a 'billion laughs' document is refused before it is walked);
+    a key given twice is refused as in a config."""
+    if fmt != "yaml":
+        return parse_config_text(text, fmt, source)
+    node = _compose(text, source, _SpecLoader)
+    try:
+        size = _expanded_size(node, {})
+    except RecursionError:
+        raise ConfigError([Problem("", "is nested too deeply")], source) from None
+    if size > MAX_SPEC_NODES:
+        raise ConfigError(
+            [
+                Problem(
+                    "",
+                    f"expands through its aliases to more than {MAX_SPEC_NODES:,} nodes",
+                    None,
+                    "a document whose anchors and aliases share parts, not multiply them",
+                )
+            ],
+            source,
+        )
+    twice = list(duplicate_keys(node))
+    if twice:
+        raise ConfigError(twice, source)
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node) if node is not None else None
+    except (yaml.YAMLError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ConfigError([Problem("", f"is not valid YAML: {detail}")], source) from None
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node | None, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` becomes with every alias expanded (shared nodes counted once
+    per use, computed once each)."""
+    if node is None or id(node) in sizes:
+        return sizes.get(id(node), 0)
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, sizes) for item in node.value)
+    sizes[id(node)] = size
+    return size
 
 
 def validate_config(data: Any, source: str | None = None, folder: Path | None = None) -> Config:

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from privgw.config.api import HTTP_METHODS, Mock
 from privgw.config.function import TargetName
-from privgw.config.openapi_schema import SpecError, draft4, load_spec, resolve
+from privgw.config.openapi_schema import SpecError, draft4, load_spec, pointer_of, resolve
 from privgw.config.openapi_security import function_named, operation_security
 from privgw.config.types import StrictModel, keyed, optional
 from privgw.errors import ConfigError, Problem
@@ -67,10 +67,6 @@ SPEC_FOLDER: ContextVar[Path | None] = ContextVar("SPEC_FOLDER", default=None)
 ROUTE_EXTENSION = "x-privgw-route"
 PREFLIGHT_EXTENSION = "x-privgw-preflight"
 ANY_EXTENSION = "x-privgw-any-method"
-
-
-def _pointer(*parts: str) -> str:
-    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any], list[Any]]]:
@@ -197,7 +193,7 @@ def _validator(
     chosen = (spec.get("x-amazon-apigateway-request-validators") or {}).get(named)
     if not isinstance(chosen, Mapping):
         raise SpecError(
-            f"{where}/{key}" if key in operation else _pointer(key),
+            f"{where}/{key}" if key in operation else pointer_of([key]),
             f"names validator {named}, which x-amazon-apigateway-request-validators lacks",
             "a validator the spec defines",
         )
@@ -214,7 +210,7 @@ def spec_routes(
     used: set[str] = set()
     for method, path, operation, shared in _operations(spec):
         verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
-        where = _pointer("paths", path, verb)
+        where = pointer_of(["paths", path, verb])
         key = f"{method} {path}"
         op_id = str(operation["operationId"]) if operation.get("operationId") else None
         route: dict[str, Any] = {"method": method, "path": path}
@@ -229,6 +225,8 @@ def spec_routes(
                 route.update(chosen if isinstance(chosen, Mapping) else {"target": chosen})
             routes.append((op_id or key, route))
             continue
+        if op_id is not None:
+            route["name"] = op_id
         if isinstance(chosen, Mapping):
             route.update(chosen)
         elif chosen is not None:

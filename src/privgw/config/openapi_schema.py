@@ -1,7 +1,8 @@
-"""Reading an OpenAPI document for ``openapi``: the file (inside the config's folder), its
-validation (openapi-spec-validator, which knows Swagger 2.0 and OpenAPI 3.0 and 3.1), the
-API Gateway extensions privgw reads, local ``$ref``s, and request schemas turned into the
-JSON Schema draft 4 API Gateway models take ("Working with models and mapping templates").
+"""Reading an OpenAPI document for ``openapi``: the file and the files it refers to (inside
+the config's folder; openapi_files.py), its validation (openapi-spec-validator, which knows
+Swagger 2.0 and OpenAPI 3.0 and 3.1), the API Gateway extensions privgw reads, ``$ref``s, and
+request schemas turned into the JSON Schema draft 4 API Gateway models take ("Working with
+models and mapping templates").
 """
 
 from __future__ import annotations
@@ -49,16 +50,17 @@ class SpecError(Exception):
         return Problem("openapi", f"the spec{where} {self.message}", None, self.expected or None)
 
 
-def _pointer(parts: list[Any]) -> str:
+def pointer_of(parts: list[Any]) -> str:
     return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def load_spec(folder: Path, relative: str) -> dict[str, Any]:
-    """The spec at ``relative`` (inside ``folder``), validated, its extensions checked."""
-    from privgw.config.loading import parse_config_text  # noqa: PLC0415 - loading imports us
+    """The spec at ``relative`` (inside ``folder``) with the files it refers to inlined,
+    validated, its extensions checked."""
+    from privgw.config.openapi_files import bundle, inside, read_document  # noqa: PLC0415
 
-    path = (folder / relative).resolve()
-    if not path.is_relative_to(folder.resolve()):
+    path = inside(folder, relative)
+    if path is None:
         raise ConfigError(
             [
                 Problem(
@@ -66,46 +68,20 @@ def load_spec(folder: Path, relative: str) -> dict[str, Any]:
                 )
             ]
         )
-    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            [Problem("openapi.path", f"cannot be read: {exc.strerror}", relative)]
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError([Problem("openapi.path", "is not UTF-8 text", relative)]) from None
-    spec = parse_config_text(text, fmt, str(path))
-    if not isinstance(spec, dict):
+    read = read_document(path, "openapi.path", relative)
+    if not isinstance(read, dict):
         raise SpecError("", "is not a mapping", "an OpenAPI or Swagger document")
-    _check_refs(spec, [])
+    spec: dict[str, Any] = bundle(read, path, folder)
     try:
         validate(spec)
     except OpenAPIValidationError as error:
         raise SpecError(
-            _pointer(list(error.absolute_path)),
+            pointer_of(list(error.absolute_path)),
             f"fails validation: {error.message[:300]}",
             "a document that openapi-spec-validator accepts",
         ) from None
     _check_extensions(spec, [])
     return spec
-
-
-def _check_refs(node: Any, path: list[Any]) -> None:
-    """Only local references (#/...): another file or a URL is refused."""
-    if isinstance(node, Mapping):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and not ref.startswith("#/"):
-            raise SpecError(
-                _pointer([*path, "$ref"]),
-                f"refers to {ref}, outside this document",
-                "a local reference (#/components/...): inline the referenced document",
-            )
-        for key, value in node.items():
-            _check_refs(value, [*path, key])
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _check_refs(value, [*path, index])
 
 
 def _check_extensions(node: Any, path: list[Any]) -> None:
@@ -119,7 +95,7 @@ def _check_extensions(node: Any, path: list[Any]) -> None:
                 and not (name == "x-amazon-apigateway-authorizer" and "securitySchemes" in path)
             ):
                 raise SpecError(
-                    _pointer([*path, name]),
+                    pointer_of([*path, name]),
                     f"uses {name}, which privgw does not read",
                     "the config's own setting for it (see the README's config reference), "
                     "or remove it from the spec",

@@ -17,17 +17,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from privgw.config.openapi_schema import SpecError
+from privgw.config.openapi_schema import SpecError, pointer_of
 
 _SIGV4 = "awssigv4"
 _COGNITO = "cognito_user_pools"
 #: API Gateway's names of an identity source, and privgw's (``identity_parameter``, inverted).
 _SOURCES = {"method.request.header.": "header.", "method.request.querystring.": "query."}
 _LAMBDA = re.compile(r"\$\{([A-Za-z0-9]+)\.Arn\}|function:([A-Za-z0-9_-]+)")
-
-
-def _pointer(*parts: str) -> str:
-    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def function_named(logical: str, data: Mapping[str, Any]) -> str | None:
@@ -55,7 +51,7 @@ def _authorizer(
     name: str, scheme: Mapping[str, Any], scopes: list[Any], data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The ``auth`` of an x-amazon-apigateway-authorizer, or SpecError naming the scheme."""
-    where = _pointer("components", "securitySchemes", name, "x-amazon-apigateway-authorizer")
+    where = pointer_of(["components", "securitySchemes", name, "x-amazon-apigateway-authorizer"])
     authorizer = scheme["x-amazon-apigateway-authorizer"]
     if not isinstance(authorizer, Mapping):
         raise SpecError(where, "is not an object", "an x-amazon-apigateway-authorizer object")
@@ -135,7 +131,7 @@ def operation_security(
             fields["api_key_required"] = True
         else:
             raise SpecError(
-                _pointer("components", "securitySchemes", name),
+                pointer_of(["components", "securitySchemes", name]),
                 "is a security scheme API Gateway does not enforce "
                 f"({authtype or scheme.get('type')})",
                 "SigV4 (x-amazon-apigateway-authtype: awsSigv4), an apiKey in x-api-key, or an "

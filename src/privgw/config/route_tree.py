@@ -29,6 +29,7 @@ def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
     config, so a check of only the valid routes still names the right ``routes[i]``."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
+    names: dict[str, int] = {}
     routes = [route for _, route in numbered]
     for i, route in numbered:
         key = (route.method, route.path)
@@ -42,6 +43,17 @@ def route_problems(numbered: Sequence[tuple[int, Route]]) -> list[Problem]:
                 )
             )
         seen.setdefault(key, i)
+        if route.name is not None:
+            first = names.setdefault(route.name, i)
+            if first != i:
+                problems.append(
+                    Problem(
+                        f"[{i}].name",
+                        f"repeats the name {route.name!r} of routes[{first}]",
+                        None,
+                        "a name per route (an OpenAPI operationId is unique)",
+                    )
+                )
     variable_child: dict[tuple[str, ...], str] = {}
     for node in resource_paths(routes):
         last = node[-1]

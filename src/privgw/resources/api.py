@@ -207,6 +207,8 @@ def route_method(cfg: Config, method: ApiMethod) -> Method:
     parameters |= validation.pop("RequestParameters", {})
     if parameters:
         extra["RequestParameters"] = dict(sorted(parameters.items()))
+    if route.name is not None:
+        extra["OperationName"] = route.name
     return Method(
         naming.method_id(route.segments, route.method),
         RestApiId=Ref(naming.API),

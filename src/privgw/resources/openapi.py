@@ -235,6 +235,8 @@ def _operation(cfg: Config, method: ApiMethod) -> dict[str, Any]:
     declared = route_method(cfg, method).to_dict()["Properties"]
     integration = declared["Integration"]
     operation: dict[str, Any] = {"responses": _responses(declared)}
+    if "OperationName" in declared:
+        operation["operationId"] = declared["OperationName"]
     parameters = _parameters(declared)
     if parameters:
         operation["parameters"] = parameters

@@ -160,7 +160,7 @@ def test_the_aws_form_alone_reads_back_as_the_same_auth_and_targets(tmp_path: Pa
 
     def seen(config: Config) -> dict[str, Any]:
         return {
-            m.label(): (m.auth, m.api_key_required, m.target.kind, m.target.name)
+            f"{m.http_method} {m.path}": (m.auth, m.api_key_required, m.target.kind, m.target.name)
             for m in resolve_api(config).routes
         }
 

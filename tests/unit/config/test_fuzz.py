@@ -118,7 +118,16 @@ def mutated_configs(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[Any, ..
 #: (a route's target, the authorizer of auth).
 COUPLED = (
     {"network", "endpoint"},
-    {"function", "functions", "existing_functions", "backends", "services", "auth", "routes"},
+    {
+        "function",
+        "functions",
+        "existing_functions",
+        "backends",
+        "services",
+        "auth",
+        "routes",
+        "openapi",
+    },
 )
 
 

@@ -15,7 +15,8 @@ import yaml
 from privgw import Config, ConfigError, build_template, lint_text, load_config, render
 from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.kinds import kind_of
-from tests.support.configs import BASE_CONFIG
+from privgw.model import resolve_api
+from tests.support.configs import BASE_CONFIG, resources_of
 
 FUNCTIONS = {
     "orders": BASE_CONFIG["function"],
@@ -117,7 +118,7 @@ ORDERS_SPEC = spec(
 
 
 def write(folder: Path, spec_data: Any, **config: Any) -> Path:
-    # JSON is YAML too, and has no aliases (privgw refuses them in a config and in a spec)
+    # JSON is YAML too
     (folder / "orders.openapi.yaml").write_text(json.dumps(spec_data), encoding="utf-8")
     data = {
         "name": "orders",
@@ -312,7 +313,7 @@ def _operation(extra: dict[str, Any]) -> dict[str, Any]:
         (
             _operation({"parameters": [{"$ref": "other.yaml#/Page"}]}),
             {},
-            "refers to other.yaml#/Page, outside this document",
+            "refers to other.yaml#/Page, which is no file",
         ),
         (
             _operation({"parameters": [{"name": "q", "in": "query"}]}),
@@ -534,3 +535,40 @@ def test_with_one_function_operations_without_a_target_go_to_it(tmp_path: Path) 
     one.write_text(json.dumps(data), encoding="utf-8")
     cfg = load_config(one)
     assert cfg.target_of(cfg.routes[0]).name == "main"
+
+
+def test_operation_ids_name_the_routes_in_the_template_and_in_privgws_output(
+    tmp_path: Path,
+) -> None:
+    """operationId -> route name -> the Method's OperationName (operationId in the body
+    form), and the label diagrams and simulate print."""
+    cfg = load_config(write(tmp_path, ORDERS_SPEC))
+    names = {f"{r.method} {r.path}": r.name for r in cfg.routes}
+    assert names["GET /orders"] == "listOrders"
+    assert names["GET /health"] is None  # no operationId: no name
+    methods = resources_of(build_template(cfg).to_dict(), "AWS::ApiGateway::Method")
+    assert methods["MethodOrdersGet"]["Properties"]["OperationName"] == "listOrders"
+    assert "OperationName" not in methods["MethodHealthGet"]["Properties"]
+    body_cfg = cfg.model_copy(update={"api_definition": "body"})
+    body = next(
+        iter(resources_of(build_template(body_cfg).to_dict(), "AWS::ApiGateway::RestApi").values())
+    )["Properties"]["Body"]
+    assert body["paths"]["/orders"]["get"]["operationId"] == "listOrders"
+    assert "operationId" not in body["paths"]["/health"]["get"]
+    labels = {m.label() for m in resolve_api(cfg).routes}
+    assert "GET /orders/{id} (getOrder)" in labels
+    assert "GET /health" in labels
+
+
+def test_two_routes_with_one_name_are_refused_naming_both(tmp_path: Path) -> None:
+    found = problems_of(
+        write(
+            tmp_path,
+            ORDERS_SPEC,
+            routes=[{"method": "GET", "path": "/extra", "name": "listOrders", "target": "orders"}],
+        )
+    )
+    assert found == [
+        "routes[5].name: repeats the name 'listOrders' of routes[0] (expected a name per route "
+        "(an OpenAPI operationId is unique))"
+    ], found

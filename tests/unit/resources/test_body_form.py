@@ -4,6 +4,7 @@ redeploy guarantee as the resources form."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from privgw.flavours import FLAVOURS
 from privgw.resources.template import api_notes
 from tests.support.configs import BASE_CONFIG, DELETE, EXAMPLES, one_of, resources_of, with_changes
 from tests.support.integrations import integrations
+from tests.support.specs import write_generated
 
 INLINE = {"inline": "def handler(event, context):\n    return {'statusCode': 200}\n"}
 VERBS = ("GET", "POST", "PUT", "DELETE")
@@ -75,6 +77,37 @@ def test_a_thousand_routes_over_twenty_functions_build_lint_clean(
     permissions = resources_of(template, "AWS::Lambda::Permission")
     assert len(permissions) == 20, "one permission per function, not per route"
     assert not [n for n, r in template["Resources"].items() if r["Type"] in MIXED_TYPES]
+    findings = lint_text(render(template, "json", compact=True))
+    assert [f for f in findings if f.fails] == []
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_generated_thousand_operation_spec_builds_lint_clean_in_the_body_form(
+    tmp_path: Path, flavour: str
+) -> None:
+    """Issue #27's proof: a spec beyond one template's resources, each operation's backend
+    chosen the three ways (the spec's integration, openapi.targets, default_target)."""
+    cfg = load_config(write_generated(tmp_path, 1000))
+    assert any("api_definition: body" in n for n in api_notes(cfg))
+    template = build_template(cfg, flavour).to_dict()  # type: ignore[arg-type]
+    assert len(template["Resources"]) < 120
+    found = integrations(template)
+    assert len(found) == 1000
+    by_id = {
+        operation["operationId"]: (path, verb)
+        for path, item in _body(template)["paths"].items()
+        for verb, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for index, function in ((0, "Fn0"), (3, "Fn3"), (1, "Fn1"), (2, "Fn0"), (998, "Fn0")):
+        path, verb = by_id[f"op{index}"]  # 0, 3: the spec's own; 1: targets; 2, 998: default
+        uri = found[f"{verb.upper()} {path}"]["Uri"]
+        assert f"${{{function}Function.Arn}}" in uri["Fn::Sub"], (index, uri)
+    posts = [
+        op for item in _body(template)["paths"].values() for v, op in item.items() if v == "post"
+    ]
+    assert len(posts) == 250
+    assert all(op["security"] == [{"api_key": []}] and "requestBody" in op for op in posts)
     findings = lint_text(render(template, "json", compact=True))
     assert [f for f in findings if f.fails] == []
 
