@@ -92,17 +92,58 @@ def _only_function(data: Mapping[str, Any]) -> bool:
     return count + (data.get("function") is not None) == 1
 
 
+def _mock(integration: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A mock integration as privgw's mock: the status its request template selects, and the
+    integration response that status selects (its selection pattern, else ``default``) with
+    its static headers and its one response template (API Gateway, "Set up mock integrations")."""
+    templates = integration.get("requestTemplates") or {}
+    status = 200
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        status = int(json.loads(templates.get("application/json", "{}")).get("statusCode", 200))
+    responses = integration.get("responses") or {}
+    chosen: Any = responses.get("default")
+    for pattern, response in responses.items():
+        with contextlib.suppress(re.error):
+            if pattern != "default" and re.fullmatch(str(pattern), str(status)):
+                chosen = response
+                break
+    mock: dict[str, Any] = {"status": status}
+    if not isinstance(chosen, Mapping):
+        return mock
+    with contextlib.suppress(ValueError, TypeError):
+        mock["status"] = int(chosen.get("statusCode", status))
+    headers = {}
+    for key, value in (chosen.get("responseParameters") or {}).items():
+        header = str(key).removeprefix("method.response.header.")
+        static = re.fullmatch(r"'(.*)'", str(value), re.DOTALL)
+        if header == key or static is None:
+            raise SpecError(
+                where + "/responses",
+                f"sets {key} from {value}, which a mock cannot (it has no request to map)",
+                "static header values ('...'), or a target in openapi.targets",
+            )
+        headers[header] = static.group(1)
+    if headers:
+        mock["headers"] = headers
+    bodies = chosen.get("responseTemplates") or {}
+    if len(bodies) > 1:
+        raise SpecError(
+            where + "/responses",
+            f"answers in {len(bodies)} content types ({', '.join(sorted(bodies))})",
+            "one response template: privgw's mock answers in one content type",
+        )
+    for content_type, body in bodies.items():
+        mock["content_type"], mock["body"] = str(content_type), str(body or "")
+    return mock
+
+
 def _integration_target(
     integration: Mapping[str, Any], data: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
     """The route fields an existing x-amazon-apigateway-integration means, or SpecError."""
     kind = str(integration.get("type", "")).lower()
     if kind == "mock":
-        templates = integration.get("requestTemplates") or {}
-        status = 200
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            status = int(json.loads(templates.get("application/json", "{}")).get("statusCode", 200))
-        return {"mock": {"status": status}}
+        return {"mock": _mock(integration, where)}
     if kind == "aws_proxy":
         uri = integration.get("uri")
         text = uri.get("Fn::Sub") if isinstance(uri, Mapping) else uri

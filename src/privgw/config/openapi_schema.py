@@ -25,6 +25,7 @@ READ_EXTENSIONS = {
     "x-amazon-apigateway-authtype",
     "x-amazon-apigateway-request-validators",
     "x-amazon-apigateway-request-validator",
+    "x-amazon-apigateway-api-key-source",  # HEADER only: where privgw's consumers send keys
 }
 SET_ASIDE_EXTENSIONS = {
     "x-amazon-apigateway-policy": "privgw's allow-list decides who may call",
@@ -32,6 +33,8 @@ SET_ASIDE_EXTENSIONS = {
     "x-amazon-apigateway-gateway-responses": "the config's gateway_responses (over privgw's "
     "defaults) decide",
     "x-amazon-apigateway-binary-media-types": "the config's binary_media_types decide",
+    "x-amazon-apigateway-security-policy": "the config's tls decides",
+    "x-amazon-apigateway-endpoint-access-mode": "the config's tls decides",
 }
 #: OpenAPI keywords a draft 4 model does not take; their meaning is documentation only.
 _DOC_ONLY = {"example", "examples", "xml", "externalDocs", "deprecated", "discriminator"}
@@ -81,6 +84,13 @@ def load_spec(folder: Path, relative: str) -> dict[str, Any]:
             "a document that openapi-spec-validator accepts",
         ) from None
     _check_extensions(spec, [])
+    source = spec.get("x-amazon-apigateway-api-key-source", "HEADER")
+    if str(source).upper() != "HEADER":
+        raise SpecError(
+            pointer_of(["x-amazon-apigateway-api-key-source"]),
+            f"takes API keys from {source}",
+            "HEADER: privgw's consumers send their key in x-api-key",
+        )
     return spec
 
 
@@ -92,7 +102,10 @@ def _check_extensions(node: Any, path: list[Any]) -> None:
                 name.startswith("x-amazon-apigateway-")
                 and name not in READ_EXTENSIONS
                 and name not in SET_ASIDE_EXTENSIONS
-                and not (name == "x-amazon-apigateway-authorizer" and "securitySchemes" in path)
+                and not (
+                    name == "x-amazon-apigateway-authorizer"
+                    and ("securitySchemes" in path or "securityDefinitions" in path)
+                )
             ):
                 raise SpecError(
                     pointer_of([*path, name]),

@@ -47,11 +47,17 @@ def _identity_sources(text: str) -> list[str]:
     return found
 
 
+def _schemes_at(spec: Mapping[str, Any]) -> list[str]:
+    """Where the spec keeps its security schemes: OpenAPI 3's components, Swagger 2.0's
+    securityDefinitions."""
+    return ["securityDefinitions"] if "swagger" in spec else ["components", "securitySchemes"]
+
+
 def _authorizer(
-    name: str, scheme: Mapping[str, Any], scopes: list[Any], data: Mapping[str, Any]
+    name: str, scheme: Mapping[str, Any], scopes: list[Any], data: Mapping[str, Any], at: list[str]
 ) -> dict[str, Any]:
     """The ``auth`` of an x-amazon-apigateway-authorizer, or SpecError naming the scheme."""
-    where = pointer_of(["components", "securitySchemes", name, "x-amazon-apigateway-authorizer"])
+    where = pointer_of([*at, name, "x-amazon-apigateway-authorizer"])
     authorizer = scheme["x-amazon-apigateway-authorizer"]
     if not isinstance(authorizer, Mapping):
         raise SpecError(where, "is not an object", "an x-amazon-apigateway-authorizer object")
@@ -106,11 +112,12 @@ def operation_security(
             "offers alternative security requirements; API Gateway applies one",
             "one requirement object naming every scheme the operation needs",
         )
+    at = _schemes_at(spec)
     schemes = (
-        (spec.get("components") or {}).get("securitySchemes")
-        or spec.get("securityDefinitions")
-        or {}
-    )
+        spec.get("securityDefinitions")
+        if "swagger" in spec
+        else (spec.get("components") or {}).get("securitySchemes")
+    ) or {}
     fields: dict[str, Any] = {}
     for name, scopes in required[0].items():
         scheme = schemes.get(name)
@@ -121,7 +128,7 @@ def operation_security(
         if authtype == _SIGV4:
             auth = "iam"
         elif "x-amazon-apigateway-authorizer" in scheme:
-            auth = _authorizer(name, scheme, list(scopes or []), data)
+            auth = _authorizer(name, scheme, list(scopes or []), data, at)
         elif (
             scheme.get("type") == "apiKey"
             and not authtype
@@ -131,7 +138,7 @@ def operation_security(
             fields["api_key_required"] = True
         else:
             raise SpecError(
-                pointer_of(["components", "securitySchemes", name]),
+                pointer_of([*at, name]),
                 "is a security scheme API Gateway does not enforce "
                 f"({authtype or scheme.get('type')})",
                 "SigV4 (x-amazon-apigateway-authtype: awsSigv4), an apiKey in x-api-key, or an "

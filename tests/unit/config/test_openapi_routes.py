@@ -16,6 +16,7 @@ from privgw import Config, ConfigError, build_template, lint_text, load_config, 
 from privgw.config.auth import CognitoAuth, LambdaAuth
 from privgw.kinds import kind_of
 from privgw.model import resolve_api
+from privgw.resources.template import api_notes
 from tests.support.configs import BASE_CONFIG, resources_of
 
 FUNCTIONS = {
@@ -321,6 +322,43 @@ def _operation(extra: dict[str, Any]) -> dict[str, Any]:
             "#/paths/~1things/get/parameters/0 fails validation",
         ),
         (
+            _operation(
+                {
+                    "x-amazon-apigateway-integration": {
+                        "type": "mock",
+                        "responses": {
+                            "default": {
+                                "statusCode": "200",
+                                "responseParameters": {
+                                    "method.response.header.X-Id": "context.requestId"
+                                },
+                            }
+                        },
+                    }
+                }
+            ),
+            {},
+            "/responses sets method.response.header.X-Id from context.requestId, which a mock "
+            "cannot",
+        ),
+        (
+            _operation(
+                {
+                    "x-amazon-apigateway-integration": {
+                        "type": "mock",
+                        "responses": {
+                            "default": {
+                                "statusCode": "200",
+                                "responseTemplates": {"application/json": "{}", "text/xml": ""},
+                            }
+                        },
+                    }
+                }
+            ),
+            {},
+            "answers in 2 content types (application/json, text/xml)",
+        ),
+        (
             _operation({"security": [{"key": []}, {"sigv4": []}]}),
             {},
             "offers alternative security requirements",
@@ -572,3 +610,139 @@ def test_two_routes_with_one_name_are_refused_naming_both(tmp_path: Path) -> Non
         "routes[5].name: repeats the name 'listOrders' of routes[0] (expected a name per route "
         "(an OpenAPI operationId is unique))"
     ], found
+
+
+def test_a_mock_in_the_spec_keeps_its_status_headers_and_body(tmp_path: Path) -> None:
+    """The CORS preflight API Gateway's console and exports write: the request template picks
+    the status, which selects the integration response whose static headers and template are
+    the answer (a selection pattern beats default)."""
+    preflight = {
+        "responses": OK,
+        "x-amazon-apigateway-integration": {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "passthroughBehavior": "when_no_match",
+            "responses": {
+                "default": {"statusCode": "500"},
+                "2\\d{2}": {
+                    "statusCode": "200",
+                    "responseParameters": {
+                        "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+                        "method.response.header.Access-Control-Allow-Origin": "'*'",
+                    },
+                    "responseTemplates": {"text/plain": "ok $context.requestId"},
+                },
+            },
+        },
+    }
+    document = spec(**{"/things": {"options": preflight}}, **ORDERS_SPEC["paths"])
+    route = load_config(write(tmp_path, document)).routes[0]
+    assert route.method == "OPTIONS"
+    assert route.mock is not None
+    assert route.mock.model_dump() == {
+        "status": 200,
+        "body": "ok $context.requestId",
+        "content_type": "text/plain",
+        "headers": {
+            "Access-Control-Allow-Methods": "GET,OPTIONS",
+            "Access-Control-Allow-Origin": "*",
+        },
+    }
+
+
+def test_a_mock_read_from_the_spec_is_written_back_the_same_way(tmp_path: Path) -> None:
+    """privgw's own AWS-form export of a mock (no privgw records) reads back as that mock."""
+    from privgw.openapi_export import export_openapi  # noqa: PLC0415
+
+    data = json.loads(write(tmp_path, ORDERS_SPEC).read_text(encoding="utf-8"))
+    data["openapi"]["targets"] = {
+        "GET /health": {
+            "mock": {
+                "status": 203,
+                "body": "hi",
+                "content_type": "text/plain",
+                "headers": {"X-A": "b"},
+            }
+        }
+    }
+    (tmp_path / "config.yaml").write_text(json.dumps(data), encoding="utf-8")
+    cfg = load_config(tmp_path / "config.yaml")
+    document, _ = export_openapi(cfg, aws_extensions=True)
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                operation.pop("x-privgw-route", None)
+    (tmp_path / "orders.openapi.yaml").write_text(json.dumps(document), encoding="utf-8")
+    data["openapi"] = {"path": "orders.openapi.yaml", "default_target": "orders"}
+    (tmp_path / "config.yaml").write_text(json.dumps(data), encoding="utf-8")
+    again = {f"{r.method} {r.path}": r for r in load_config(tmp_path / "config.yaml").routes}
+    health = {f"{r.method} {r.path}": r for r in cfg.routes}["GET /health"]
+    assert again["GET /health"].mock == health.mock
+    assert lint_text(render(build_template(cfg), "yaml")) == []
+
+
+def test_the_api_key_source_is_read_and_tls_extensions_are_set_aside(tmp_path: Path) -> None:
+    document = dict(ORDERS_SPEC, **{"x-amazon-apigateway-api-key-source": "HEADER"})
+    document["x-amazon-apigateway-security-policy"] = "SecurityPolicy_TLS13_1_3_2025_09"
+    cfg = load_config(write(tmp_path, document))
+    assert any("x-amazon-apigateway-security-policy is not used" in n for n in api_notes(cfg))
+    document["x-amazon-apigateway-api-key-source"] = "AUTHORIZER"
+    found = problems_of(write(tmp_path, document))
+    assert found == [
+        "openapi: the spec at #/x-amazon-apigateway-api-key-source takes API keys from "
+        "AUTHORIZER (expected HEADER: privgw's consumers send their key in x-api-key)"
+    ]
+
+
+def test_a_swagger_document_keeps_its_authorizers_in_security_definitions(
+    tmp_path: Path,
+) -> None:
+    """Swagger 2.0 names its schemes under securityDefinitions: an authorizer there is read
+    (and a refusal points there), as under OpenAPI 3's components."""
+    pool: dict[str, Any] = {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        "x-amazon-apigateway-authorizer": {
+            "type": "cognito_user_pools",
+            "providerARNs": ["arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_a"],
+        },
+    }
+    swagger = {
+        "swagger": "2.0",
+        "info": {"title": "pets", "version": "1"},
+        "securityDefinitions": {"pool": pool},
+        "paths": {
+            "/pets": {
+                "post": {
+                    "operationId": "createPet",
+                    "security": [{"pool": ["pets/write"]}],
+                    "parameters": [
+                        {
+                            "name": "pet",
+                            "in": "body",
+                            "required": True,
+                            "schema": {"$ref": "#/definitions/Pet"},
+                        }
+                    ],
+                    "responses": OK,
+                }
+            }
+        },
+        "definitions": {"Pet": {"type": "object", "required": ["kind"]}},
+    }
+    (route,) = load_config(
+        write(tmp_path, swagger, consumers={}, functions={"orders": FUNCTIONS["orders"]})
+    ).routes
+    assert isinstance(route.auth, CognitoAuth)
+    assert route.auth.cognito.scopes == ["pets/write"]
+    assert route.request_schema == {"type": "object", "required": ["kind"]}
+    pool["x-amazon-apigateway-authorizer"]["type"] = "jwt"
+    found = problems_of(
+        write(tmp_path, swagger, consumers={}, functions={"orders": FUNCTIONS["orders"]})
+    )
+    assert found[0].startswith(
+        "openapi: the spec at #/securityDefinitions/pool/x-amazon-apigateway-authorizer/type "
+        "is an authorizer of type jwt"
+    ), found
