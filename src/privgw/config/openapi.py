@@ -71,9 +71,16 @@ ANY_EXTENSION = "x-privgw-any-method"
 
 def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any], list[Any]]]:
     """(METHOD, path, operation, path-level parameters) in the spec's order."""
-    for path, item in (spec.get("paths") or {}).items():
+    for path, listed in (spec.get("paths") or {}).items():
+        item = resolve(spec, listed, pointer_of(["paths", path]))  # a path item may be a $ref
         shared = list(item.get("parameters") or [])
         for key, operation in item.items():
+            if key == "trace":
+                raise SpecError(
+                    pointer_of(["paths", path, key]),
+                    "is a TRACE operation, a method API Gateway does not take",
+                    "GET, PUT, POST, DELETE, OPTIONS, HEAD or PATCH (or remove it)",
+                )
             method = "ANY" if key == "x-amazon-apigateway-any-method" else key.upper()
             if not isinstance(operation, Mapping) or operation.get(PREFLIGHT_EXTENSION):
                 continue

@@ -746,3 +746,25 @@ def test_a_swagger_document_keeps_its_authorizers_in_security_definitions(
         "openapi: the spec at #/securityDefinitions/pool/x-amazon-apigateway-authorizer/type "
         "is an authorizer of type jwt"
     ), found
+
+
+def test_a_path_item_by_reference_is_read_and_a_trace_operation_is_refused(
+    tmp_path: Path,
+) -> None:
+    """No operation of the spec is dropped silently: a referenced path item's operations are
+    routes, and TRACE, which API Gateway has no method for, is refused."""
+    document = spec(**{"/things": {"$ref": "#/components/pathItems/things"}})
+    document["openapi"] = "3.1.0"
+    document["components"]["pathItems"] = {
+        "things": {"get": {"operationId": "listThings", "responses": OK}}
+    }
+    one = {"orders": FUNCTIONS["orders"]}
+    (route,) = load_config(write(tmp_path, document, consumers={}, functions=one)).routes
+    assert (route.method, route.path, route.name) == ("GET", "/things", "listThings")
+    document["components"]["pathItems"]["things"]["trace"] = {"responses": OK}
+    found = problems_of(write(tmp_path, document, consumers={}, functions=one))
+    assert found == [
+        "openapi: the spec at #/paths/~1things/trace is a TRACE operation, a method API "
+        "Gateway does not take (expected GET, PUT, POST, DELETE, OPTIONS, HEAD or PATCH (or "
+        "remove it))"
+    ], found
