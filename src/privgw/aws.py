@@ -36,14 +36,16 @@ def known_regions() -> list[str]:
     )
 
 
-def aws_client(service: str, region: str | None, endpoint_url: str | None) -> Any:
+def aws_client(
+    service: str, region: str | None, endpoint_url: str | None, profile: str | None = None
+) -> Any:
     """A client, after checking that a known region and credentials are configured: botocore
     would otherwise raise NoRegionError, or fail with an error that reads as if AWS refused."""
     import boto3  # noqa: PLC0415 - only the commands that call AWS need the SDK
     from botocore.exceptions import BotoCoreError  # noqa: PLC0415
 
     try:
-        session = boto3.session.Session(region_name=region_of(region))
+        session = boto3.session.Session(region_name=region_of(region), profile_name=profile)
         region_name = session.region_name
         credentials = session.get_credentials()
     except BotoCoreError as exc:  # a broken profile or config file, for one

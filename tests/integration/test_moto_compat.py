@@ -35,6 +35,10 @@ COVERED_BY = {
     "a_silent_success",
     "access-control-resources": "check_access_control: get-authorizers, get-usage-plans, "
     "get-api-keys, get-gateway-responses, get-request-validators",
+    "put-integration-connection": "test_import.py: the richer hand-built API's VPC link "
+    "route reads back with its link",
+    "rest-api-endpoint-updates": "test_import.py: the seed's API, made PRIVATE and given its "
+    "endpoint by update-rest-api as the console does",
     "private-integrations": "check_integrations: get-method of every route (mock, VPC link, "
     "target, streaming), get-vpc-link; test_missing_vpc_link_fails_the_deploy",
 }

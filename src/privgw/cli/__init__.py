@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from privgw.cli import build, deploy, diagram, doctor, lint, openapi, schema, simulate
+from privgw.cli import build, deploy, diagram, doctor, importing, lint, openapi, schema, simulate
 from privgw.cli.build import output_name
 from privgw.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERRUPTED
 from privgw.errors import PrivgwError
@@ -27,6 +27,7 @@ COMMANDS = {
     "doctor": doctor,
     "deploy": deploy,
     "openapi": openapi,
+    "import": importing,
     "schema": schema,
 }
 

@@ -61,8 +61,9 @@ def identity_parameter(source: str) -> str:
 
 
 class LambdaAuth(StrictModel):
-    """A Lambda authorizer: one of ``functions`` decides (TOKEN: from one header; REQUEST:
-    from the listed headers, query parameters, context or stage variables)."""
+    """A Lambda authorizer: one of ``functions`` or ``existing_functions`` decides (TOKEN:
+    from one header; REQUEST: from the listed headers, query parameters, context or stage
+    variables)."""
 
     # what _token_reads_one_header checks, in JSON Schema
     model_config = StrictModel.model_config | ConfigDict(
@@ -76,7 +77,10 @@ class LambdaAuth(StrictModel):
         }
     )
 
-    function: TargetName = Field(alias="lambda", description="The authorizer's function.")
+    function: TargetName = Field(
+        alias="lambda",
+        description="The authorizer's function: one of functions or of existing_functions.",
+    )
     type: Literal["token", "request"] = Field(
         default="token", description="token (one header) or request (several sources)."
     )

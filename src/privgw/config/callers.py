@@ -16,8 +16,9 @@ CORS_RESPONSE_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Allow-Cr
 
 
 def authorizers_exist(cfg: Config) -> list[Problem]:
-    functions = cfg.all_functions
-    known = ", ".join(functions) or "none: add functions"
+    """Every Lambda authorizer names a function of the stack's or one that already runs."""
+    functions = [*cfg.all_functions, *sorted(cfg.existing_functions)]
+    known = ", ".join(functions) or "none: add functions or existing_functions"
     settings = [("auth", cfg.auth)] + [
         (f"routes[{i}].auth", r.auth) for i, r in enumerate(cfg.routes)
     ]

@@ -99,7 +99,7 @@ def _only_function(data: Mapping[str, Any]) -> bool:
     return count + (data.get("function") is not None) == 1
 
 
-def _mock(integration: Mapping[str, Any], where: str) -> dict[str, Any]:
+def mock_of(integration: Mapping[str, Any], where: str) -> dict[str, Any]:
     """A mock integration as privgw's mock: the status its request template selects, and the
     integration response that status selects (its selection pattern, else ``default``) with
     its static headers and its one response template (API Gateway, "Set up mock integrations")."""
@@ -150,7 +150,7 @@ def _integration_target(
     """The route fields an existing x-amazon-apigateway-integration means, or SpecError."""
     kind = str(integration.get("type", "")).lower()
     if kind == "mock":
-        return {"mock": _mock(integration, where)}
+        return {"mock": mock_of(integration, where)}
     if kind == "aws_proxy":
         uri = integration.get("uri")
         text = uri.get("Fn::Sub") if isinstance(uri, Mapping) else uri

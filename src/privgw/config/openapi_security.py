@@ -7,12 +7,14 @@ operation's, else the document's) and the schemes it names, read as privgw's ``a
 - ``x-amazon-apigateway-authtype: awsSigv4``: IAM (SigV4-signed callers);
 - an authorizer of type ``cognito_user_pools``: Cognito, with the requirement's scopes;
 - an authorizer of type ``token`` or ``request`` whose ``authorizerUri`` invokes a function of
-  the config (``${OrdersFunction.Arn}`` or the function's name): that Lambda authorizer;
+  the config (``${OrdersFunction.Arn}`` or the function's name) or an existing function (its
+  ARN): that Lambda authorizer;
 - ``security: []``: no authorization (the allow-listed endpoints still decide).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -39,7 +41,19 @@ def function_named(logical: str, data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _identity_sources(text: str) -> list[str]:
+_FUNCTION_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_:$-]+")
+
+
+def existing_named(text: str, data: Mapping[str, Any]) -> str | None:
+    """The existing function whose ARN (alias or version included) ``text`` invokes."""
+    arns = {m.removesuffix("/invocations") for m in _FUNCTION_ARN.findall(text)}
+    for name, existing in (data.get("existing_functions") or {}).items():
+        if isinstance(existing, Mapping) and existing.get("arn") in arns:
+            return str(name)
+    return None
+
+
+def identity_sources(text: str) -> list[str]:
     found = []
     for part in (p.strip() for p in text.split(",") if p.strip()):
         prefix = next((theirs for theirs in _SOURCES if part.startswith(theirs)), None)
@@ -75,18 +89,18 @@ def _authorizer(
         text = str(text[0] if isinstance(text, list) else text or "")
         named = _LAMBDA.search(text)
         function = function_named(named.group(1) or named.group(2), data) if named else None
+        function = function or existing_named(json.dumps(uri), data)
         if function is None:
             raise SpecError(
                 where + "/authorizerUri",
                 f"invokes {named.group(0) if named else text or 'no function'}, which is no "
                 "function of the config",
-                "a function under functions (authorizerUri with ${<Name>Function.Arn})",
+                "a function under functions (authorizerUri with ${<Name>Function.Arn}) or "
+                "existing_functions (its ARN)",
             )
         auth: dict[str, Any] = {"lambda": function, "type": kind}
         default = "method.request.header." + str(scheme.get("name") or "Authorization")
-        auth["identity_source"] = _identity_sources(
-            str(authorizer.get("identitySource") or default)
-        )
+        auth["identity_source"] = identity_sources(str(authorizer.get("identitySource") or default))
         if authorizer.get("authorizerResultTtlInSeconds") is not None:
             auth["result_ttl"] = authorizer["authorizerResultTtlInSeconds"]
         return auth

@@ -295,7 +295,7 @@ class Config(EndpointSectionStack):
         targets.everything_routed, "routes", "function", *TARGET_SECTIONS, "auth"
     )
     _authorizers_exist = cross_field_rule(
-        callers.authorizers_exist, "auth", "routes", "function", "functions"
+        callers.authorizers_exist, "auth", "routes", "function", "functions", "existing_functions"
     )
     _keys_have_a_use = cross_field_rule(callers.keys_have_a_use, "consumers", "routes")
     _responses_keep_cors = cross_field_rule(

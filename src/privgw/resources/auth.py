@@ -24,6 +24,7 @@ from privgw.config.auth import (
     identity_parameter,
 )
 from privgw.model import ApiMethod, resolve_api
+from privgw.resources import existing_function
 
 AUTHORIZER_URI = (
     "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
@@ -70,19 +71,26 @@ def authorizer_specs(cfg: Config) -> dict[str, AuthorizerSpec]:
     return dict(sorted(specs.items(), key=lambda item: item[1].logical_id))
 
 
+def authorizer_uri(cfg: Config, name: str) -> Sub:
+    """The URI API Gateway invokes authorizer function ``name`` by: a function of the stack's
+    by its ARN attribute, an existing one by its ARN (with its alias or version)."""
+    if name in cfg.existing_functions:
+        return existing_function.existing_uri(cfg, name)
+    return Sub(AUTHORIZER_URI % naming.function_ids(name).function)
+
+
 def authorizers(cfg: Config) -> list[Authorizer]:
     result = []
     for spec in authorizer_specs(cfg).values():
         setting = spec.setting
         if isinstance(setting, LambdaAuth):
-            function = naming.function_ids(setting.function).function
             result.append(
                 Authorizer(
                     spec.logical_id,
                     Name=spec.logical_id,
                     RestApiId=Ref(naming.API),
                     Type=setting.type.upper(),
-                    AuthorizerUri=Sub(AUTHORIZER_URI % function),
+                    AuthorizerUri=authorizer_uri(cfg, setting.function),
                     IdentitySource=", ".join(
                         identity_parameter(s) for s in setting.identity_source
                     ),

@@ -30,6 +30,11 @@ def _arn(cfg: Config, name: str) -> object:
     )
 
 
+def existing_uri(cfg: Config, name: str) -> Sub:
+    """The invocation URI of the existing function ``name`` (a proxy or an authorizer)."""
+    return Sub(EXISTING_PROXY_URI, FunctionArn=_arn(cfg, name))
+
+
 def existing_integration(cfg: Config, name: str) -> Integration:
     """A Lambda proxy integration to the existing function; API Gateway waits as the config
     says (29 s by default)."""
@@ -37,14 +42,16 @@ def existing_integration(cfg: Config, name: str) -> Integration:
     return Integration(
         Type="AWS_PROXY",
         IntegrationHttpMethod="POST",
-        Uri=Sub(EXISTING_PROXY_URI, FunctionArn=_arn(cfg, name)),
+        Uri=existing_uri(cfg, name),
         TimeoutInMillis=existing.wait_ms,
     )
 
 
 def existing_permissions(cfg: Config) -> list[Permission]:
     """One permission per existing function, on the ARN as given (a permission on an alias
-    covers that alias only), scoped to this API in this account."""
+    covers that alias only), scoped to this API in this account; a function that only
+    authorizes, to this API's authorizers."""
+    routed = {r.target for r in cfg.routes if r.mock is None}
     return [
         Permission(
             naming.function_ids(name).permission,
@@ -52,7 +59,7 @@ def existing_permissions(cfg: Config) -> list[Permission]:
             FunctionName=_arn(cfg, name),
             Principal="apigateway.amazonaws.com",
             SourceAccount=Ref("AWS::AccountId"),
-            SourceArn=execute_api_arn("*"),
+            SourceArn=execute_api_arn("*" if name in routed else "authorizers/*"),
         )
         for name in sorted(cfg.existing_functions)
     ]

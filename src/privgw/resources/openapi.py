@@ -8,19 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from troposphere import Sub
 from troposphere.apigateway import Integration
 
-from privgw import naming
 from privgw.config import Config, Route
 from privgw.config.auth import CognitoAuth, LambdaAuth, identity_parameter
 from privgw.model import ApiMethod, resolve_api
 from privgw.resources.api import route_method
 from privgw.resources.auth import (
-    AUTHORIZER_URI,
     VALIDATORS,
     authorizer_key,
     authorizer_specs,
+    authorizer_uri,
     model_id,
 )
 from privgw.resources.cors import preflight_headers, preflight_integration
@@ -139,10 +137,9 @@ def _security_schemes(cfg: Config) -> dict[str, Any]:
     for spec in authorizer_specs(cfg).values():
         setting = spec.setting
         if isinstance(setting, LambdaAuth):
-            function = naming.function_ids(setting.function).function
             authorizer: dict[str, Any] = {
                 "type": setting.type,
-                "authorizerUri": Sub(AUTHORIZER_URI % function).to_dict(),
+                "authorizerUri": authorizer_uri(cfg, setting.function).to_dict(),
                 "identitySource": ", ".join(identity_parameter(s) for s in setting.identity_source),
                 "authorizerResultTtlInSeconds": setting.result_ttl,
             }

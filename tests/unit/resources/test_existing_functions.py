@@ -10,6 +10,7 @@ import pytest
 
 from privgw import Config, ConfigError, build_template, lint_text, render
 from privgw.diagram import mermaid
+from privgw.flavours import Flavour
 from privgw.kinds import kind_of
 from privgw.simulate import Call, simulate
 from tests.support.configs import BASE_CONFIG, resources_of, with_changes
@@ -141,4 +142,64 @@ def test_simulate_diagram_and_notes_say_which_function_answers() -> None:
     assert "existing Lambda legacy" in mermaid(cfg)
     assert any(
         "existing function legacy" in n and "60,000" in n for n in kind_of(cfg).build_notes(cfg)
+    )
+
+
+TOKENS = "arn:aws:lambda:eu-west-1:111122223333:function:tokens:prod"
+AUTHORIZED_BY_EXISTING = with_changes(
+    WITH_EXISTING,
+    existing_functions={
+        "legacy": {"arn": LEGACY},
+        "tokens": {"arn": TOKENS},
+    },
+    auth={"lambda": "tokens"},
+)
+
+
+@pytest.mark.parametrize("flavour", ["cfn", "sam"])
+def test_an_existing_function_may_be_a_lambda_authorizer(flavour: Flavour) -> None:
+    """As a console-built API's authorizer often is: invoked by its ARN (alias kept), allowed
+    to be invoked by this API's authorizers only, nothing created for it."""
+    cfg = Config(**AUTHORIZED_BY_EXISTING)
+    built = build_template(cfg, flavour).to_dict()
+    text = render(built, "yaml")
+    assert lint_text(text) == [], flavour
+    assert TOKENS in text
+    permissions = {
+        k: p["Properties"] for k, p in resources_of(built, "AWS::Lambda::Permission").items()
+    }
+    assert permissions["TokensFunctionInvokePermission"]["FunctionName"] == TOKENS
+    assert permissions["TokensFunctionInvokePermission"]["SourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+        "${RestApi}/authorizers/*"
+    }
+    assert permissions["LegacyFunctionInvokePermission"]["SourceArn"] == API_SCOPE
+    if flavour == "cfn":
+        (authorizer,) = resources_of(built, "AWS::ApiGateway::Authorizer").values()
+        assert authorizer["Properties"]["AuthorizerUri"] == {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
+                "functions/${FunctionArn}/invocations",
+                {"FunctionArn": TOKENS},
+            ]
+        }
+    functions = {
+        *resources_of(built, "AWS::Lambda::Function"),
+        *resources_of(built, "AWS::Serverless::Function"),
+    }
+    assert functions == {"Function"}, "only the config's own function is created"
+    if flavour == "cfn":
+        plain = build_template(cfg).to_dict()
+        anonymous = simulate(cfg, plain, Call("GET", "/hello"))
+        assert (anonymous.status, anonymous.layer) == (401, "authorization"), anonymous
+        assert "tokens" in anonymous.reason
+
+
+def test_an_authorizer_naming_no_function_lists_the_existing_ones_too() -> None:
+    data = with_changes(AUTHORIZED_BY_EXISTING, auth={"lambda": "tokenz"})
+    with pytest.raises(ConfigError) as caught:
+        Config(**data)
+    assert (
+        "auth.lambda: names no function (got tokenz; expected one of: main, legacy, tokens)"
+        in str(caught.value)
     )

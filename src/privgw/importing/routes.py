@@ -1,0 +1,219 @@
+"""A live API's methods as privgw routes: path and method, who may call (IAM, an API key, a
+Cognito authorizer), request validation, and what answers (a Lambda function by ARN, a
+backend through a VPC link or over the internet, a mock). A method privgw cannot express is
+left out with a report line saying which AWS field and why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from privgw.config.openapi import mock_of
+from privgw.config.openapi_schema import SpecError
+from privgw.config.openapi_security import identity_sources
+from privgw.importing.live import Snapshot, functions_in
+
+
+@dataclass
+class Targets:
+    """The named things routes go to, as config sections, gathered while reading methods."""
+
+    existing_functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    backends: dict[str, dict[str, Any]] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+
+    def function(self, arn: str) -> str:
+        """The config name of the function at ``arn`` (alias or version kept in the ARN)."""
+        for name, existing in self.existing_functions.items():
+            if existing["arn"] == arn:
+                return name
+        name = config_name(
+            arn.split(":function:")[1].split(":", maxsplit=1)[0], set(self.existing_functions)
+        )
+        self.existing_functions[name] = {"arn": arn}
+        return name
+
+    def backend(self, settings: dict[str, Any]) -> str:
+        for name, backend in self.backends.items():
+            if backend == settings:
+                return name
+        host = re.sub(r"^https?://", "", str(settings["uri"])).split("/")[0].split(".")[0]
+        name = config_name(host or "backend", set(self.backends))
+        self.backends[name] = settings
+        return name
+
+
+def config_name(text: str, taken: set[str]) -> str:
+    """A config name (letters and digits, starting with a letter) for an AWS name."""
+    words = re.split(r"[^A-Za-z0-9]+", text)
+    name = words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    name = re.sub(r"^[^A-Za-z]+", "", name)[:60] or "imported"
+    unique, index = name, 2
+    while unique in taken:
+        unique, index = f"{name}{index}", index + 1
+    return unique
+
+
+def _where(method: Mapping[str, Any], path: str) -> str:
+    return f"{method.get('httpMethod')} {path}"
+
+
+def _mock(integration: Mapping[str, Any]) -> dict[str, Any]:
+    """A MOCK integration as privgw's mock, read the way an OpenAPI document's is."""
+    responses = {
+        str(response.get("selectionPattern") or "default"): response
+        for response in (integration.get("integrationResponses") or {}).values()
+    }
+    return mock_of({**integration, "responses": responses}, "")
+
+
+def _target(integration: Mapping[str, Any], where: str, targets: Targets) -> dict[str, Any] | str:
+    """The route fields of an integration, or why it cannot be one."""
+    kind = str(integration.get("type", ""))
+    if kind == "AWS_PROXY":
+        arns = functions_in(integration.get("uri"))
+        if not arns:
+            return f"is a proxy to {integration.get('uri')}, which is no Lambda function"
+        return {"target": targets.function(arns[0])}
+    if kind == "MOCK":
+        try:
+            return {"mock": _mock(integration)}
+        except SpecError as exc:
+            return exc.message
+    if kind == "HTTP_PROXY":
+        uri = str(integration.get("uri", ""))
+        base = re.sub(r"(https?://[^/]+).*", r"\1", uri)
+        settings: dict[str, Any] = {"uri": base}
+        if integration.get("connectionType") == "VPC_LINK":
+            link = str(integration.get("connectionId", ""))
+            if link.startswith("${stageVariables."):
+                return f"reaches its VPC link through a stage variable ({link})"
+            settings["vpc_link_v1"] = {"id": link}
+        elif base.startswith("https://"):
+            settings["internet"] = True
+        else:
+            return f"sends calls to {uri} over plain HTTP across the internet"
+        name = targets.backend(settings)
+        route: dict[str, Any] = {"target": name}
+        rest = uri[len(base) :]
+        if rest not in ("", "/") and rest != where.split(" ", 1)[1]:
+            route["target_path"] = rest
+        return route
+    return (
+        f"is an integration of type {kind or 'none'}, which import does not carry yet "
+        "(write it as a service or mapped route: README, Backends)"
+    )
+
+
+def _auth(
+    method: Mapping[str, Any], authorizers: Mapping[str, Any], targets: Targets
+) -> dict[str, Any] | str:
+    kind = str(method.get("authorizationType", "NONE"))
+    if kind == "NONE":
+        return {"auth": "none"}
+    if kind == "AWS_IAM":
+        return {"auth": "iam"}
+    authorizer = authorizers.get(str(method.get("authorizerId")), {})
+    if kind == "COGNITO_USER_POOLS" and authorizer:
+        source = str(authorizer.get("identitySource", "method.request.header.Authorization"))
+        cognito: dict[str, Any] = {
+            "user_pool_arns": sorted(authorizer.get("providerARNs") or []),
+            "header": source.removeprefix("method.request.header."),
+        }
+        if method.get("authorizationScopes"):
+            cognito["scopes"] = list(method["authorizationScopes"])
+        return {"auth": {"cognito": cognito}}
+    if kind == "CUSTOM" and authorizer:
+        arns = functions_in(authorizer.get("authorizerUri"))
+        if not arns:
+            return (
+                f"is authorized by {authorizer.get('name')}, which invokes "
+                f"{authorizer.get('authorizerUri')}, no Lambda function"
+            )
+        kind_of = str(authorizer.get("type", "TOKEN")).lower()
+        default = "method.request.header.Authorization"
+        auth: dict[str, Any] = {
+            "lambda": targets.function(arns[0]),
+            "type": kind_of,
+            "identity_source": identity_sources(str(authorizer.get("identitySource") or default)),
+        }
+        if authorizer.get("authorizerResultTtlInSeconds") is not None:
+            auth["result_ttl"] = int(authorizer["authorizerResultTtlInSeconds"])
+        return {"auth": auth}
+    return f"has authorization {kind}, which privgw does not express"
+
+
+def _validation(
+    method: Mapping[str, Any], snapshot: Snapshot, where: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Required parameters and a JSON body model, validated as the method's validator says."""
+    fields: dict[str, Any] = {}
+    report: list[str] = []
+    validators = {v["id"]: v for v in snapshot.get("validators", [])}
+    chosen = validators.get(str(method.get("requestValidatorId")), {})
+    params, body = (
+        bool(chosen.get("validateRequestParameters")),
+        bool(chosen.get("validateRequestBody")),
+    )
+    required = sorted(
+        key.removeprefix("method.request.")
+        for key, needed in (method.get("requestParameters") or {}).items()
+        if needed and not key.startswith("method.request.path.")
+    )
+    if required:
+        fields["required_parameters"] = required
+    models = method.get("requestModels") or {}
+    schema = None
+    if "application/json" in models:
+        named = {m["name"]: m for m in snapshot.get("models", [])}
+        model = named.get(models["application/json"], {})
+        if model.get("name") not in ("Empty", "Error"):
+            try:
+                schema = json.loads(model.get("schema") or "null")
+            except ValueError:
+                report.append(f"{where}: model {model.get('name')} is not JSON; left out")
+    if schema is not None and isinstance(schema, dict):
+        schema.pop("$schema", None)
+        schema.pop("title", None)
+        fields["request_schema"] = schema
+    mode = {(True, True): "all", (True, False): "params", (False, True): "body"}.get((params, body))
+    if mode == "body" and "request_schema" not in fields:
+        mode = None
+    if mode is not None:
+        fields["request_validation"] = mode
+    return fields, report
+
+
+def read_routes(snapshot: Snapshot, targets: Targets) -> list[dict[str, Any]]:
+    """Every method of the API that privgw can express, as a route (sorted by path)."""
+    authorizers = {a["id"]: a for a in snapshot.get("authorizers", [])}
+    routes = []
+    for resource in snapshot["resources"]:
+        path = resource["path"]
+        for verb, method in sorted((resource.get("resourceMethods") or {}).items()):
+            where = _where({"httpMethod": verb}, path)
+            integration = method.get("methodIntegration") or {}
+            route: dict[str, Any] = {"method": verb, "path": path}
+            if method.get("operationName"):
+                route["name"] = method["operationName"]
+            target = _target(integration, where, targets)
+            auth = _auth(method, authorizers, targets)
+            for found in (target, auth):
+                if isinstance(found, str):
+                    targets.report.append(f"method {where}: left out: it {found}")
+            if isinstance(target, str) or isinstance(auth, str):
+                continue
+            route.update(target)
+            route.update(auth)
+            if method.get("apiKeyRequired"):
+                route["api_key_required"] = True
+            if "mock" not in route:
+                fields, report = _validation(method, snapshot, where)
+                route.update(fields)
+                targets.report += report
+            routes.append(route)
+    return routes

@@ -1,0 +1,215 @@
+"""A snapshot of a live private API (``live``) as the privgw config that describes it, and the
+report of what that config cannot say, each line naming the AWS field and why.
+
+The config keeps what runs where it runs: the API's VPC endpoints as ``endpoint.existing_ids``
+(privgw does not create a second endpoint beside them) and its Lambda functions as
+``existing_functions`` (their code stays where it is). Deploying it builds a new stack beside
+the old API; the report says what changes, holes first.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from privgw.evaluate import ApiArn
+from privgw.importing.live import Snapshot
+from privgw.importing.policy import PolicyReading, compare, parse_policy, read_policy
+from privgw.importing.routes import Targets, config_name, read_routes
+
+_OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+
+
+def api_arn(snapshot: Snapshot) -> ApiArn:
+    """The API's ARN parts: the account from its policy's resources, else from its
+    endpoints' owner (the evaluator matches the policy's resources against it)."""
+    api = snapshot["api"]
+    found = re.search(
+        rf"arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{{12}}):{re.escape(api['id'])}",
+        str(api.get("policy") or "").replace("\\", ""),
+    )
+    if found:
+        return ApiArn(api["id"], found.group(2), found.group(3), found.group(1))
+    owners = [e.get("OwnerId") for e in snapshot.get("endpoints", []) if e.get("OwnerId")]
+    return ApiArn(
+        api["id"], snapshot.get("region", "us-east-1"), owners[0] if owners else "000000000000"
+    )
+
+
+def _name(text: str) -> str:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    name = "-".join(words)[:63].strip("-")
+    return name if name[:1].isalpha() else f"api-{name}"[:63].strip("-")
+
+
+def _open_groups(snapshot: Snapshot) -> list[str]:
+    """A HOLE line per endpoint security group that admits the whole internet on 443."""
+    lines = []
+    for group in snapshot.get("security_groups", []):
+        for rule in group.get("IpPermissions", []):
+            protocol = str(rule.get("IpProtocol"))
+            low, high = rule.get("FromPort", 0), rule.get("ToPort", 65535)
+            if protocol not in ("-1", "tcp", "6") or (
+                protocol != "-1" and not (low <= 443 <= high)
+            ):
+                continue
+            ranges = [r.get("CidrIp") for r in rule.get("IpRanges", [])]
+            ranges += [r.get("CidrIpv6") for r in rule.get("Ipv6Ranges", [])]
+            for cidr in ranges:
+                if cidr and ipaddress.ip_network(cidr, strict=False) in _OPEN:
+                    lines.append(
+                        f"security group {group['GroupId']}: HOLE: admits {cidr} on port 443 "
+                        "of the API's endpoint; narrow it to the callers' CIDRs (an endpoint "
+                        "privgw creates admits only network.allowed_cidrs)"
+                    )
+    return lines
+
+
+def _stage(stage: Mapping[str, Any] | None, report: list[str]) -> dict[str, Any]:
+    if stage is None:
+        report.append("stage: the API has no stage, so nothing can call it; the config adds v1")
+        return {}
+    settings: dict[str, Any] = {"name": stage["stageName"]}
+    everywhere = (stage.get("methodSettings") or {}).get("*/*") or {}
+    if everywhere.get("metricsEnabled"):
+        settings["metrics"] = True
+    level = everywhere.get("loggingLevel")
+    if level in ("ERROR", "INFO"):
+        settings["logging_level"] = level
+    if everywhere.get("throttlingRateLimit") is not None:
+        settings["throttling_rate_limit"] = everywhere["throttlingRateLimit"]
+        settings["throttling_burst_limit"] = int(everywhere.get("throttlingBurstLimit", 0))
+    if not stage.get("tracingEnabled"):
+        report.append(
+            "stage tracingEnabled: off; the config turns X-Ray tracing on (privgw's default; "
+            "stage.tracing: false keeps it off)"
+        )
+    if not stage.get("accessLogSettings"):
+        report.append(
+            "stage accessLogSettings: none; the config writes access logs to a log group of "
+            "its own (privgw's default; stage.access_logging: false keeps them off)"
+        )
+    else:
+        report.append(
+            f"stage accessLogSettings: logs went to "
+            f"{stage['accessLogSettings'].get('destinationArn')}; the config's go to a log "
+            "group the stack creates"
+        )
+    for name in sorted(stage.get("variables") or {}):
+        report.append(f"stage variables.{name}: not carried (privgw has no stage variables)")
+    return settings
+
+
+def _consumers(snapshot: Snapshot, report: list[str]) -> dict[str, Any]:
+    consumers: dict[str, Any] = {}
+    for plan in snapshot.get("usage_plans", []):
+        name = config_name(str(plan.get("name") or plan["id"]), set(consumers))
+        consumer: dict[str, Any] = {}
+        if plan.get("description"):
+            consumer["description"] = str(plan["description"])[:256]
+        throttle = plan.get("throttle") or {}
+        if throttle.get("rateLimit") is not None:
+            consumer["throttle"] = {
+                "rate": throttle["rateLimit"],
+                "burst": int(throttle.get("burstLimit", 0)),
+            }
+        quota = plan.get("quota") or {}
+        if quota.get("limit") is not None:
+            consumer["quota"] = {"limit": quota["limit"], "period": quota.get("period", "DAY")}
+        consumers[name] = consumer
+        keys = ", ".join(plan.get("keys") or []) or "none"
+        report.append(
+            f"usage plan {plan.get('name')} ({plan['id']}): consumer {name}; its keys ({keys}) "
+            "stay with the old plan: the stack creates a new key for the consumer (key values "
+            "are never read)"
+        )
+    return consumers
+
+
+def _access(reading: PolicyReading) -> dict[str, Any]:
+    access: dict[str, Any] = {}
+    if reading.vpc_ids:
+        access["vpc_ids"] = reading.vpc_ids
+    if reading.source_cidrs:
+        access["source_cidrs"] = reading.source_cidrs
+    if reading.principals:
+        access["iam_principals"] = reading.principals
+    return access
+
+
+def _function_notes(snapshot: Snapshot, targets: Targets) -> list[str]:
+    lines = []
+    for name, existing in sorted(targets.existing_functions.items()):
+        fn = snapshot.get("functions", {}).get(existing["arn"], {})
+        if not fn:
+            continue
+        vpc = (fn.get("VpcConfig") or {}).get("SubnetIds")
+        variables = sorted((fn.get("Environment") or {}).get("Variables") or {})
+        settings = (
+            f"{fn.get('Runtime', fn.get('PackageType'))}, handler {fn.get('Handler')}, "
+            f"{fn.get('MemorySize')} MB, {fn.get('Timeout')} s"
+            + (f", in subnets {', '.join(vpc)}" if vpc else "")
+            + (f", environment {', '.join(variables)}" if variables else "")
+        )
+        lines.append(
+            f"function {fn.get('FunctionName')}: existing_functions.{name} ({settings}); its "
+            f"code and role ({fn.get('Role')}) stay as they are"
+        )
+    return lines
+
+
+def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
+    """The config describing the live API in ``snapshot``, and the report lines."""
+    api = snapshot["api"]
+    arn = api_arn(snapshot)
+    live_policy = parse_policy(api.get("policy"))
+    reading = read_policy(live_policy, arn)
+    listed = sorted((api.get("endpointConfiguration") or {}).get("vpcEndpointIds") or [])
+    report = [*reading.report, *_open_groups(snapshot)]
+    targets = Targets()
+    routes = read_routes(snapshot, targets)
+    config: dict[str, Any] = {"name": _name(str(api.get("name") or api["id"]))}
+    if api.get("description"):
+        config["description"] = str(api["description"])[:1024]
+    endpoint_ids = sorted({*listed, *reading.endpoint_ids})
+    config["endpoint"] = {"create": False, "existing_ids": endpoint_ids}
+    access = _access(reading)
+    if access:
+        config["access"] = access
+    if targets.existing_functions:
+        config["existing_functions"] = targets.existing_functions
+    if targets.backends:
+        config["backends"] = targets.backends
+    config["routes"] = routes
+    report += targets.report
+    stage = _stage(snapshot.get("stage"), report)
+    if stage:
+        config["stage"] = stage
+    binary = sorted(str(t).replace("~1", "/") for t in api.get("binaryMediaTypes") or [])
+    if binary:
+        config["binary_media_types"] = binary
+    consumers = _consumers(snapshot, report)
+    if consumers:
+        config["consumers"] = consumers
+    report += _function_notes(snapshot, targets)
+    for response in snapshot.get("gateway_responses", []):
+        if not response.get("defaultResponse", True):
+            report.append(
+                f"gateway response {response.get('responseType')}: customised; not carried "
+                "(privgw writes its own; see gateway_responses)"
+            )
+    return config, report
+
+
+def policy_differences(
+    snapshot: Snapshot, reading_config: Mapping[str, Any], built_policy: Mapping[str, Any]
+) -> list[str]:
+    """How the live policy and the built config's decide calls differently."""
+    api = snapshot["api"]
+    arn = api_arn(snapshot)
+    live = parse_policy(api.get("policy"))
+    reading = read_policy(live, arn)
+    ids = list(reading_config.get("endpoint", {}).get("existing_ids", []))
+    return compare(live, built_policy, reading, ids, arn)

@@ -1,0 +1,398 @@
+"""privgw import on the local endpoint: the seed's API built by hand with boto3, in the seed's
+order (function, API, resource, method, integration, endpoint, security group, PRIVATE,
+policy, deployment), read back into a config, built, deployed as a new stack, and compared
+with the hand-built API method by method and by policy decision."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from privgw import load_config
+from privgw.cli import main
+from privgw.evaluate import ApiArn, Request, evaluate
+from privgw.importing.policy import parse_policy
+from tests.support.localaws.deployed import aws_deploy, physical_id
+from tests.support.localaws.endpoint import REGION, LocalAws, Network, create_network
+from tests.support.localaws.stacks import deployable
+
+FOREIGN = "vpce-0f0f0f0f0f0f0f0f1"
+
+
+@pytest.fixture
+def aws_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
+    for key, value in local_aws.env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    return local_aws
+
+
+def _zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.js", source)
+    return buffer.getvalue()
+
+
+def seed_api(local: LocalAws, net: Network, policy: str = "seed") -> dict[str, str]:
+    """The walk-through's API, step by step as its reader clicks it."""
+    iam, lam = local.client("iam"), local.client("lambda")
+    apigw, ec2 = local.client("apigateway"), local.client("ec2")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    suffix = net.vpc_id[-6:]
+    role = iam.create_role(RoleName=f"seed-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))[
+        "Role"
+    ]["Arn"]
+    function = lam.create_function(
+        FunctionName=f"Sample-Node-Server-{suffix}",
+        Runtime="nodejs20.x",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _zip("exports.handler = async () => ({statusCode: 200});")},
+        MemorySize=128,
+        Timeout=3,
+    )["FunctionArn"]
+    api = apigw.create_rest_api(
+        name=f"Sample-Node-Server-API-{suffix}", endpointConfiguration={"types": ["REGIONAL"]}
+    )["id"]
+    root = next(r for r in apigw.get_resources(restApiId=api)["items"] if r["path"] == "/")
+    resource = apigw.create_resource(
+        restApiId=api, parentId=root["id"], pathPart="Sample-Node-Server"
+    )["id"]
+    apigw.put_method(restApiId=api, resourceId=resource, httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=resource,
+        httpMethod="GET",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function}/invocations",
+    )
+    lam.add_permission(
+        FunctionName=function,
+        StatementId="apigateway",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+    )
+    group = ec2.create_security_group(
+        VpcId=net.vpc_id, GroupName=f"seed-vpce-{suffix}", Description="execute-api endpoint"
+    )["GroupId"]
+    cidr = "0.0.0.0/0" if policy == "open" else net.cidr
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": cidr}]}
+        ],
+    )
+    vpce = ec2.create_vpc_endpoint(
+        VpcId=net.vpc_id,
+        VpcEndpointType="Interface",
+        ServiceName=f"com.amazonaws.{REGION}.execute-api",
+        SubnetIds=net.subnet_ids,
+        SecurityGroupIds=[group],
+        PrivateDnsEnabled=True,
+    )["VpcEndpoint"]["VpcEndpointId"]
+    apigw.update_rest_api(
+        restApiId=api,
+        patchOperations=[
+            {"op": "replace", "path": "/endpointConfiguration/types/REGIONAL", "value": "PRIVATE"}
+        ],
+    )
+    apigw.update_rest_api(
+        restApiId=api,
+        patchOperations=[
+            {"op": "add", "path": "/endpointConfiguration/vpcEndpointIds", "value": vpce}
+        ],
+    )
+    whole = f"arn:aws:execute-api:{REGION}:123456789012:{api}/*"
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": whole}
+    ]
+    if policy != "open":  # the seed's: deny any call that does not come through the endpoint
+        statements.insert(
+            0,
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": whole,
+                "Condition": {"StringNotEquals": {"aws:sourceVpce": vpce}},
+            },
+        )
+    document = {"Version": "2012-10-17", "Statement": statements}
+    apigw.update_rest_api(
+        restApiId=api,
+        patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(document)}],
+    )
+    apigw.create_deployment(restApiId=api, stageName="default")
+    return {"api": api, "function": function, "vpce": vpce, "group": group}
+
+
+def _import(local: LocalAws, api: str, out: Path) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(
+        ["import", api, "--endpoint-url", local.url, "--region", REGION, "-o", str(out)],
+        stdout,
+        stderr,
+    )
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def _methods(local: LocalAws, api: str) -> dict[str, dict[str, Any]]:
+    """Every method of ``api`` as the comparison needs it."""
+    apigw = local.client("apigateway")
+    found = {}
+    for resource in apigw.get_resources(restApiId=api)["items"]:
+        for verb in resource.get("resourceMethods") or {}:
+            method = apigw.get_method(restApiId=api, resourceId=resource["id"], httpMethod=verb)
+            integration = method.get("methodIntegration") or {}
+            authorizer = (
+                apigw.get_authorizer(restApiId=api, authorizerId=method["authorizerId"])
+                if method.get("authorizerId")
+                else {}
+            )
+            found[f"{verb} {resource['path']}"] = {
+                "auth": method.get("authorizationType"),
+                "authorizer": [authorizer.get(k) for k in ("type", "authorizerUri")],
+                "key": bool(method.get("apiKeyRequired")),
+                "type": integration.get("type"),
+                "target": integration.get("uri"),
+                "link": integration.get("connectionId"),
+            }
+    return found
+
+
+def _decisions(local: LocalAws, api: str, endpoints: list[str]) -> list[str]:
+    policy = parse_policy(local.client("apigateway").get_rest_api(restApiId=api).get("policy"))
+    assert policy is not None
+    arn = ApiArn(api, REGION, "123456789012")
+    calls = [{"aws:SourceVpce": e} for e in endpoints] + [{}]
+    return [
+        evaluate(
+            policy,
+            Request("execute-api:Invoke", arn.method("v1", "GET", "/x"), "anonymous", c),
+            arn,
+        )
+        for c in calls
+    ]
+
+
+def test_the_seeds_hand_built_api_imports_builds_deploys_and_answers_the_same(
+    aws_env: LocalAws, tmp_path: Path
+) -> None:
+    net = create_network(aws_env, "10.61.0.0/16")
+    seed = seed_api(aws_env, net)
+    config = tmp_path / "seed.yaml"
+    code, _, stderr = _import(aws_env, seed["api"], config)
+    assert code == 0, stderr
+    assert "import: reading API" in stderr  # progress on stderr
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert data["endpoint"] == {"create": False, "existing_ids": [seed["vpce"]]}
+    assert data["routes"] == [
+        {
+            "method": "GET",
+            "path": "/Sample-Node-Server",
+            "target": next(iter(data["existing_functions"])),
+            "auth": "none",
+        }
+    ]
+    assert [f["arn"] for f in data["existing_functions"].values()] == [seed["function"]]
+    assert data["stage"]["name"] == "default"
+    assert "HOLE" not in config.read_text(encoding="utf-8")
+    cfg = load_config(config)  # privgw build accepts it
+    template = deployable(data, "cfn", net, aws_env, tmp_path)
+    result = aws_deploy(aws_env, template, "imported-seed")
+    assert result.returncode == 0, result.stderr
+    rebuilt = physical_id(aws_env, "imported-seed", "RestApi")
+    assert _methods(aws_env, rebuilt) == _methods(aws_env, seed["api"])
+    endpoints = [seed["vpce"], FOREIGN]
+    assert _decisions(aws_env, rebuilt, endpoints) == _decisions(aws_env, seed["api"], endpoints)
+    assert _decisions(aws_env, rebuilt, endpoints) == ["allow", "explicit-deny", "explicit-deny"]
+    assert cfg.endpoint.existing_ids == [seed["vpce"]]
+
+
+def test_hand_made_holes_are_reported_first_and_closed_by_the_config(
+    aws_env: LocalAws, tmp_path: Path
+) -> None:
+    """A policy with no VPC condition (any endpoint of any account may call) and an endpoint
+    group open to the internet: both named, with the fix; the config admits only the API's
+    own endpoint."""
+    net = create_network(aws_env, "10.62.0.0/16")
+    seed = seed_api(aws_env, net, policy="open")
+    config = tmp_path / "open.yaml"
+    code, _, stderr = _import(aws_env, seed["api"], config)
+    assert code == 0, stderr
+    reported = [line for line in stderr.splitlines() if line.startswith("report: ")]
+    assert "HOLE: no statement names an aws:SourceVpce" in reported[0]
+    assert any(f"security group {seed['group']}: HOLE: admits 0.0.0.0/0" in r for r in reported)
+    assert any(
+        "the live policy allows a call through an endpoint neither lists" in r for r in reported
+    )
+    head = config.read_text(encoding="utf-8").split("\nname:")[0]
+    assert "HOLE: no statement names" in head  # the report heads the config too
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert data["endpoint"]["existing_ids"] == [seed["vpce"]]
+
+
+def test_errors_exit_2_with_one_line_and_write_nothing(
+    aws_env: LocalAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "x.yaml"
+    code, _, stderr = _import(aws_env, "nope123456", out)
+    assert code == 2
+    assert stderr.strip().splitlines() == [
+        f"privgw: error: there is no REST API nope123456 in {REGION} (`aws apigateway "
+        "get-rest-apis` lists them; HTTP APIs are not REST APIs)"
+    ]
+    regional = aws_env.client("apigateway").create_rest_api(name="public-one")["id"]
+    code, _, stderr = _import(aws_env, regional, out)
+    assert code == 2
+    assert stderr.strip().splitlines() == [
+        f"privgw: error: API {regional} (public-one) is EDGE, not PRIVATE: privgw imports "
+        "private REST APIs"
+    ]
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    code, _, stderr = _import(aws_env, regional, out)
+    assert code == 2
+    assert "no AWS credentials found, so nothing was sent" in stderr
+    assert not out.exists()
+
+
+def _function(local: LocalAws, name: str, role: str) -> str:
+    return str(
+        local.client("lambda").create_function(
+            FunctionName=name,
+            Runtime="python3.13",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": _zip("def handler(event, context):\n    return {}\n")},
+        )["FunctionArn"]
+    )
+
+
+def richer_api(local: LocalAws, net: Network) -> dict[str, Any]:
+    """Two functions, a Lambda authorizer, a VPC link v1 to an NLB, an API key in a usage
+    plan: what a team adds to the seed's API by hand over a year."""
+    seed = seed_api(local, net)
+    apigw, suffix = local.client("apigateway"), net.vpc_id[-6:]
+    role = f"arn:aws:iam::123456789012:role/seed-{suffix}"
+    reports = _function(local, f"reports-{suffix}", role)
+    tokens = _function(local, f"tokens-{suffix}", role)
+    api = seed["api"]
+    lambda_uri = "arn:aws:apigateway:" + REGION + ":lambda:path/2015-03-31/functions/{}/invocations"
+    authorizer = apigw.create_authorizer(
+        restApiId=api,
+        name="tokens",
+        type="TOKEN",
+        authorizerUri=lambda_uri.format(tokens),
+        identitySource="method.request.header.Authorization",
+        authorizerResultTtlInSeconds=60,
+    )["id"]
+    root = next(r for r in apigw.get_resources(restApiId=api)["items"] if r["path"] == "/")
+    parent = apigw.create_resource(restApiId=api, parentId=root["id"], pathPart="reports")
+    item = apigw.create_resource(restApiId=api, parentId=parent["id"], pathPart="{id}")["id"]
+    apigw.put_method(
+        restApiId=api,
+        resourceId=item,
+        httpMethod="GET",
+        authorizationType="CUSTOM",
+        authorizerId=authorizer,
+    )
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=item,
+        httpMethod="GET",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=lambda_uri.format(reports),
+    )
+    balancer = local.client("elbv2").create_load_balancer(
+        Name=f"inventory-{suffix}", Subnets=net.subnet_ids, Scheme="internal", Type="network"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    link = apigw.create_vpc_link(name=f"inventory-{suffix}", targetArns=[balancer])["id"]
+    stock = apigw.create_resource(restApiId=api, parentId=root["id"], pathPart="stock")["id"]
+    apigw.put_method(
+        restApiId=api,
+        resourceId=stock,
+        httpMethod="POST",
+        authorizationType="NONE",
+        apiKeyRequired=True,
+    )
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=stock,
+        httpMethod="POST",
+        type="HTTP_PROXY",
+        integrationHttpMethod="POST",
+        uri="http://inventory.internal.example.com/stock",
+        connectionType="VPC_LINK",
+        connectionId=link,
+    )
+    apigw.create_deployment(restApiId=api, stageName="default")
+    plan = apigw.create_usage_plan(
+        name="warehouse",
+        apiStages=[{"apiId": api, "stage": "default"}],
+        throttle={"rateLimit": 20.0, "burstLimit": 40},
+        quota={"limit": 5000, "period": "DAY"},
+    )["id"]
+    key = apigw.create_api_key(name=f"warehouse-{suffix}", enabled=True)["id"]
+    apigw.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
+    return {**seed, "reports": reports, "tokens": tokens, "link": link}
+
+
+def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
+    aws_env: LocalAws, tmp_path: Path
+) -> None:
+    net = create_network(aws_env, "10.63.0.0/16")
+    built = richer_api(aws_env, net)
+    config = tmp_path / "richer.yaml"
+    code, _, stderr = _import(aws_env, built["api"], config)
+    assert code == 0, stderr
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    routes = {f"{r['method']} {r['path']}": r for r in data["routes"]}
+    assert set(routes) == {"GET /Sample-Node-Server", "GET /reports/{id}", "POST /stock"}
+    tokens = routes["GET /reports/{id}"]["auth"]
+    assert (tokens["type"], tokens["identity_source"], tokens["result_ttl"]) == (
+        "token",
+        ["header.Authorization"],
+        60,
+    )
+    assert data["existing_functions"][tokens["lambda"]] == {"arn": built["tokens"]}
+    stock = routes["POST /stock"]
+    assert stock["api_key_required"] is True
+    assert data["backends"][stock["target"]] == {
+        "uri": "http://inventory.internal.example.com",
+        "vpc_link_v1": {"id": built["link"]},
+    }
+    assert data["consumers"] == {
+        "warehouse": {
+            "throttle": {"rate": 20.0, "burst": 40},
+            "quota": {"limit": 5000, "period": "DAY"},
+        }
+    }
+    assert any("usage plan warehouse" in line and "new key" in line for line in stderr.splitlines())
+    template = deployable(data, "cfn", net, aws_env, tmp_path)
+    result = aws_deploy(aws_env, template, "imported-richer")
+    assert result.returncode == 0, result.stderr
+    rebuilt = physical_id(aws_env, "imported-richer", "RestApi")
+    assert _methods(aws_env, rebuilt) == _methods(aws_env, built["api"])
+    endpoints = [built["vpce"], FOREIGN]
+    assert _decisions(aws_env, rebuilt, endpoints) == _decisions(aws_env, built["api"], endpoints)

@@ -1,0 +1,337 @@
+"""What ``privgw import`` makes of a live API, from snapshots (no AWS): the resource policy's
+shapes as privgw's allow-list, each statement it cannot carry reported; methods as routes;
+usage plans as consumers; holes named first; and the config it writes builds."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from privgw import build_template, validate_config
+from privgw.evaluate import ApiArn
+from privgw.importing.policy import parse_policy, read_policy
+from privgw.importing.run import config_text, imported_from
+
+API = "a1b2c3d4e5"
+ACCOUNT = "111122223333"
+WHOLE = f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{API}/*"
+VPCE = "vpce-0a1b2c3d4e5f60718"
+OTHER = "vpce-0a1b2c3d4e5f60719"
+FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:orders"
+LAMBDA_URI = f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{FUNCTION}/invocations"
+
+
+def invoke(effect: str, condition: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    statement = {
+        "Effect": effect,
+        "Principal": "*",
+        "Action": "execute-api:Invoke",
+        "Resource": WHOLE,
+        **extra,
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def snapshot(*statements: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A private API with one proxy route to ``orders``, through endpoint VPCE."""
+    policy = {"Version": "2012-10-17", "Statement": list(statements)}
+    base: dict[str, Any] = {
+        "region": "eu-west-1",
+        "api": {
+            "id": API,
+            "name": "orders api",
+            "endpointConfiguration": {"types": ["PRIVATE"], "vpcEndpointIds": [VPCE]},
+            # as get-rest-api returns it: the JSON string with its quotes escaped
+            "policy": json.dumps(policy).replace('"', '\\"'),
+        },
+        "resources": [
+            {"id": "r0", "path": "/"},
+            {
+                "id": "r1",
+                "path": "/orders",
+                "resourceMethods": {
+                    "GET": {
+                        "httpMethod": "GET",
+                        "authorizationType": "NONE",
+                        "methodIntegration": {"type": "AWS_PROXY", "uri": LAMBDA_URI},
+                    }
+                },
+            },
+        ],
+        "stage": {"stageName": "prod", "tracingEnabled": True},
+        "authorizers": [],
+        "validators": [],
+        "models": [],
+        "gateway_responses": [],
+        "usage_plans": [],
+        "functions": {},
+        "endpoints": [{"VpcEndpointId": VPCE, "OwnerId": ACCOUNT, "Groups": []}],
+        "security_groups": [],
+    }
+    base.update(changes)
+    return base
+
+
+SEED = (
+    invoke("Deny", {"StringNotEquals": {"aws:sourceVpce": VPCE}}),
+    invoke("Allow"),
+)
+
+
+def test_the_escaped_policy_get_rest_api_returns_is_read() -> None:
+    text = snapshot(*SEED)["api"]["policy"]
+    assert "\\" in text
+    assert parse_policy(text) == {"Version": "2012-10-17", "Statement": list(SEED)}
+
+
+@pytest.mark.parametrize(
+    ("statements", "expected"),
+    [
+        (list(SEED), {"endpoint_ids": [VPCE]}),
+        (
+            [invoke("Allow", {"StringEquals": {"aws:SourceVpce": [VPCE, OTHER]}})],
+            {"endpoint_ids": [VPCE, OTHER]},
+        ),
+        (
+            [
+                invoke("Allow"),
+                invoke(
+                    "Deny",
+                    {"StringNotEquals": {"aws:SourceVpce": [VPCE], "aws:SourceVpc": "vpc-1"}},
+                ),
+                invoke("Deny", {"NotIpAddress": {"aws:VpcSourceIp": ["10.1.0.0/16"]}}),
+            ],
+            {"endpoint_ids": [VPCE], "vpc_ids": ["vpc-1"], "source_cidrs": ["10.1.0.0/16"]},
+        ),
+        (
+            [
+                invoke("Allow", Principal={"AWS": [f"arn:aws:iam::{ACCOUNT}:role/app"]}),
+                SEED[0],
+            ],
+            {"endpoint_ids": [VPCE], "principals": [f"arn:aws:iam::{ACCOUNT}:role/app"]},
+        ),
+    ],
+)
+def test_the_shapes_privgw_writes_and_hand_written_ones_are_read(
+    statements: list[dict[str, Any]], expected: dict[str, list[str]]
+) -> None:
+    reading = read_policy({"Statement": statements}, ApiArn(API, "eu-west-1", ACCOUNT))
+    got = {
+        key: getattr(reading, key)
+        for key in ("endpoint_ids", "vpc_ids", "source_cidrs", "principals")
+        if getattr(reading, key)
+    }
+    assert got == expected
+    assert reading.report == []
+
+
+def test_a_statement_of_another_shape_is_reported_never_dropped() -> None:
+    narrow = invoke("Allow", Resource=f"{WHOLE[:-1]}*/GET/orders", Sid="OnlyOrders")
+    reading = read_policy({"Statement": [SEED[0], narrow]}, ApiArn(API, "eu-west-1", ACCOUNT))
+    assert len(reading.report) == 1
+    assert reading.report[0].startswith(
+        "policy Statement[1] (OnlyOrders): not a shape privgw writes, so the config does not "
+        "carry it:"
+    )
+
+
+def test_an_api_open_to_any_vpc_is_imported_with_the_hole_named_first() -> None:
+    open_group = {
+        "GroupId": "sg-0123",
+        "IpPermissions": [
+            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": []}
+        ],
+    }
+    imported = imported_from(snapshot(invoke("Allow"), security_groups=[open_group]))
+    assert imported.report[0].startswith("policy: HOLE: no statement names an aws:SourceVpce")
+    assert imported.report[1].startswith("security group sg-0123: HOLE: admits 0.0.0.0/0")
+    decided = [line for line in imported.report if "the live policy allows" in line]
+    assert decided == [
+        "policy: the live policy allows a call through an endpoint neither lists, anonymous; "
+        "the config's refuses it",
+        "policy: the live policy allows a call with no endpoint, anonymous; the config's "
+        "refuses it",
+    ]
+    assert imported.config["endpoint"]["existing_ids"] == [VPCE]
+
+
+def test_the_seeds_policy_is_carried_exactly() -> None:
+    imported = imported_from(snapshot(*SEED))
+    assert not [line for line in imported.report if line.startswith("policy")]
+    assert imported.config["routes"] == [
+        {"method": "GET", "path": "/orders", "target": "orders", "auth": "none"}
+    ]
+    assert imported.config["existing_functions"] == {"orders": {"arn": FUNCTION}}
+    text = config_text(imported)
+    assert text == config_text(imported_from(snapshot(*SEED)))  # deterministic
+
+
+def _method(**fields: Any) -> dict[str, Any]:
+    return {"httpMethod": "GET", "authorizationType": "NONE", **fields}
+
+
+def test_methods_become_routes_with_their_auth_validation_and_targets() -> None:
+    cors = {
+        "type": "MOCK",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "integrationResponses": {
+            "200": {
+                "statusCode": "200",
+                "responseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"},
+            }
+        },
+    }
+    link = {
+        "type": "HTTP_PROXY",
+        "connectionType": "VPC_LINK",
+        "connectionId": "abc123",
+        "uri": "http://inventory.internal.example.com/stock",
+    }
+    model = {"name": "Order", "schema": json.dumps({"type": "object", "required": ["sku"]})}
+    resources = [
+        {
+            "id": "r1",
+            "path": "/orders",
+            "resourceMethods": {
+                "OPTIONS": _method(httpMethod="OPTIONS", methodIntegration=cors),
+                "POST": _method(
+                    httpMethod="POST",
+                    authorizationType="COGNITO_USER_POOLS",
+                    authorizerId="au1",
+                    authorizationScopes=["orders/write"],
+                    apiKeyRequired=True,
+                    operationName="createOrder",
+                    requestValidatorId="v1",
+                    requestModels={"application/json": "Order"},
+                    requestParameters={"method.request.header.X-Tenant": True},
+                    methodIntegration={"type": "AWS_PROXY", "uri": LAMBDA_URI},
+                ),
+            },
+        },
+        {
+            "id": "r2",
+            "path": "/stock",
+            "resourceMethods": {
+                "GET": _method(authorizationType="AWS_IAM", methodIntegration=link),
+                "PUT": _method(
+                    httpMethod="PUT",
+                    methodIntegration={"type": "AWS", "uri": "arn:aws:apigateway:x:sqs:path/q"},
+                ),
+            },
+        },
+    ]
+    pool = "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_a"
+    imported = imported_from(
+        snapshot(
+            *SEED,
+            resources=resources,
+            authorizers=[
+                {
+                    "id": "au1",
+                    "type": "COGNITO_USER_POOLS",
+                    "providerARNs": [pool],
+                    "identitySource": "method.request.header.Authorization",
+                }
+            ],
+            validators=[
+                {"id": "v1", "validateRequestBody": True, "validateRequestParameters": True}
+            ],
+            models=[model],
+            usage_plans=[
+                {
+                    "id": "up1",
+                    "name": "mobile-app",
+                    "throttle": {"rateLimit": 50.0, "burstLimit": 100},
+                    "quota": {"limit": 10000, "period": "DAY"},
+                    "keys": ["mobile"],
+                }
+            ],
+        )
+    )
+    routes = {f"{r['method']} {r['path']}": r for r in imported.config["routes"]}
+    assert routes["OPTIONS /orders"]["mock"] == {
+        "status": 200,
+        "headers": {"Access-Control-Allow-Origin": "*"},
+    }
+    assert routes["POST /orders"] == {
+        "method": "POST",
+        "path": "/orders",
+        "name": "createOrder",
+        "target": "orders",
+        "auth": {
+            "cognito": {
+                "user_pool_arns": [pool],
+                "header": "Authorization",
+                "scopes": ["orders/write"],
+            }
+        },
+        "api_key_required": True,
+        "required_parameters": ["header.X-Tenant"],
+        "request_schema": {"type": "object", "required": ["sku"]},
+        "request_validation": "all",
+    }
+    assert routes["GET /stock"]["auth"] == "iam"
+    backend = imported.config["backends"][routes["GET /stock"]["target"]]
+    assert backend == {
+        "uri": "http://inventory.internal.example.com",
+        "vpc_link_v1": {"id": "abc123"},
+    }
+    assert "target_path" not in routes["GET /stock"]  # the backend path is the route's own
+    assert "PUT /stock" not in routes
+    assert any(
+        line.startswith("method PUT /stock: left out: it is an integration of type AWS")
+        for line in imported.report
+    )
+    assert imported.config["consumers"] == {
+        "mobileApp": {
+            "throttle": {"rate": 50.0, "burst": 100},
+            "quota": {"limit": 10000, "period": "DAY"},
+        }
+    }
+    assert any(
+        "usage plan mobile-app (up1): consumer mobileApp; its keys (mobile)" in line
+        for line in imported.report
+    )
+    cfg = validate_config(copy.deepcopy(imported.config))
+    assert build_template(cfg).to_dict()["Resources"]
+
+
+def test_a_lambda_authorizer_is_its_existing_function() -> None:
+    tokens = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:tokens:live"
+    resources = [
+        {
+            "id": "r1",
+            "path": "/orders",
+            "resourceMethods": {
+                "GET": _method(
+                    authorizationType="CUSTOM",
+                    authorizerId="au2",
+                    methodIntegration={"type": "AWS_PROXY", "uri": LAMBDA_URI},
+                )
+            },
+        }
+    ]
+    authorizer = {
+        "id": "au2",
+        "name": "tokens",
+        "type": "REQUEST",
+        "authorizerUri": LAMBDA_URI.replace(FUNCTION, tokens),
+        "identitySource": "method.request.header.X-Token, method.request.querystring.tenant",
+        "authorizerResultTtlInSeconds": 0,
+    }
+    imported = imported_from(snapshot(*SEED, resources=resources, authorizers=[authorizer]))
+    (route,) = imported.config["routes"]
+    assert route["auth"] == {
+        "lambda": "tokens",
+        "type": "request",
+        "identity_source": ["header.X-Token", "query.tenant"],
+        "result_ttl": 0,
+    }
+    assert imported.config["existing_functions"]["tokens"] == {"arn": tokens}
+    cfg = validate_config(copy.deepcopy(imported.config))
+    assert "AWS::ApiGateway::Authorizer" in json.dumps(build_template(cfg).to_dict())
