@@ -266,6 +266,28 @@ def test_errors_exit_2_with_one_line_and_write_nothing(
         f"privgw: error: API {regional} (public-one) is EDGE, not PRIVATE: privgw imports "
         "private REST APIs"
     ]
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    from privgw.importing import live  # noqa: PLC0415
+
+    net = create_network(aws_env, "10.67.0.0/16")
+    seed = seed_api(aws_env, net)
+    original_pages = live._pages
+
+    def refused(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+        if operation == "get_usage_plans":  # a read-only role without apigateway:GET on plans
+            error = {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}
+            raise ClientError(error, "GetUsagePlans")
+        return original_pages(client, operation, key, **kwargs)
+
+    monkeypatch.setattr(live, "_pages", refused)
+    code, _, stderr = _import(aws_env, seed["api"], out)
+    assert code == 2
+    assert [line for line in stderr.splitlines() if not line.startswith("import: ")] == [
+        "privgw: error: AWS refused to list usage plans: An error occurred "
+        "(AccessDeniedException) when calling the GetUsagePlans operation: not allowed"
+    ]
+    monkeypatch.setattr(live, "_pages", original_pages)
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -294,6 +316,16 @@ def richer_api(local: LocalAws, net: Network) -> dict[str, Any]:
     seed = seed_api(local, net)
     apigw, suffix = local.client("apigateway"), net.vpc_id[-6:]
     role = f"arn:aws:iam::123456789012:role/seed-{suffix}"
+    local.client("iam").put_role_policy(  # the kind of grant a function's role gathers
+        RoleName=f"seed-{suffix}",
+        PolicyName="extra-s3",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            }
+        ),
+    )
     reports = _function(local, f"reports-{suffix}", role)
     tokens = _function(local, f"tokens-{suffix}", role)
     api = seed["api"]
@@ -389,6 +421,7 @@ def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
         }
     }
     assert any("usage plan warehouse" in line and "new key" in line for line in stderr.splitlines())
+    assert any("policies: extra-s3 (inline))" in line for line in stderr.splitlines())
     template = deployable(data, "cfn", net, aws_env, tmp_path)
     result = aws_deploy(aws_env, template, "imported-richer")
     assert result.returncode == 0, result.stderr
@@ -396,3 +429,86 @@ def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
     assert _methods(aws_env, rebuilt) == _methods(aws_env, built["api"])
     endpoints = [built["vpce"], FOREIGN]
     assert _decisions(aws_env, rebuilt, endpoints) == _decisions(aws_env, built["api"], endpoints)
+
+
+#: What an API's surface is made of, and the properties that name a function two ways (a
+#: function of the stack's by GetAtt, the existing one it now is by ARN: the same function).
+SURFACE = {
+    "AWS::ApiGateway::Method": ("Integration", "Uri"),
+    "AWS::ApiGateway::Authorizer": ("AuthorizerUri", None),
+    "AWS::ApiGateway::GatewayResponse": (None, None),
+    "AWS::ApiGateway::UsagePlan": (None, None),
+    "AWS::ApiGateway::RequestValidator": (None, None),
+    "AWS::ApiGateway::Model": (None, None),
+}
+
+
+def _surface(template: dict[str, Any]) -> str:
+    found = {}
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] not in SURFACE:
+            continue
+        props = json.loads(json.dumps(resource["Properties"]))
+        outer, inner = SURFACE[resource["Type"]]
+        if outer and inner:
+            props.get(outer, {}).pop(inner, None)
+        elif outer:
+            props.pop(outer, None)
+        if isinstance(props.get("Schema"), str):  # JSON text: the same schema in any key order
+            props["Schema"] = json.loads(props["Schema"])
+        found[logical] = props
+    return json.dumps(found, indent=1, sort_keys=True)
+
+
+def _renamed(data: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``data`` with its existing functions named as ``names`` (ARN -> name) says."""
+    by_name = {n: names[f["arn"]] for n, f in data.get("existing_functions", {}).items()}
+    text = json.dumps(data)
+    for old, new in by_name.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    return dict(json.loads(text))
+
+
+@pytest.mark.parametrize("example", ["hello", "secured"])
+def test_privgws_own_stack_imports_as_the_config_it_was_built_from(
+    aws_env: LocalAws, tmp_path: Path, example: str
+) -> None:
+    """Import of privgw's output gives back an equivalent config: built, its API surface
+    (methods, authorizers, validators, models, gateway responses, usage plans) is the
+    original's, its policy decides as the original's, and the report leaves nothing out
+    and finds no hole. Its functions are the existing ones they now are (named here as
+    the stack named them; AWS tags them with their logical ids, which import reads)."""
+    from privgw import build_template, validate_config  # noqa: PLC0415
+    from tests.support.configs import ROOT  # noqa: PLC0415
+    from tests.support.localaws.stacks import example_data, localise  # noqa: PLC0415
+
+    net = create_network(aws_env, "10.64.0.0/16" if example == "hello" else "10.66.0.0/16")
+    data = localise(example_data(ROOT / "examples" / f"{example}.yaml"), net, aws_env)
+    stack = f"own-{example}"
+    result = aws_deploy(aws_env, deployable(data, "cfn", net, aws_env, tmp_path), stack)
+    assert result.returncode == 0, result.stderr
+    api = physical_id(aws_env, stack, "RestApi")
+    config = tmp_path / "imported.yaml"
+    code, _, stderr = _import(aws_env, api, config)
+    assert code == 0, stderr
+    report = [line for line in stderr.splitlines() if line.startswith("report: ")]
+    assert not [line for line in report if "HOLE" in line or "left out" in line], report
+    assert not [line for line in report if "not a shape privgw writes" in line], report
+    original = validate_config(data)
+    lam = aws_env.client("lambda")
+    names = {
+        lam.get_function(FunctionName=physical_id(aws_env, stack, f"{logical}"))["Configuration"][
+            "FunctionArn"
+        ]: name
+        for name, logical in (
+            (name, "Function" if name == "main" else f"{name[:1].upper()}{name[1:]}Function")
+            for name in original.all_functions
+        )
+    }
+    again = validate_config(_renamed(yaml.safe_load(config.read_text(encoding="utf-8")), names))
+    assert _surface(build_template(again).to_dict()) == _surface(build_template(original).to_dict())
+    assert again.stage.name == original.stage.name
+    vpce = physical_id(aws_env, stack, "Endpoint")
+    assert again.endpoint.existing_ids == [vpce]
+    endpoints = [vpce, FOREIGN]
+    assert _decisions(aws_env, api, endpoints) == ["allow", "explicit-deny", "explicit-deny"]

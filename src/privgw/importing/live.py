@@ -55,6 +55,7 @@ class LiveReader:
         self.apigw = aws_client("apigateway", region, endpoint_url, profile)
         self.lam = aws_client("lambda", region, endpoint_url, profile)
         self.ec2 = aws_client("ec2", region, endpoint_url, profile)
+        self.iam = aws_client("iam", region, endpoint_url, profile)
         self.region: str = self.apigw.meta.region_name
         self.progress = progress
 
@@ -184,12 +185,34 @@ class LiveReader:
         found = {}
         for arn in sorted(arns):
             self.progress(f"reading function {arn.split(':function:')[1]}")
-            found[arn] = _clean(
-                self._ask(
-                    f"read function {arn}", self.lam.get_function_configuration, FunctionName=arn
-                )
-            )
+            read = self._ask(f"read function {arn}", self.lam.get_function, FunctionName=arn)
+            found[arn] = {**read.get("Configuration", {}), "Tags": read.get("Tags") or {}}
+            found[arn]["RolePolicies"] = self._role_policies(str(found[arn].get("Role", "")))
         return found
+
+    def _role_policies(self, role_arn: str) -> list[str]:
+        """The names of the policies of a function's role (attached and inline), for the
+        report: what the function may do is its role's business, not the config's."""
+        role = role_arn.rsplit("/", 1)[-1]
+        if not role:
+            return []
+        attached = self._ask(
+            f"list the policies of role {role}",
+            _pages,
+            self.iam,
+            "list_attached_role_policies",
+            "AttachedPolicies",
+            RoleName=role,
+        )
+        inline = self._ask(
+            f"list the inline policies of role {role}",
+            _pages,
+            self.iam,
+            "list_role_policies",
+            "PolicyNames",
+            RoleName=role,
+        )
+        return sorted([p["PolicyName"] for p in attached] + [f"{n} (inline)" for n in inline])
 
     def _endpoints(self, api: dict[str, Any]) -> tuple[list[Any], list[Any]]:
         ids = sorted((api.get("endpointConfiguration") or {}).get("vpcEndpointIds") or [])

@@ -82,6 +82,18 @@ def _keys(block: Any) -> dict[str, list[str]]:
     return {str(k).lower(): [str(v) for v in _list(vs)] for k, vs in block.items()}
 
 
+def _other_accounts_denied(operators: Mapping[str, Any]) -> bool:
+    """privgw's DenySignedCallersOfOtherAccounts: a signed caller (aws:PrincipalAccount not
+    null) of an account other than the API's."""
+    unequal = _keys(operators.get("StringNotEquals"))
+    null = _keys(operators.get("Null"))
+    return (
+        set(operators) == {"StringNotEquals", "Null"}
+        and set(unequal) == {"aws:principalaccount"}
+        and null == {"aws:principalaccount": ["false"]}
+    )
+
+
 def _read(statement: Mapping[str, Any], api_id: str, reading: PolicyReading) -> bool:
     """Fold one statement into ``reading``; False when its shape is not one privgw writes."""
     effect = statement.get("Effect")
@@ -110,6 +122,8 @@ def _read(statement: Mapping[str, Any], api_id: str, reading: PolicyReading) -> 
         reading.vpc_ids += keys.get("aws:sourcevpc", [])
         reading.allows = True
         return True
+    if effect == "Deny" and _everyone(principal) and _other_accounts_denied(operators):
+        return True  # privgw's own, written again for an API with IAM routes
     if effect != "Deny" or not _everyone(principal) or len(operators) != 1:
         return False
     ((operator, block),) = operators.items()

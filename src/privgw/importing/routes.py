@@ -25,15 +25,25 @@ class Targets:
     existing_functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     backends: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)
+    #: What the snapshot read of each function (its tags name a stack's function).
+    read: Mapping[str, Any] = field(default_factory=dict)
 
     def function(self, arn: str) -> str:
-        """The config name of the function at ``arn`` (alias or version kept in the ARN)."""
+        """The config name of the function at ``arn`` (alias or version kept in the ARN):
+        the logical id a CloudFormation stack gave it without ``Function`` (privgw's own
+        ``OrdersFunction`` is ``orders`` again), else its function name."""
         for name, existing in self.existing_functions.items():
             if existing["arn"] == arn:
                 return name
-        name = config_name(
-            arn.split(":function:")[1].split(":", maxsplit=1)[0], set(self.existing_functions)
-        )
+        tags = (self.read.get(arn) or {}).get("Tags") or {}
+        logical = str(tags.get("aws:cloudformation:logical-id", ""))
+        function = arn.split(":function:")[1].split(":", maxsplit=1)[0]
+        if logical.endswith("Function") and len(logical) > len("Function"):
+            function = logical.removesuffix("Function")
+            function = function[:1].lower() + function[1:]
+        elif logical == "Function":
+            function = "main"
+        name = config_name(function, set(self.existing_functions))
         self.existing_functions[name] = {"arn": arn}
         return name
 
@@ -78,7 +88,16 @@ def _target(integration: Mapping[str, Any], where: str, targets: Targets) -> dic
         arns = functions_in(integration.get("uri"))
         if not arns:
             return f"is a proxy to {integration.get('uri')}, which is no Lambda function"
-        return {"target": targets.function(arns[0])}
+        name = targets.function(arns[0])
+        wait = int(integration.get("timeoutInMillis") or 29000)
+        existing = targets.existing_functions[name]
+        if existing.setdefault("integration_timeout_ms", wait) != wait:
+            targets.report.append(
+                f"method {where}: timeoutInMillis {wait}; the config waits "
+                f"{existing['integration_timeout_ms']} ms for every route to {name} (one "
+                "timeout per existing function)"
+            )
+        return {"target": name}
     if kind == "MOCK":
         try:
             return {"mock": _mock(integration)}
@@ -174,15 +193,16 @@ def _validation(
         if model.get("name") not in ("Empty", "Error"):
             try:
                 schema = json.loads(model.get("schema") or "null")
+                if isinstance(schema, str):  # text of the schema's text: read it once more
+                    schema = json.loads(schema)
             except ValueError:
                 report.append(f"{where}: model {model.get('name')} is not JSON; left out")
     if schema is not None and isinstance(schema, dict):
         schema.pop("$schema", None)
         schema.pop("title", None)
         fields["request_schema"] = schema
+    body = body and "request_schema" in fields  # a validator's body check needs a model
     mode = {(True, True): "all", (True, False): "params", (False, True): "body"}.get((params, body))
-    if mode == "body" and "request_schema" not in fields:
-        mode = None
     if mode is not None:
         fields["request_validation"] = mode
     return fields, report

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from privgw.evaluate import ApiArn
+from privgw.importing.cors import read_cors
 from privgw.importing.live import Snapshot
 from privgw.importing.policy import PolicyReading, compare, parse_policy, read_policy
 from privgw.importing.routes import Targets, config_name, read_routes
@@ -102,10 +103,13 @@ def _stage(stage: Mapping[str, Any] | None, report: list[str]) -> dict[str, Any]
     return settings
 
 
-def _consumers(snapshot: Snapshot, report: list[str]) -> dict[str, Any]:
+def _consumers(snapshot: Snapshot, report: list[str], api_name: str) -> dict[str, Any]:
+    """Each usage plan of the API as a consumer, named as its plan without the API's name
+    (privgw names a consumer's plan ``<api>-<consumer>``)."""
     consumers: dict[str, Any] = {}
     for plan in snapshot.get("usage_plans", []):
-        name = config_name(str(plan.get("name") or plan["id"]), set(consumers))
+        plan_name = str(plan.get("name") or plan["id"])
+        name = config_name(plan_name.removeprefix(f"{api_name}-") or plan_name, set(consumers))
         consumer: dict[str, Any] = {}
         if plan.get("description"):
             consumer["description"] = str(plan["description"])[:256]
@@ -153,9 +157,10 @@ def _function_notes(snapshot: Snapshot, targets: Targets) -> list[str]:
             + (f", in subnets {', '.join(vpc)}" if vpc else "")
             + (f", environment {', '.join(variables)}" if variables else "")
         )
+        policies = ", ".join(fn.get("RolePolicies") or []) or "none"
         lines.append(
             f"function {fn.get('FunctionName')}: existing_functions.{name} ({settings}); its "
-            f"code and role ({fn.get('Role')}) stay as they are"
+            f"code and role ({fn.get('Role')}; policies: {policies}) stay as they are"
         )
     return lines
 
@@ -168,21 +173,34 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
     reading = read_policy(live_policy, arn)
     listed = sorted((api.get("endpointConfiguration") or {}).get("vpcEndpointIds") or [])
     report = [*reading.report, *_open_groups(snapshot)]
-    targets = Targets()
+    targets = Targets(read=snapshot.get("functions", {}))
     routes = read_routes(snapshot, targets)
     config: dict[str, Any] = {"name": _name(str(api.get("name") or api["id"]))}
     if api.get("description"):
         config["description"] = str(api["description"])[:1024]
+    tags = {  # AWS's own (aws:...) and privgw's (privgw:api, which the stack sets again) aside
+        str(k): str(v)
+        for k, v in sorted((api.get("tags") or {}).items())
+        if not str(k).startswith(("aws:", "privgw:"))
+    }
+    if tags:
+        config["tags"] = tags
     endpoint_ids = sorted({*listed, *reading.endpoint_ids})
     config["endpoint"] = {"create": False, "existing_ids": endpoint_ids}
     access = _access(reading)
     if access:
         config["access"] = access
+    for existing in targets.existing_functions.values():  # the default is left unsaid
+        if existing.get("integration_timeout_ms") == 29000:
+            del existing["integration_timeout_ms"]
     if targets.existing_functions:
         config["existing_functions"] = targets.existing_functions
     if targets.backends:
         config["backends"] = targets.backends
+    routes, cors = read_cors(routes, targets.report)
     config["routes"] = routes
+    if cors is not None:
+        config["cors"] = cors
     report += targets.report
     stage = _stage(snapshot.get("stage"), report)
     if stage:
@@ -190,17 +208,68 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
     binary = sorted(str(t).replace("~1", "/") for t in api.get("binaryMediaTypes") or [])
     if binary:
         config["binary_media_types"] = binary
-    consumers = _consumers(snapshot, report)
+    consumers = _consumers(snapshot, report, config["name"])
     if consumers:
         config["consumers"] = consumers
     report += _function_notes(snapshot, targets)
-    for response in snapshot.get("gateway_responses", []):
-        if not response.get("defaultResponse", True):
-            report.append(
-                f"gateway response {response.get('responseType')}: customised; not carried "
-                "(privgw writes its own; see gateway_responses)"
-            )
+    responses = _gateway_responses(snapshot, report, cors)
+    if responses:
+        config["gateway_responses"] = responses
     return config, report
+
+
+def _gateway_responses(
+    snapshot: Snapshot, report: list[str], cors: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The customised gateway responses as the config's own answers; privgw's defaults
+    (which it writes anyway) are left out, and so are the CORS headers ``cors`` adds."""
+    added = {}
+    if cors is not None:
+        added["Access-Control-Allow-Origin"] = cors["allow_origins"][0]
+        if cors.get("allow_credentials"):
+            added["Access-Control-Allow-Credentials"] = "true"
+    from privgw.resources.responses import (  # noqa: PLC0415 - the builders load on use
+        AUTHORIZER_RESPONSES,
+        DEFAULT_RESPONSES,
+    )
+
+    defaults = {**DEFAULT_RESPONSES, **AUTHORIZER_RESPONSES}
+    found: dict[str, Any] = {}
+    for response in sorted(
+        snapshot.get("gateway_responses", []), key=lambda r: str(r.get("responseType"))
+    ):
+        kind = str(response.get("responseType"))
+        if response.get("defaultResponse", True):
+            continue
+        where = f"gateway response {kind}"
+        templates = response.get("responseTemplates") or {}
+        headers = {}
+        for key, value in sorted((response.get("responseParameters") or {}).items()):
+            static = re.fullmatch(r"'(.*)'", str(value), re.DOTALL)
+            if not key.startswith("gatewayresponse.header.") or static is None:
+                report.append(f"{where}: maps {key} from {value}; not carried (static only)")
+                continue
+            header = key.removeprefix("gatewayresponse.header.")
+            if added.get(header) != static.group(1):
+                headers[header] = static.group(1)
+        if len(templates) > 1:
+            report.append(f"{where}: answers in {len(templates)} content types; not carried")
+            continue
+        settings: dict[str, Any] = {}
+        if response.get("statusCode"):
+            settings["status"] = int(response["statusCode"])
+        for content_type, body in templates.items():
+            settings["content_type"], settings["body"] = str(content_type), str(body or "")
+        if headers:
+            settings["headers"] = headers
+        if kind in defaults and settings == {
+            "status": defaults[kind][0],
+            "content_type": "application/json",
+            "body": defaults[kind][1],
+        }:
+            continue  # privgw's own answer, which the config gets anyway
+        found[kind] = settings
+    return found
 
 
 def policy_differences(

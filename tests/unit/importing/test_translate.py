@@ -254,10 +254,8 @@ def test_methods_become_routes_with_their_auth_validation_and_targets() -> None:
         )
     )
     routes = {f"{r['method']} {r['path']}": r for r in imported.config["routes"]}
-    assert routes["OPTIONS /orders"]["mock"] == {
-        "status": 200,
-        "headers": {"Access-Control-Allow-Origin": "*"},
-    }
+    assert "OPTIONS /orders" not in routes  # its only preflight: the API's cors
+    assert imported.config["cors"]["allow_origins"] == ["*"]
     assert routes["POST /orders"] == {
         "method": "POST",
         "path": "/orders",
@@ -335,3 +333,102 @@ def test_a_lambda_authorizer_is_its_existing_function() -> None:
     assert imported.config["existing_functions"]["tokens"] == {"arn": tokens}
     cfg = validate_config(copy.deepcopy(imported.config))
     assert "AWS::ApiGateway::Authorizer" in json.dumps(build_template(cfg).to_dict())
+
+
+def test_customised_gateway_responses_are_carried_and_privgws_own_left_out() -> None:
+    from privgw.resources.responses import DEFAULT_RESPONSES  # noqa: PLC0415
+
+    status, body = DEFAULT_RESPONSES["ACCESS_DENIED"]
+    responses = [
+        {"responseType": "DEFAULT_4XX", "defaultResponse": True, "statusCode": "400"},
+        {
+            "responseType": "ACCESS_DENIED",
+            "defaultResponse": False,
+            "statusCode": str(status),
+            "responseTemplates": {"application/json": body},
+        },
+        {
+            "responseType": "QUOTA_EXCEEDED",
+            "defaultResponse": False,
+            "statusCode": "429",
+            "responseTemplates": {"text/plain": "slow down $context.requestId"},
+            "responseParameters": {
+                "gatewayresponse.header.Retry-After": "'60'",
+                "gatewayresponse.header.X-Caller": "context.identity.sourceIp",
+            },
+        },
+    ]
+    imported = imported_from(snapshot(*SEED, gateway_responses=responses))
+    assert imported.config["gateway_responses"] == {
+        "QUOTA_EXCEEDED": {
+            "status": 429,
+            "content_type": "text/plain",
+            "body": "slow down $context.requestId",
+            "headers": {"Retry-After": "60"},
+        }
+    }
+    assert (
+        "gateway response QUOTA_EXCEEDED: maps gatewayresponse.header.X-Caller from "
+        "context.identity.sourceIp; not carried (static only)"
+    ) in imported.report
+
+
+def _preflight(origin: str = "'*'", methods: str = "'GET,OPTIONS'") -> dict[str, Any]:
+    """The OPTIONS mock the console's "Enable CORS" writes."""
+    return _method(
+        httpMethod="OPTIONS",
+        methodIntegration={
+            "type": "MOCK",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "integrationResponses": {
+                "200": {
+                    "statusCode": "200",
+                    "responseParameters": {
+                        "method.response.header.Access-Control-Allow-Headers": (
+                            "'Content-Type,X-Amz-Date,Authorization,X-Api-Key'"
+                        ),
+                        "method.response.header.Access-Control-Allow-Methods": methods,
+                        "method.response.header.Access-Control-Allow-Origin": origin,
+                    },
+                }
+            },
+        },
+    )
+
+
+def _with_preflights(*preflights: dict[str, Any]) -> dict[str, Any]:
+    proxy = {"type": "AWS_PROXY", "uri": LAMBDA_URI}
+    resources = [
+        {
+            "id": f"r{i}",
+            "path": path,
+            "resourceMethods": {"GET": _method(methodIntegration=proxy), "OPTIONS": preflight},
+        }
+        for i, (path, preflight) in enumerate(zip(("/a", "/b"), preflights, strict=True))
+    ]
+    return snapshot(*SEED, resources=resources)
+
+
+def test_console_cors_preflights_become_the_configs_cors() -> None:
+    imported = imported_from(_with_preflights(_preflight(), _preflight()))
+    assert [r["method"] for r in imported.config["routes"]] == ["GET", "GET"]
+    assert imported.config["cors"] == {
+        "allow_origins": ["*"],
+        "allow_headers": ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key"],
+        "allow_credentials": False,
+        "max_age": 600,
+    }
+    assert any("read as cors" in line for line in imported.report)
+    validate_config(copy.deepcopy(imported.config))
+
+
+def test_preflights_that_disagree_stay_mocks_answering_as_before() -> None:
+    imported = imported_from(
+        _with_preflights(_preflight(), _preflight(origin="'https://app.example.com'"))
+    )
+    assert "cors" not in imported.config
+    options = [r for r in imported.config["routes"] if r["method"] == "OPTIONS"]
+    assert [r["mock"]["headers"]["Access-Control-Allow-Origin"] for r in options] == [
+        "*",
+        "https://app.example.com",
+    ]

@@ -144,7 +144,10 @@ def _access_control() -> None:
                 name=props["Name"],
                 content_type=props.get("ContentType", "application/json"),
                 description=props.get("Description", ""),
-                schema=json.dumps(props.get("Schema", {})),
+                # Schema is JSON text or an object (AWS::ApiGateway::Model); stored as text
+                schema=schema
+                if isinstance(schema := props.get("Schema", {}), str)
+                else json.dumps(schema),
             )
             return cls(made.name)
 
