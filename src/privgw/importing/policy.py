@@ -25,6 +25,7 @@ from privgw.evaluate import ApiArn, Request, UnsupportedPolicy, evaluate
 _INVOKE = {"execute-api:invoke", "execute-api:*", "*"}
 _FOREIGN_ENDPOINT = "vpce-0f0f0f0f0f0f0f0f0"
 _FOREIGN_VPC = "vpc-0f0f0f0f0f0f0f0f0"
+_HTTPS = {"aws:SecureTransport": "true"}
 
 
 @dataclass
@@ -201,8 +202,8 @@ def probes(reading: PolicyReading, endpoint_ids: list[str]) -> list[tuple[str, R
         else:
             calls.append((what, context))
     principals = ["anonymous", *reading.principals[:3]]
-    return [
-        (f"{what}, {who}", Request("execute-api:Invoke", "", who, context))
+    return [  # every call to API Gateway is HTTPS
+        (f"{what}, {who}", Request("execute-api:Invoke", "", who, {**context, **_HTTPS}))
         for what, context in calls
         for who in principals
     ]

@@ -45,7 +45,15 @@ def imported_from(snapshot: Snapshot) -> Imported:
     arn = api_arn(snapshot)
     refs = {"AWS::AccountId": arn.account, "AWS::Region": arn.region, "AWS::Partition": "aws"}
     built = resolve(template["Resources"]["RestApi"]["Properties"]["Policy"], refs)
-    report += policy_differences(snapshot, config, built)
+    differences = policy_differences(snapshot, config, built)
+    open_to_all = any("allows a call through an endpoint neither lists" in d for d in differences)
+    if open_to_all and not any(line.startswith("policy: HOLE") for line in report):
+        report.append(  # a shape import does not read that still admits any endpoint
+            "policy: HOLE: the live policy allows a call through a VPC endpoint it does not "
+            "name (any endpoint, in any account); the config admits only the API's own "
+            "endpoints: deploy it to close the hole"
+        )
+    report += differences
     holes = [line for line in report if "HOLE" in line]
     rest = [line for line in report if "HOLE" not in line]
     return Imported(snapshot["api"]["id"], config, holes + rest, snapshot)

@@ -432,3 +432,15 @@ def test_preflights_that_disagree_stay_mocks_answering_as_before() -> None:
         "*",
         "https://app.example.com",
     ]
+
+
+def test_a_policy_open_to_any_endpoint_in_a_shape_import_does_not_read_is_a_hole() -> None:
+    """An Allow for everyone whose only condition is not about endpoints (here a time
+    window): reported as not carried, and, decided, a hole."""
+    window = invoke("Allow", {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}})
+    imported = imported_from(snapshot(invoke("Allow"), window))
+    assert imported.report[0].startswith("policy: HOLE: no statement names an aws:SourceVpce")
+    only_other = imported_from(snapshot(invoke("Allow", {"Bool": {"aws:SecureTransport": "true"}})))
+    assert only_other.report[0].startswith(
+        "policy: HOLE: the live policy allows a call through a VPC endpoint it does not name"
+    ), only_other.report
