@@ -12,9 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from openapi_spec_validator import validate
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
 from privgw.errors import ConfigError, Problem
 
 #: The extensions privgw reads from a spec, or sets aside with a note; any other
@@ -60,6 +57,12 @@ def pointer_of(parts: list[Any]) -> str:
 def load_spec(folder: Path, relative: str) -> dict[str, Any]:
     """The spec at ``relative`` (inside ``folder``) with the files it refers to inlined,
     validated, its extensions checked."""
+    # openapi-spec-validator takes a sixth of a second to import: only configs with a spec pay
+    from openapi_spec_validator import validate  # noqa: PLC0415
+    from openapi_spec_validator.validation.exceptions import (  # noqa: PLC0415
+        OpenAPIValidationError,
+    )
+
     from privgw.config.openapi_files import bundle, inside, read_document  # noqa: PLC0415
 
     path = inside(folder, relative)

@@ -162,3 +162,20 @@ def test_a_key_given_twice_in_a_referenced_file_is_refused_with_its_line(
     )
     found = problems_of(_with_parameter_ref(tmp_path, "common.yaml#/page"))
     assert "(common.yaml line 2) page is given twice, at lines 1 and 2" in found[0], found
+
+
+def test_a_config_without_a_spec_does_not_load_the_spec_validator() -> None:
+    """openapi-spec-validator costs a sixth of a second to import (make bench showed every
+    build paying it): only a config with openapi: loads it."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.support.configs import ROOT  # noqa: PLC0415
+
+    code = (
+        "import sys; from privgw import build_template, load_config; "
+        f"build_template(load_config({str(ROOT / 'examples' / 'hello.yaml')!r})); "
+        "print('openapi_spec_validator' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
