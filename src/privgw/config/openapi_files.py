@@ -121,6 +121,20 @@ class _Bundler:
         return self.inline(node, target, at[:-1], (*chain, step))
 
 
-def bundle(spec: Any, main: Path, folder: Path) -> Any:
-    """The document at ``main`` with its references to other files inlined."""
-    return _Bundler(main.resolve(), folder.resolve()).inline(spec, main.resolve(), [], ())
+def bundle(spec: Any, main: Path, folder: Path) -> tuple[Any, list[Path]]:
+    """The document at ``main`` with its references to other files inlined, and the files
+    read (``main`` first)."""
+    bundler = _Bundler(main.resolve(), folder.resolve())
+    return bundler.inline(spec, main.resolve(), [], ()), [main.resolve(), *bundler.documents]
+
+
+def stamps(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """What tells a file changed: its path, modification time and size (None if gone)."""
+    found = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            return ()
+        found.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)

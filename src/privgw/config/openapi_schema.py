@@ -54,9 +54,29 @@ def pointer_of(parts: list[Any]) -> str:
     return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+#: Specs already read and validated, by their file, with the stamps of every file they were
+#: read from: a build reads a spec twice (its routes, its notes), a build of many configs
+#: and flavours more often, and validation is most of the cost.
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, Any]]] = {}
+
+
 def load_spec(folder: Path, relative: str) -> dict[str, Any]:
     """The spec at ``relative`` (inside ``folder``) with the files it refers to inlined,
-    validated, its extensions checked."""
+    validated, its extensions checked (a copy of the one read before while none of its
+    files changed)."""
+    from privgw.config.openapi_files import inside, stamps  # noqa: PLC0415
+
+    path = inside(folder, relative)
+    known = _LOADED.get(path) if path is not None else None
+    if known is not None and known[0] and stamps([Path(f) for f, _, _ in known[0]]) == known[0]:
+        return copy.deepcopy(known[1])
+    spec, files = _read_spec(folder, relative)
+    assert path is not None, "a spec that was read is inside the folder"
+    _LOADED[path] = (stamps(files), copy.deepcopy(spec))
+    return spec
+
+
+def _read_spec(folder: Path, relative: str) -> tuple[dict[str, Any], list[Path]]:
     # openapi-spec-validator takes a sixth of a second to import: only configs with a spec pay
     from openapi_spec_validator import validate  # noqa: PLC0415
     from openapi_spec_validator.validation.exceptions import (  # noqa: PLC0415
@@ -77,7 +97,7 @@ def load_spec(folder: Path, relative: str) -> dict[str, Any]:
     read = read_document(path, "openapi.path", relative)
     if not isinstance(read, dict):
         raise SpecError("", "is not a mapping", "an OpenAPI or Swagger document")
-    spec: dict[str, Any] = bundle(read, path, folder)
+    spec, files = bundle(read, path, folder)
     try:
         validate(spec)
     except OpenAPIValidationError as error:
@@ -94,7 +114,7 @@ def load_spec(folder: Path, relative: str) -> dict[str, Any]:
             f"takes API keys from {source}",
             "HEADER: privgw's consumers send their key in x-api-key",
         )
-    return spec
+    return spec, files
 
 
 def _check_extensions(node: Any, path: list[Any]) -> None:

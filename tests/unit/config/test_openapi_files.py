@@ -179,3 +179,19 @@ def test_a_config_without_a_spec_does_not_load_the_spec_validator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_spec_read_again_in_one_process_sees_a_changed_referenced_file(
+    tmp_path: Path,
+) -> None:
+    """Specs are read once per process while none of their files change (validation is most
+    of a build's cost), and read again when one of them does, a referenced file included."""
+    config = _split(tmp_path)
+    first = load_config(config)
+    assert load_config(config).routes == first.routes  # read from what was read before
+    order = tmp_path / "schemas" / "order.yaml"
+    order.write_text(ORDER_FILE.replace("sku: {type: string", "sku: {type: integer"), "utf-8")
+    again = {f"{r.method} {r.path}": r for r in load_config(config).routes}
+    schema = again["POST /orders"].request_schema
+    assert schema is not None
+    assert schema["properties"]["sku"] == {"type": "integer"}
