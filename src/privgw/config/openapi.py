@@ -25,7 +25,7 @@ from pydantic import Field
 from privgw.config.api import HTTP_METHODS, Mock
 from privgw.config.function import TargetName
 from privgw.config.openapi_schema import SpecError, draft4, load_spec, pointer_of, resolve
-from privgw.config.openapi_security import function_named, operation_security
+from privgw.config.openapi_security import existing_named, function_named, operation_security
 from privgw.config.types import StrictModel, keyed, optional
 from privgw.errors import ConfigError, Problem
 
@@ -144,6 +144,13 @@ def mock_of(integration: Mapping[str, Any], where: str) -> dict[str, Any]:
     return mock
 
 
+#: A function's ARN by CloudFormation: ${Name.Arn} in a Sub, or Fn::GetAtt in either form.
+_LOGICAL_ARN = re.compile(
+    r'\$\{([A-Za-z0-9]+)\.Arn\}|"Fn::GetAtt": \["([A-Za-z0-9]+)", "Arn"\]'
+    r'|"Fn::GetAtt": "([A-Za-z0-9]+)\.Arn"'
+)
+
+
 def _integration_target(
     integration: Mapping[str, Any], data: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
@@ -153,17 +160,16 @@ def _integration_target(
         return {"mock": mock_of(integration, where)}
     if kind == "aws_proxy":
         uri = integration.get("uri")
-        text = uri.get("Fn::Sub") if isinstance(uri, Mapping) else uri
-        text = text[0] if isinstance(text, list) else text
-        text = str(text or "")
-        logical = re.search(r"\$\{([A-Za-z0-9]+)\.Arn\}", text)
-        if logical and (name := function_named(logical.group(1), data)):
+        # a string, or Fn::Sub (its variables too), Fn::Join, Fn::GetAtt: read as written
+        text = uri if isinstance(uri, str) else json.dumps(uri)
+        logical = _LOGICAL_ARN.search(text)
+        found = next((g for g in logical.groups() if g), "") if logical else ""
+        if found and (name := function_named(found, data)):
             return {"target": name}
-        arn = re.search(r"(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+)", text)
-        for name, existing in (data.get("existing_functions") or {}).items():
-            if arn and isinstance(existing, Mapping) and existing.get("arn") == arn.group(1):
-                return {"target": name}
-        named = logical.group(1) if logical else arn.group(1) if arn else text
+        if existing := existing_named(text, data):
+            return {"target": existing}
+        arn = re.search(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_:$-]+", text)
+        named = found or (arn.group(0) if arn else text)
         raise SpecError(
             where,
             f"sends the operation to Lambda {named}, which the config does not have",
@@ -172,7 +178,10 @@ def _integration_target(
         )
     if kind == "http_proxy" and integration.get("connectionType") == "VPC_LINK":
         link = integration.get("connectionId")
-        for name, backend in (data.get("backends") or {}).items():
+        backends = data.get("backends")
+        for name, backend in (backends if isinstance(backends, Mapping) else {}).items():
+            if not isinstance(backend, Mapping):
+                continue
             links = [backend.get("vpc_link"), backend.get("vpc_link_v1")]
             if any(isinstance(x, Mapping) and x.get("id") == link for x in links):
                 return {"target": name}

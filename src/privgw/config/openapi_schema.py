@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from privgw.config.spec_cache import remember_valid, validated_marker
 from privgw.errors import ConfigError, Problem
 
 #: The extensions privgw reads from a spec, or sets aside with a note; any other
@@ -76,13 +77,31 @@ def load_spec(folder: Path, relative: str) -> dict[str, Any]:
     return spec
 
 
-def _read_spec(folder: Path, relative: str) -> tuple[dict[str, Any], list[Path]]:
-    # openapi-spec-validator takes a sixth of a second to import: only configs with a spec pay
+def _validate(spec: dict[str, Any]) -> None:
+    """openapi-spec-validator's verdict on ``spec``; a document it accepted before (the same
+    bytes, the same validator) is not asked again: importing the validator alone takes a
+    fifth of a second, which every build of an unchanged spec would pay."""
+    marker = validated_marker(spec)
+    if marker is not None and marker.exists():
+        return
     from openapi_spec_validator import validate  # noqa: PLC0415
     from openapi_spec_validator.validation.exceptions import (  # noqa: PLC0415
         OpenAPIValidationError,
     )
 
+    try:
+        validate(spec)
+    except OpenAPIValidationError as error:
+        raise SpecError(
+            pointer_of(list(error.absolute_path)),
+            f"fails validation: {error.message[:300]}",
+            "a document that openapi-spec-validator accepts",
+        ) from None
+    if marker is not None:
+        remember_valid(marker)
+
+
+def _read_spec(folder: Path, relative: str) -> tuple[dict[str, Any], list[Path]]:
     from privgw.config.openapi_files import bundle, inside, read_document  # noqa: PLC0415
 
     path = inside(folder, relative)
@@ -98,14 +117,7 @@ def _read_spec(folder: Path, relative: str) -> tuple[dict[str, Any], list[Path]]
     if not isinstance(read, dict):
         raise SpecError("", "is not a mapping", "an OpenAPI or Swagger document")
     spec, files = bundle(read, path, folder)
-    try:
-        validate(spec)
-    except OpenAPIValidationError as error:
-        raise SpecError(
-            pointer_of(list(error.absolute_path)),
-            f"fails validation: {error.message[:300]}",
-            "a document that openapi-spec-validator accepts",
-        ) from None
+    _validate(spec)
     _check_extensions(spec, [])
     source = spec.get("x-amazon-apigateway-api-key-source", "HEADER")
     if str(source).upper() != "HEADER":

@@ -32,7 +32,8 @@ def function_named(logical: str, data: Mapping[str, Any]) -> str | None:
     """The config function a logical id or name means (``OrdersFunction``, ``orders``)."""
     from privgw import naming  # noqa: PLC0415 - config must not import the builders eagerly
 
-    functions = dict(data.get("functions") or {})
+    listed = data.get("functions")
+    functions = dict(listed) if isinstance(listed, Mapping) else {}
     if data.get("function") is not None:
         functions["main"] = data["function"]
     for name in functions:
@@ -47,8 +48,11 @@ _FUNCTION_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A
 def existing_named(text: str, data: Mapping[str, Any]) -> str | None:
     """The existing function whose ARN (alias or version included) ``text`` invokes."""
     arns = {m.removesuffix("/invocations") for m in _FUNCTION_ARN.findall(text)}
-    for name, existing in (data.get("existing_functions") or {}).items():
-        if isinstance(existing, Mapping) and existing.get("arn") in arns:
+    existing_functions = data.get("existing_functions")
+    if not isinstance(existing_functions, Mapping):
+        return None  # (the model says what is wrong with it)
+    for name, existing in existing_functions.items():
+        if isinstance(existing, Mapping) and str(existing.get("arn")) in arns:
             return str(name)
     return None
 

@@ -195,3 +195,36 @@ def test_a_spec_read_again_in_one_process_sees_a_changed_referenced_file(
     schema = again["POST /orders"].request_schema
     assert schema is not None
     assert schema["properties"]["sku"] == {"type": "integer"}
+
+
+def test_an_accepted_spec_is_not_validated_again_and_a_refused_one_always_is(
+    tmp_path: Path,
+) -> None:
+    """The validator's acceptance is remembered (by the document's digest and the validator's
+    version) so an unchanged spec's build does not import it; a refusal never is."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    config = write(tmp_path, ORDERS_SPEC)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = (
+        "import sys; from privgw import load_config; "
+        f"load_config({str(config)!r}); print('openapi_spec_validator' in sys.modules)"
+    )
+
+    def validator_loaded() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+        return run.stdout.strip() or run.stderr
+
+    assert validator_loaded() == "True"
+    assert len(list((tmp_path / "cache" / "privgw" / "specs").iterdir())) == 1
+    assert validator_loaded() == "False"
+    broken = json.loads(json.dumps(ORDERS_SPEC))
+    broken["paths"]["/orders"]["get"]["parameters"] = [{"name": "q", "in": "query"}]
+    write(tmp_path, broken)
+    for _ in range(2):
+        assert "fails validation" in validator_loaded()
+    assert len(list((tmp_path / "cache" / "privgw" / "specs").iterdir())) == 1

@@ -768,3 +768,75 @@ def test_a_path_item_by_reference_is_read_and_a_trace_operation_is_refused(
         "Gateway does not take (expected GET, PUT, POST, DELETE, OPTIONS, HEAD or PATCH (or "
         "remove it))"
     ], found
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:aws:apigateway:",
+                    {"Ref": "AWS::Region"},
+                    ":lambda:path/2015-03-31/functions/",
+                    {"Fn::GetAtt": ["ReportsFunction", "Arn"]},
+                    "/invocations",
+                ],
+            ]
+        },
+        {
+            "Fn::Sub": [
+                "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Arn}/"
+                "invocations",
+                {"Arn": {"Fn::GetAtt": "ReportsFunction.Arn"}},
+            ]
+        },
+    ],
+    ids=["join-getatt", "sub-variables"],
+)
+def test_an_integration_uri_in_any_cloudformation_form_names_its_function(
+    tmp_path: Path, uri: dict[str, Any]
+) -> None:
+    """SAM and CloudFormation templates write the URI with Fn::Join or Fn::Sub variables as
+    often as with ${Name.Arn}: each names the same function."""
+    integration = {"type": "aws_proxy", "httpMethod": "POST", "uri": uri}
+    document = spec(**_operation({"x-amazon-apigateway-integration": integration}))
+    path = write(
+        tmp_path,
+        document,
+        consumers={},
+        functions={"reports": FUNCTIONS["reports"]},
+        openapi={"path": "orders.openapi.yaml"},
+    )
+    assert [r.target for r in load_config(path).routes] == ["reports"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"existing_functions": {"legacy": {"arn": [LEGACY]}}},
+        {"existing_functions": [LEGACY]},
+        {"functions": ["orders", "reports"]},
+        {"backends": {"inventory": ["not", "a", "backend"]}},
+    ],
+    ids=["arn-list", "existing-list", "functions-list", "backend-list"],
+)
+def test_malformed_sections_beside_a_spec_are_problems_not_crashes(
+    tmp_path: Path, changes: dict[str, Any]
+) -> None:
+    """What the fuzz test found: a section of the wrong shape, read while the spec's
+    integrations are matched to targets, raised TypeError instead of a problem."""
+    integration = {
+        "type": "aws_proxy",
+        "httpMethod": "POST",
+        "uri": f"{LAMBDA_PATH}/{LEGACY}/invocations",
+    }
+    linked = {"type": "http_proxy", "connectionType": "VPC_LINK", "connectionId": "abc"}
+    document = spec(
+        **{
+            "/legacy": {"get": {"responses": OK, "x-amazon-apigateway-integration": integration}},
+            "/stock": {"get": {"responses": OK, "x-amazon-apigateway-integration": linked}},
+        }
+    )
+    assert problems_of(write(tmp_path, document, consumers={}, **changes))
