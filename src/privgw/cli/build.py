@@ -139,6 +139,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if sum(str(c) == STDIN for c in args.configs) > 1:
         raise OutputError("standard input (-) can be read only once")
     regions = lint_regions(args.regions)
+    if args.no_cache:  # no cache at all: nor the validator's remembered acceptances
+        from privgw.config import spec_cache  # noqa: PLC0415
+
+        spec_cache.ENABLED = False
     args.pages = []  # with --diagrams, (NAME.md, text) per config
     if args.check:
         args.quiet = True  # the notes are for a build that writes

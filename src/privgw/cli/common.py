@@ -117,8 +117,9 @@ def add_lint_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="lint every template afresh (default: reuse the results for identical "
-        "templates, regions and linters from $XDG_CACHE_HOME/privgw)",
+        help="lint every template and validate every OpenAPI document afresh (default: "
+        "reuse the results for identical templates, regions and linters, and documents the "
+        "validator accepted, from $XDG_CACHE_HOME/privgw)",
     )
 
 

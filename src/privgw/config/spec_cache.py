@@ -17,6 +17,8 @@ from typing import Any
 from privgw.lintcache import cache_folder
 
 MAX_MARKERS = 500
+#: Off for ``--no-cache``: nothing is read or written.
+ENABLED = True
 
 
 def _folder() -> Path:
@@ -24,7 +26,10 @@ def _folder() -> Path:
 
 
 def validated_marker(spec: Any) -> Path | None:
-    """The marker of ``spec`` as the installed validator would judge it (None if unknowable)."""
+    """The marker of ``spec`` as the installed validator would judge it (None if unknowable,
+    or with the cache off)."""
+    if not ENABLED:
+        return None
     try:
         versions = [
             importlib.metadata.version(name)

@@ -183,8 +183,14 @@ def _validation(
         for key, needed in (method.get("requestParameters") or {}).items()
         if needed and not key.startswith("method.request.path.")
     )
-    if required:
+    if required and params:
         fields["required_parameters"] = required
+    elif required:  # declared, never checked: API Gateway validates only with a validator
+        report.append(
+            f"{where}: requires {', '.join(required)} without a validator that checks "
+            "parameters, so nothing enforces it; not carried (request_validation: params "
+            "would enforce it)"
+        )
     models = method.get("requestModels") or {}
     schema = None
     if "application/json" in models:
@@ -206,6 +212,38 @@ def _validation(
     if mode is not None:
         fields["request_validation"] = mode
     return fields, report
+
+
+def _method_settings(
+    snapshot: Snapshot, route: Mapping[str, Any], integration: Mapping[str, Any], report: list[str]
+) -> dict[str, Any]:
+    """The stage's settings of this one method (``~1orders/GET``) as the route's throttling
+    and cache; the cache keys on the integration's cache key parameters that the route has
+    (a path parameter or a required one: privgw declares no optional ones)."""
+    path, verb = route["path"], route["method"]
+    settings = ((snapshot.get("stage") or {}).get("methodSettings") or {}).get(
+        f"{path.replace('~', '~0').replace('/', '~1')}/{verb}"
+    ) or {}
+    fields: dict[str, Any] = {}
+    if settings.get("throttlingRateLimit") is not None:
+        fields["throttling"] = {
+            "rate_limit": settings["throttlingRateLimit"],
+            "burst_limit": int(settings.get("throttlingBurstLimit", 0)),
+        }
+    if settings.get("cachingEnabled"):
+        cache: dict[str, Any] = {"ttl_seconds": int(settings.get("cacheTtlInSeconds", 300))}
+        has = {f"method.request.{p}" for p in route.get("required_parameters", [])}
+        has |= {f"method.request.path.{s.strip('{}+')}" for s in path.split("/") if "{" in s}
+        keys = sorted(integration.get("cacheKeyParameters") or [])
+        for key in sorted(set(keys) - has):
+            report.append(
+                f"method {verb} {path}: cache key {key} left out: the route does not require "
+                "it, and privgw keys only on parameters a route has"
+            )
+        if set(keys) & has:
+            cache["key_parameters"] = sorted(set(keys) & has)
+        fields["cache"] = cache
+    return fields
 
 
 def read_routes(snapshot: Snapshot, targets: Targets) -> list[dict[str, Any]]:
@@ -235,5 +273,6 @@ def read_routes(snapshot: Snapshot, targets: Targets) -> list[dict[str, Any]]:
                 fields, report = _validation(method, snapshot, where)
                 route.update(fields)
                 targets.report += report
+            route.update(_method_settings(snapshot, route, integration, targets.report))
             routes.append(route)
     return routes

@@ -82,6 +82,18 @@ def _stage(stage: Mapping[str, Any] | None, report: list[str]) -> dict[str, Any]
     if everywhere.get("throttlingRateLimit") is not None:
         settings["throttling_rate_limit"] = everywhere["throttlingRateLimit"]
         settings["throttling_burst_limit"] = int(everywhere.get("throttlingBurstLimit", 0))
+    if everywhere.get("dataTraceEnabled"):
+        settings["data_trace"] = settings["allow_body_logging"] = True
+        report.append(
+            "stage dataTraceEnabled: on, so CloudWatch holds request and response bodies; "
+            "carried (data_trace with allow_body_logging): turn both off unless needed"
+        )
+    if stage.get("cacheClusterEnabled"):
+        size = str(stage.get("cacheClusterSize", "0.5"))
+        settings["cache"] = {
+            "size": size,
+            "encrypted": bool(everywhere.get("cacheDataEncrypted", False)),
+        }
     if not stage.get("tracingEnabled"):
         report.append(
             "stage tracingEnabled: off; the config turns X-Ray tracing on (privgw's default; "

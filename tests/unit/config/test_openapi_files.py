@@ -228,3 +228,18 @@ def test_an_accepted_spec_is_not_validated_again_and_a_refused_one_always_is(
     for _ in range(2):
         assert "fails validation" in validator_loaded()
     assert len(list((tmp_path / "cache" / "privgw" / "specs").iterdir())) == 1
+
+
+def test_no_cache_validates_the_spec_afresh_and_remembers_nothing(tmp_path: Path) -> None:
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    config = write(tmp_path, ORDERS_SPEC)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    build = [sys.executable, "-m", "privgw.cli", "build", str(config), "-o", str(tmp_path / "o")]
+    done = subprocess.run(
+        [*build, "--no-cache", "--no-lint"], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "cache" / "privgw" / "specs").exists()

@@ -444,3 +444,61 @@ def test_a_policy_open_to_any_endpoint_in_a_shape_import_does_not_read_is_a_hole
     assert only_other.report[0].startswith(
         "policy: HOLE: the live policy allows a call through a VPC endpoint it does not name"
     ), only_other.report
+
+
+def test_method_settings_become_the_routes_throttling_and_cache() -> None:
+    """The stage's per-method settings (key ~1orders/GET) and the stage's cache cluster."""
+    stage = {
+        "stageName": "prod",
+        "tracingEnabled": True,
+        "cacheClusterEnabled": True,
+        "cacheClusterSize": "1.6",
+        "methodSettings": {
+            "*/*": {"metricsEnabled": True, "loggingLevel": "ERROR", "cacheDataEncrypted": True},
+            "~1orders/GET": {
+                "throttlingRateLimit": 25.0,
+                "throttlingBurstLimit": 50,
+                "cachingEnabled": True,
+                "cacheTtlInSeconds": 60,
+            },
+        },
+    }
+    snap = snapshot(*SEED, stage=stage, validators=[{"id": "v", "validateRequestParameters": True}])
+    method = snap["resources"][1]["resourceMethods"]["GET"]
+    method["requestValidatorId"] = "v"
+    method["requestParameters"] = {
+        "method.request.querystring.page": True,
+        "method.request.header.X-Trace": False,
+    }
+    method["methodIntegration"]["cacheKeyParameters"] = [
+        "method.request.querystring.page",
+        "method.request.header.X-Trace",
+    ]
+    imported = imported_from(snap)
+    (route,) = imported.config["routes"]
+    assert route["throttling"] == {"rate_limit": 25.0, "burst_limit": 50}
+    assert route["cache"] == {
+        "ttl_seconds": 60,
+        "key_parameters": ["method.request.querystring.page"],
+    }
+    assert any("cache key method.request.header.X-Trace left out" in r for r in imported.report)
+    assert imported.config["stage"] == {
+        "name": "prod",
+        "metrics": True,
+        "logging_level": "ERROR",
+        "cache": {"size": "1.6", "encrypted": True},
+    }
+    validate_config(copy.deepcopy(imported.config))
+
+
+def test_a_required_parameter_nothing_enforces_is_reported_not_carried() -> None:
+    snap = snapshot(*SEED)
+    snap["resources"][1]["resourceMethods"]["GET"]["requestParameters"] = {
+        "method.request.header.X-Tenant": True
+    }
+    imported = imported_from(snap)
+    assert "required_parameters" not in imported.config["routes"][0]
+    assert any(
+        "GET /orders: requires header.X-Tenant without a validator that checks parameters" in line
+        for line in imported.report
+    )
