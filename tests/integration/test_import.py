@@ -387,7 +387,24 @@ def richer_api(local: LocalAws, net: Network) -> dict[str, Any]:
     )["id"]
     key = apigw.create_api_key(name=f"warehouse-{suffix}", enabled=True)["id"]
     apigw.create_usage_plan_key(usagePlanId=plan, keyId=key, keyType="API_KEY")
-    return {**seed, "reports": reports, "tokens": tokens, "link": link}
+    domain = f"orders-{suffix}.internal.example.com"
+    certificate = f"arn:aws:acm:{REGION}:123456789012:certificate/{suffix}"
+    apigw.create_domain_name(
+        domainName=domain,
+        certificateArn=certificate,
+        endpointConfiguration={"types": ["PRIVATE"]},
+    )
+    apigw.create_base_path_mapping(
+        domainName=domain, restApiId=api, stage="default", basePath="orders"
+    )
+    return {
+        **seed,
+        "reports": reports,
+        "tokens": tokens,
+        "link": link,
+        "domain": domain,
+        "certificate": certificate,
+    }
 
 
 def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
@@ -422,6 +439,13 @@ def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
     }
     assert any("usage plan warehouse" in line and "new key" in line for line in stderr.splitlines())
     assert any("policies: extra-s3 (inline))" in line for line in stderr.splitlines())
+    assert data["custom_domain"] == {
+        "name": built["domain"],
+        "certificate_arn": built["certificate"],
+        "base_path": "orders",
+    }
+    # moto keys domain names by name; AWS tells private ones apart by id
+    data["custom_domain"]["name"] = "new-" + built["domain"]
     template = deployable(data, "cfn", net, aws_env, tmp_path)
     result = aws_deploy(aws_env, template, "imported-richer")
     assert result.returncode == 0, result.stderr

@@ -112,7 +112,34 @@ class LiveReader:
         snapshot["usage_plans"] = self._usage_plans(api_id)
         snapshot["functions"] = self._functions(snapshot)
         snapshot["endpoints"], snapshot["security_groups"] = self._endpoints(api)
+        snapshot["domains"] = self._domains(api_id)
         return snapshot
+
+    def _domains(self, api_id: str) -> list[dict[str, Any]]:
+        """The private custom domain names with a base path mapping to this API."""
+        domains = self._ask(
+            "list custom domain names", _pages, self.apigw, "get_domain_names", "items"
+        )
+        found = []
+        for domain in sorted(domains, key=lambda d: (d["domainName"], d.get("domainNameId", ""))):
+            if "PRIVATE" not in ((domain.get("endpointConfiguration") or {}).get("types") or []):
+                continue
+            which = {"domainName": domain["domainName"]}
+            if domain.get("domainNameId"):
+                which["domainNameId"] = domain["domainNameId"]
+            mappings = self._ask(
+                f"list the base path mappings of {domain['domainName']}",
+                _pages,
+                self.apigw,
+                "get_base_path_mappings",
+                "items",
+                **which,
+            )
+            mine = [m for m in mappings if m.get("restApiId") == api_id]
+            if mine:
+                keep = ("domainName", "domainNameId", "certificateArn", "securityPolicy")
+                found.append({**{k: domain[k] for k in keep if k in domain}, "mappings": mine})
+        return found
 
     def _api(self, api_id: str) -> dict[str, Any]:
         from botocore.exceptions import ClientError  # noqa: PLC0415

@@ -224,10 +224,44 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
     if consumers:
         config["consumers"] = consumers
     report += _function_notes(snapshot, targets)
+    domain = _custom_domain(snapshot, config.get("stage", {}).get("name"), report)
+    if domain:
+        config["custom_domain"] = domain
     responses = _gateway_responses(snapshot, report, cors)
     if responses:
         config["gateway_responses"] = responses
     return config, report
+
+
+def _custom_domain(snapshot: Snapshot, stage: str | None, report: list[str]) -> dict[str, Any]:
+    """The private custom domain name mapped to the API (one; others reported)."""
+    found: dict[str, Any] = {}
+    for index, domain in enumerate(snapshot.get("domains", [])):
+        name = domain["domainName"]
+        mappings = domain.get("mappings") or []
+        if index > 0 or len(mappings) > 1:
+            report.append(
+                f"custom domain {name}: {'another domain' if index else 'a second mapping'} "
+                "of the API; not carried (the config has one custom domain and one base path)"
+            )
+            continue
+        mapping = mappings[0]
+        if mapping.get("stage") != stage:
+            report.append(
+                f"custom domain {name}: maps stage {mapping.get('stage')}, not the config's "
+                f"{stage}; the config maps its own stage"
+            )
+        settings: dict[str, Any] = {"name": name, "certificate_arn": domain.get("certificateArn")}
+        base = str(mapping.get("basePath") or "(none)")
+        if base != "(none)":
+            settings["base_path"] = base
+        report.append(
+            f"custom domain {name}: the config's stack creates its own private domain name of "
+            "that name (a new domain name id), its policy and mapping; access associations of "
+            "callers name the old one's ARN"
+        )
+        found = settings
+    return found
 
 
 def _gateway_responses(

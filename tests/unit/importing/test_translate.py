@@ -502,3 +502,23 @@ def test_a_required_parameter_nothing_enforces_is_reported_not_carried() -> None
         "GET /orders: requires header.X-Tenant without a validator that checks parameters" in line
         for line in imported.report
     )
+
+
+def test_the_private_custom_domain_mapped_to_the_api_is_carried() -> None:
+    certificate = f"arn:aws:acm:eu-west-1:{ACCOUNT}:certificate/0a1b2c3d"
+    domains = [
+        {
+            "domainName": "orders.internal.example.com",
+            "domainNameId": "abc123",
+            "certificateArn": certificate,
+            "mappings": [{"basePath": "v2", "restApiId": API, "stage": "prod"}],
+        }
+    ]
+    imported = imported_from(snapshot(*SEED, domains=domains))
+    assert imported.config["custom_domain"] == {
+        "name": "orders.internal.example.com",
+        "certificate_arn": certificate,
+        "base_path": "v2",
+    }
+    assert any("creates its own private domain name" in line for line in imported.report)
+    validate_config(copy.deepcopy(imported.config))
