@@ -60,7 +60,7 @@ def seed_api(local: LocalAws, net: Network, policy: str = "seed") -> dict[str, s
     ]["Arn"]
     function = lam.create_function(
         FunctionName=f"Sample-Node-Server-{suffix}",
-        Runtime="nodejs20.x",
+        Runtime="nodejs22.x",
         Role=role,
         Handler="index.handler",
         Code={"ZipFile": _zip("exports.handler = async () => ({statusCode: 200});")},
@@ -536,3 +536,43 @@ def test_privgws_own_stack_imports_as_the_config_it_was_built_from(
     assert again.endpoint.existing_ids == [vpce]
     endpoints = [vpce, FOREIGN]
     assert _decisions(aws_env, api, endpoints) == ["allow", "explicit-deny", "explicit-deny"]
+
+
+def test_with_code_the_functions_packages_come_along_and_the_api_deploys_with_its_own(
+    aws_env: LocalAws, tmp_path: Path
+) -> None:
+    """--code DIR: the package Lambda runs, unpacked into DIR/NAME, the function one of the
+    config's own (runtime, handler, memory, timeout), deployed by the new stack."""
+    net = create_network(aws_env, "10.68.0.0/16")
+    seed = seed_api(aws_env, net)
+    config = tmp_path / "seed.yaml"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    args = ["import", seed["api"], "--endpoint-url", aws_env.url, "--region", REGION]
+    outside = main([*args, "-o", str(config), "--code", str(tmp_path.parent)], stdout, stderr)
+    assert outside == 2
+    assert "is outside the config's folder" in stderr.getvalue()
+    code = main([*args, "-o", str(config), "--code", str(tmp_path / "functions")], stdout, stderr)
+    assert code == 0, stderr.getvalue()
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert "existing_functions" not in data
+    ((name, function),) = data["functions"].items()
+    assert function == {
+        "runtime": "nodejs22.x",
+        "handler": "index.handler",
+        "memory": 128,
+        "timeout": 3,
+        "code": {"path": f"functions/{name}"},
+    }
+    source = (tmp_path / "functions" / name / "index.js").read_text(encoding="utf-8")
+    assert source == "exports.handler = async () => ({statusCode: 200});"
+    assert data["routes"][0]["target"] == name
+    template = deployable(data, "cfn", net, aws_env, tmp_path)
+    result = aws_deploy(aws_env, template, "imported-with-code")
+    assert result.returncode == 0, result.stderr
+    rebuilt = physical_id(aws_env, "imported-with-code", "RestApi")
+    ours, theirs = _methods(aws_env, rebuilt), _methods(aws_env, seed["api"])
+    assert {k: {**v, "target": None} for k, v in ours.items()} == {
+        k: {**v, "target": None} for k, v in theirs.items()
+    }
+    created = physical_id(aws_env, "imported-with-code", f"{name[:1].upper()}{name[1:]}Function")
+    assert created in ours["GET /Sample-Node-Server"]["target"]

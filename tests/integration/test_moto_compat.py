@@ -35,6 +35,8 @@ COVERED_BY = {
     "a_silent_success",
     "access-control-resources": "check_access_control: get-authorizers, get-usage-plans, "
     "get-api-keys, get-gateway-responses, get-request-validators",
+    "lambda-code-on-loopback": "test_import.py: --code downloads each function's package "
+    "from get-function's Code.Location",
     "put-integration-connection": "test_import.py: the richer hand-built API's VPC link "
     "route reads back with its link",
     "rest-api-endpoint-updates": "test_import.py: the seed's API, made PRIVATE and given its "

@@ -22,12 +22,13 @@ with a report on top of what the config does not carry or changes, each line
 naming the AWS field and why; holes first (a policy that admits any VPC, a
 security group open to the internet). The API's endpoints and functions stay
 where they are: the config names them (endpoint.existing_ids,
-existing_functions). Progress goes to standard error.
+existing_functions); with --code, each function's package is downloaded and
+the function becomes one of the config's own. Progress goes to standard error.
 
 examples:
   privgw import a1b2c3d4e5 -o orders.yaml
   privgw import a1b2c3d4e5 --stage prod --region eu-west-1 --profile ops -o orders.yaml
-  privgw import a1b2c3d4e5 --endpoint-url http://127.0.0.1:5055 --region us-east-1
+  privgw import a1b2c3d4e5 -o orders/config.yaml --code orders/functions
 """
 
 
@@ -41,6 +42,13 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="write the config here (default: standard output)"
     )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        metavar="DIR",
+        help="download each function's package into DIR/NAME (inside the config's folder) and "
+        "make it one of the config's functions (default: keep the functions as they run)",
+    )
     add_force(parser)
 
 
@@ -52,6 +60,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise OutputError(f"{args.output} is a folder: name the config's file")
         if args.output.exists() and not args.force:
             raise OutputError(f"{args.output} exists: pass --force to replace it")
+    code = None
+    if args.code is not None:
+        folder = (args.output.parent if args.output is not None else Path.cwd()).resolve()
+        if not args.code.resolve().is_relative_to(folder):
+            raise OutputError(
+                f"{args.code} is outside the config's folder {folder}: a function's code.path "
+                "must be inside it"
+            )
+        code = (args.code.resolve(), folder)
     imported = import_api(
         args.api_id,
         stage=args.stage,
@@ -59,6 +76,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         endpoint_url=args.endpoint_url,
         profile=args.profile,
         progress=lambda line: print(f"import: {line}", file=err, flush=True),
+        code=code,
     )
     text = config_text(imported)
     if args.output is not None:

@@ -214,6 +214,7 @@ class LiveReader:
             self.progress(f"reading function {arn.split(':function:')[1]}")
             read = self._ask(f"read function {arn}", self.lam.get_function, FunctionName=arn)
             found[arn] = {**read.get("Configuration", {}), "Tags": read.get("Tags") or {}}
+            found[arn]["CodeLocation"] = (read.get("Code") or {}).get("Location")
             found[arn]["RolePolicies"] = self._role_policies(str(found[arn].get("Role", "")))
         return found
 

@@ -3,14 +3,17 @@ it builds with the live one by decision, and write the config with its report on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from privgw.errors import ConfigError, PrivgwError
 from privgw.evaluate import resolve
+from privgw.importing.code import download, function_settings
 from privgw.importing.live import LiveReader, Snapshot
 from privgw.importing.translate import api_arn, policy_differences, translate
 
@@ -29,13 +32,69 @@ class Imported:
     snapshot: Snapshot
 
 
-def imported_from(snapshot: Snapshot) -> Imported:
-    """``snapshot`` translated, validated, built, and its policy compared by decision."""
+def _with_code(
+    config: dict[str, Any], snapshot: Snapshot, code: Path, folder: Path, report: list[str]
+) -> dict[str, str]:
+    """Each existing function with a ZIP package as one of the config's functions, its code
+    downloaded into ``code/<name>`` (a path relative to the config's ``folder``); the existing
+    entries they replace, by name, so a function the config refuses can go back."""
+    existing = config.get("existing_functions", {})
+    moved: dict[str, Any] = {}
+    for name, settings in sorted(existing.items()):
+        read = snapshot.get("functions", {}).get(settings["arn"]) or {}
+        if read.get("PackageType", "Zip") != "Zip" or not read.get("CodeLocation"):
+            report.append(f"function {name}: no ZIP package to download; kept as it runs")
+            continue
+        target = code / name
+        download(str(read["CodeLocation"]), target, name)
+        entry = function_settings(read, os.path.relpath(target, folder))
+        if "integration_timeout_ms" in settings:
+            entry["integration_timeout_ms"] = settings["integration_timeout_ms"]
+        config.setdefault("functions", {})[name] = entry
+        moved[name] = existing.pop(name)
+        policies = ", ".join(read.get("RolePolicies") or []) or "none"
+        report.append(
+            f"function {name}: its package is in {target}; the stack creates the function "
+            f"anew with privgw's least-privilege role (logs only): its role's policies "
+            f"({policies}) and any alias or version are not carried"
+        )
+    if not existing:
+        config.pop("existing_functions", None)
+    return moved
+
+
+def _put_back(
+    config: dict[str, Any], moved: dict[str, Any], error: ConfigError, report: list[str]
+) -> bool:
+    """The functions a problem names back as the existing ones they were; True if any."""
+    back = False
+    for problem in error.problems:
+        name = problem.path.split(".")[1] if problem.path.startswith("functions.") else ""
+        if name in moved and name in config.get("functions", {}):
+            del config["functions"][name]
+            config.setdefault("existing_functions", {})[name] = moved.pop(name)
+            report[:] = [r for r in report if not r.startswith(f"function {name}: its package")]
+            report.append(f"function {name}: kept as it runs (its package downloaded): {problem}")
+            back = True
+    if not config.get("functions"):
+        config.pop("functions", None)
+    return back
+
+
+def imported_from(snapshot: Snapshot, code: tuple[Path, Path] | None = None) -> Imported:
+    """``snapshot`` translated (``code``: the folder for the functions' packages and the
+    config's own folder), validated, built, and its policy compared by decision."""
     from privgw import build_template, validate_config  # noqa: PLC0415
 
     config, report = translate(snapshot)
+    moved = _with_code(config, snapshot, code[0], code[1], report) if code else {}
     try:
-        cfg = validate_config(config)
+        try:
+            cfg = validate_config(config, folder=code[1] if code else None)
+        except ConfigError as error:
+            if not _put_back(config, moved, error, report):
+                raise
+            cfg = validate_config(config, folder=code[1] if code else None)
         template = build_template(cfg).to_dict()
     except ConfigError as exc:
         raise ImportError_(
@@ -67,10 +126,12 @@ def import_api(
     endpoint_url: str | None = None,
     profile: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    code: tuple[Path, Path] | None = None,
 ) -> Imported:
-    """Read private REST API ``api_id`` from AWS and describe it as a privgw config."""
+    """Read private REST API ``api_id`` from AWS and describe it as a privgw config (with
+    ``code``, its functions' packages too)."""
     reader = LiveReader(region, endpoint_url, profile, progress)
-    return imported_from(reader.read(api_id, stage))
+    return imported_from(reader.read(api_id, stage), code)
 
 
 def config_text(imported: Imported) -> str:

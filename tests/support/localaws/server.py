@@ -11,11 +11,13 @@ stops it cleanly.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 
 from tests.support.localaws import moto_compat
+from tests.support.localaws.moto_compat.lambda_code import URL_VARIABLE
 
 
 def main() -> int:
@@ -25,12 +27,13 @@ def main() -> int:
         "--announce", action="store_true", help="print the environment to export, for people"
     )
     args = parser.parse_args()
+    url = f"http://127.0.0.1:{args.port}"
+    os.environ[URL_VARIABLE] = url  # where a function's package is downloaded from
     moto_compat.apply()
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
-    url = f"http://127.0.0.1:{args.port}"
     print(f"ready {url}", flush=True)
     if args.announce:
         print(ANNOUNCEMENT.format(url=url), flush=True)

@@ -522,3 +522,48 @@ def test_the_private_custom_domain_mapped_to_the_api_is_carried() -> None:
     }
     assert any("creates its own private domain name" in line for line in imported.report)
     validate_config(copy.deepcopy(imported.config))
+
+
+def test_with_code_a_function_the_config_refuses_is_kept_as_it_runs(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--code: a ZIP function becomes the config's own; one whose runtime privgw refuses (AWS
+    deprecated it) stays an existing function, with the reason; an image has no package."""
+    from privgw.importing import run  # noqa: PLC0415
+
+    def unpack(location: str, folder: Any, name: str) -> None:
+        folder.mkdir(parents=True)
+        (folder / "index.py").write_text("def handler(event, context):\\n    return {}\\n")
+
+    monkeypatch.setattr(run, "download", unpack)
+    other = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:reports"
+    snap = snapshot(*SEED)
+    snap["resources"][1]["resourceMethods"]["POST"] = _method(
+        httpMethod="POST",
+        methodIntegration={"type": "AWS_PROXY", "uri": LAMBDA_URI.replace(FUNCTION, other)},
+    )
+    snap["functions"] = {
+        FUNCTION: {"Runtime": "python3.13", "Handler": "index.handler", "MemorySize": 256,
+                   "Timeout": 10, "PackageType": "Zip", "CodeLocation": "https://example.com/x"},
+        other: {"Runtime": "python3.8", "Handler": "index.handler", "PackageType": "Zip",
+                "CodeLocation": "https://example.com/y"},
+    }  # fmt: skip
+    imported = run.imported_from(snap, (tmp_path / "functions", tmp_path))
+    assert imported.config["functions"] == {
+        "orders": {
+            "runtime": "python3.13",
+            "handler": "index.handler",
+            "memory": 256,
+            "timeout": 10,
+            "code": {"path": "functions/orders"},
+        }
+    }
+    assert imported.config["existing_functions"] == {"reports": {"arn": other}}
+    assert any(
+        line.startswith("function reports: kept as it runs (its package downloaded): "
+                        "functions.reports.runtime")
+        for line in imported.report
+    )  # fmt: skip
+    snap["functions"][other] = {"PackageType": "Image"}
+    imported = run.imported_from(snap, (tmp_path / "again", tmp_path))
+    assert "function reports: no ZIP package to download; kept as it runs" in imported.report

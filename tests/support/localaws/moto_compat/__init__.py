@@ -20,6 +20,7 @@ from tests.support.localaws.moto_compat import (  # noqa: F401 - imported to reg
     dns_entries,
     endpoint_subnets,
     integration_connection,
+    lambda_code,
     list_parameter_defaults,
     private_integrations,
     private_policy,
