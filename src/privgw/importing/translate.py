@@ -198,6 +198,12 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
     if tags:
         config["tags"] = tags
     endpoint_ids = sorted({*listed, *reading.endpoint_ids})
+    for vpce in sorted(set(reading.endpoint_ids) - set(listed)):
+        report.append(
+            f"endpointConfiguration vpcEndpointIds: lacks {vpce}, which the policy admits; the "
+            "config lists it in both (endpoint.existing_ids), so the new API also answers its "
+            "endpoint-specific alias name"
+        )
     config["endpoint"] = {"create": False, "existing_ids": endpoint_ids}
     access = _access(reading)
     if access:

@@ -567,3 +567,11 @@ def test_with_code_a_function_the_config_refuses_is_kept_as_it_runs(
     snap["functions"][other] = {"PackageType": "Image"}
     imported = run.imported_from(snap, (tmp_path / "again", tmp_path))
     assert "function reports: no ZIP package to download; kept as it runs" in imported.report
+
+
+def test_an_endpoint_only_the_policy_names_is_listed_and_reported() -> None:
+    imported = imported_from(
+        snapshot(invoke("Allow", {"StringEquals": {"aws:SourceVpce": [VPCE, OTHER]}}))
+    )
+    assert imported.config["endpoint"]["existing_ids"] == [VPCE, OTHER]
+    assert any(f"lacks {OTHER}, which the policy admits" in line for line in imported.report)
