@@ -575,3 +575,23 @@ def test_an_endpoint_only_the_policy_names_is_listed_and_reported() -> None:
     )
     assert imported.config["endpoint"]["existing_ids"] == [VPCE, OTHER]
     assert any(f"lacks {OTHER}, which the policy admits" in line for line in imported.report)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        invoke("Deny", {"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}),
+        invoke("Allow", NotPrincipal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}),
+        {**invoke("Allow"), "NotAction": "execute-api:ManageConnections"},
+        invoke("Allow", {"StringEquals": {"aws:SourceVpce": VPCE, "aws:SourceVpc": "vpc-1"}}),
+        invoke("Deny", {"StringNotEquals": {"aws:SourceVpce": VPCE}, "Bool": {"aws:x": "1"}}),
+    ],
+    ids=["source-ip", "not-principal", "not-action", "two-keys-anded", "two-operators"],
+)
+def test_statements_privgw_cannot_say_exactly_are_reported(statement: dict[str, Any]) -> None:
+    """aws:SourceIp is not the caller's address through an endpoint (aws:VpcSourceIp is);
+    NotPrincipal, NotAction, keys ANDed in one Allow and mixed Deny conditions mean something
+    privgw's allow-list does not: each is named, never folded in."""
+    reading = read_policy({"Statement": [SEED[0], statement]}, ApiArn(API, "eu-west-1", ACCOUNT))
+    assert [line.split(":")[0] for line in reading.report] == ["policy Statement[1]"]
+    assert reading.endpoint_ids == [VPCE]
