@@ -17,13 +17,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bench.openapi import section_openapi
+from bench.timing import fmt, timed
 from privgw import ConfigError, build_template, load_config, render, validate_config
 from privgw.checks import preflight
 from privgw.limits import INLINE_TEMPLATE_LIMIT, POLICY_LIMIT
@@ -36,21 +36,6 @@ _SCRIPT = Path(sys.executable).with_name("privgw")
 #: The console script a user runs (falls back to the module when it is not installed).
 PRIVGW = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "privgw.cli"]
 ROUTE_COUNTS = (1, 10, 50, 100, 200)
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return samples
-
-
-def fmt(samples: list[float], unit: str = "ms") -> str:
-    scale = 1000.0 if unit == "ms" else 1.0
-    med = statistics.median(samples) * scale
-    return f"{med:.1f} {unit} ({min(samples) * scale:.1f}-{max(samples) * scale:.1f})"
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> None:

@@ -16,3 +16,13 @@ def local_aws() -> Iterator[LocalAws]:
         yield local
     finally:
         local.stop()
+
+
+@pytest.fixture
+def aws_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
+    """The local endpoint, with its AWS_* settings in this process's environment (for code
+    under test that builds its own boto3 clients)."""
+    for key, value in local_aws.env.items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    return local_aws

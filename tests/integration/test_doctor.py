@@ -8,8 +8,6 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from privgw import validate_config
 from privgw.doctor import Check, doctor
 from tests.support.configs import ROOT
@@ -23,14 +21,6 @@ from tests.support.localaws.endpoint import REGION, LocalAws, create_network
 from tests.support.localaws.stacks import deployable, example_data, localise
 
 HELLO = ROOT / "examples" / "hello.yaml"
-
-
-@pytest.fixture
-def aws_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
-    for key, value in local_aws.env.items():
-        if key.startswith("AWS_"):
-            monkeypatch.setenv(key, value)
-    return local_aws
 
 
 def deployed_hello(local: LocalAws, tmp_path: Path, stack: str) -> dict[str, Any]:

@@ -20,17 +20,9 @@ from privgw.evaluate import ApiArn, Request, evaluate
 from privgw.importing.policy import parse_policy
 from tests.support.localaws.deployed import aws_deploy, physical_id
 from tests.support.localaws.endpoint import REGION, LocalAws, Network, create_network
-from tests.support.localaws.stacks import deployable
+from tests.support.localaws.stacks import deployable, lambda_role
 
 FOREIGN = "vpce-0f0f0f0f0f0f0f0f1"
-
-
-@pytest.fixture
-def aws_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
-    for key, value in local_aws.env.items():
-        if key.startswith("AWS_"):
-            monkeypatch.setenv(key, value)
-    return local_aws
 
 
 def _zip(source: str) -> bytes:
@@ -42,22 +34,10 @@ def _zip(source: str) -> bytes:
 
 def seed_api(local: LocalAws, net: Network, policy: str = "seed") -> dict[str, str]:
     """The walk-through's API, step by step as its reader clicks it."""
-    iam, lam = local.client("iam"), local.client("lambda")
+    lam = local.client("lambda")
     apigw, ec2 = local.client("apigateway"), local.client("ec2")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
     suffix = net.vpc_id[-6:]
-    role = iam.create_role(RoleName=f"seed-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))[
-        "Role"
-    ]["Arn"]
+    role = lambda_role(local, f"seed-{suffix}")
     function = lam.create_function(
         FunctionName=f"Sample-Node-Server-{suffix}",
         Runtime="nodejs22.x",

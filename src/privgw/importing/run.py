@@ -15,7 +15,7 @@ from privgw.errors import ConfigError, PrivgwError
 from privgw.evaluate import resolve
 from privgw.importing.code import download, function_settings
 from privgw.importing.live import LiveReader, Snapshot
-from privgw.importing.translate import api_arn, policy_differences, translate
+from privgw.importing.translate import translate
 
 
 class ImportError_(PrivgwError):
@@ -86,7 +86,7 @@ def imported_from(snapshot: Snapshot, code: tuple[Path, Path] | None = None) -> 
     config's own folder), validated, built, and its policy compared by decision."""
     from privgw import build_template, validate_config  # noqa: PLC0415
 
-    config, report = translate(snapshot)
+    config, report, live = translate(snapshot)
     moved = _with_code(config, snapshot, code[0], code[1], report) if code else {}
     try:
         try:
@@ -101,10 +101,14 @@ def imported_from(snapshot: Snapshot, code: tuple[Path, Path] | None = None) -> 
             "the API was read, but the config import wrote for it is refused (a bug in "
             f"privgw import; please report it with the API's shape): {exc}"
         ) from None
-    arn = api_arn(snapshot)
-    refs = {"AWS::AccountId": arn.account, "AWS::Region": arn.region, "AWS::Partition": "aws"}
+    arn = live.arn
+    refs = {
+        "AWS::AccountId": arn.account,
+        "AWS::Region": arn.region,
+        "AWS::Partition": arn.partition,
+    }
     built = resolve(template["Resources"]["RestApi"]["Properties"]["Policy"], refs)
-    differences = policy_differences(snapshot, config, built)
+    differences = live.differences(built, list(config["endpoint"]["existing_ids"]))
     open_to_all = any("allows a call through an endpoint neither lists" in d for d in differences)
     if open_to_all and not any(line.startswith("policy: HOLE") for line in report):
         report.append(  # a shape import does not read that still admits any endpoint

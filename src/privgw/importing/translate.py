@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from privgw.evaluate import ApiArn
@@ -177,8 +178,22 @@ def _function_notes(snapshot: Snapshot, targets: Targets) -> list[str]:
     return lines
 
 
-def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
-    """The config describing the live API in ``snapshot``, and the report lines."""
+@dataclass(frozen=True)
+class LivePolicy:
+    """The live resource policy as read once: its document, its reading, the API's ARN."""
+
+    document: dict[str, Any] | None
+    reading: PolicyReading
+    arn: ApiArn
+
+    def differences(self, built: Mapping[str, Any], endpoint_ids: list[str]) -> list[str]:
+        """How the live policy and ``built`` (the config's) decide calls differently."""
+        return compare(self.document, built, self.reading, endpoint_ids, self.arn)
+
+
+def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str], LivePolicy]:
+    """The config describing the live API in ``snapshot``, the report lines, and the live
+    policy (for the comparison once the config is built)."""
     api = snapshot["api"]
     arn = api_arn(snapshot)
     live_policy = parse_policy(api.get("policy"))
@@ -236,7 +251,7 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
     responses = _gateway_responses(snapshot, report, cors)
     if responses:
         config["gateway_responses"] = responses
-    return config, report
+    return config, report, LivePolicy(live_policy, reading, arn)
 
 
 def _custom_domain(snapshot: Snapshot, stage: str | None, report: list[str]) -> dict[str, Any]:
@@ -322,15 +337,3 @@ def _gateway_responses(
             continue  # privgw's own answer, which the config gets anyway
         found[kind] = settings
     return found
-
-
-def policy_differences(
-    snapshot: Snapshot, reading_config: Mapping[str, Any], built_policy: Mapping[str, Any]
-) -> list[str]:
-    """How the live policy and the built config's decide calls differently."""
-    api = snapshot["api"]
-    arn = api_arn(snapshot)
-    live = parse_policy(api.get("policy"))
-    reading = read_policy(live, arn)
-    ids = list(reading_config.get("endpoint", {}).get("existing_ids", []))
-    return compare(live, built_policy, reading, ids, arn)

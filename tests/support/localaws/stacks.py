@@ -106,6 +106,24 @@ def _local_arn(arn: str) -> str:
     return ":".join(parts)
 
 
+def lambda_role(local: LocalAws, name: str) -> str:
+    """A role Lambda may assume (no policies: what a function may do is not tested here)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    created = local.client("iam").create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    return str(created["Role"]["Arn"])
+
+
 def create_existing_function(local: LocalAws, arn: str) -> str:
     """The function an ``existing_functions`` ARN names, made here as another stack would have
     made it (with its alias, when the ARN names one); returns its local ARN."""
@@ -117,25 +135,14 @@ def create_existing_function(local: LocalAws, arn: str) -> str:
         pass
     else:  # made for an earlier stack on this endpoint
         return str(found["Configuration"]["FunctionArn"])
-    iam = local.client("iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
+    role = lambda_role(local, f"{name}-role")
     package = io.BytesIO()
     with zipfile.ZipFile(package, "w") as archive:
         archive.writestr("index.py", "def handler(event, context):\n    return {}\n")
     created = lam.create_function(
         FunctionName=name,
         Runtime="python3.12",
-        Role=role["Role"]["Arn"],
+        Role=role,
         Handler="index.handler",
         Code={"ZipFile": package.getvalue()},
         Publish=True,
