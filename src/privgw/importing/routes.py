@@ -225,11 +225,16 @@ def _method_settings(
         f"{path.replace('~', '~0').replace('/', '~1')}/{verb}"
     ) or {}
     fields: dict[str, Any] = {}
-    if settings.get("throttlingRateLimit") is not None:
-        fields["throttling"] = {
-            "rate_limit": settings["throttlingRateLimit"],
-            "burst_limit": int(settings.get("throttlingBurstLimit", 0)),
-        }
+    rate, burst = settings.get("throttlingRateLimit"), settings.get("throttlingBurstLimit")
+    if rate is not None and rate >= 0:  # API Gateway answers -1 for "not set"
+        if burst is not None and burst >= 1:
+            fields["throttling"] = {"rate_limit": rate, "burst_limit": int(burst)}
+        else:
+            report.append(
+                f"method {verb} {path}: throttling rate {rate} left out: the stage sets no "
+                "burst limit for it, and privgw throttles a route with both (add "
+                "throttling: {rate_limit, burst_limit} to the route)"
+            )
     if settings.get("cachingEnabled"):
         cache: dict[str, Any] = {"ttl_seconds": int(settings.get("cacheTtlInSeconds", 300))}
         has = {f"method.request.{p}" for p in route.get("required_parameters", [])}

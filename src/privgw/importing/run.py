@@ -30,6 +30,7 @@ class Imported:
     config: dict[str, Any]
     report: list[str]
     snapshot: Snapshot
+    template: dict[str, Any]
 
 
 def _with_code(
@@ -119,7 +120,7 @@ def imported_from(snapshot: Snapshot, code: tuple[Path, Path] | None = None) -> 
     report += differences
     holes = [line for line in report if "HOLE" in line]
     rest = [line for line in report if "HOLE" not in line]
-    return Imported(snapshot["api"]["id"], config, holes + rest, snapshot)
+    return Imported(snapshot["api"]["id"], config, holes + rest, snapshot, template)
 
 
 def import_api(
@@ -151,3 +152,29 @@ def config_text(imported: Imported) -> str:
         lines.append("#   (nothing: every setting read is in the config)")
     body = yaml.safe_dump(imported.config, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(lines) + "\n" + body
+
+
+def adopt_files(imported: Imported) -> tuple[str, str, list[str]]:
+    """``--adopt``: the IMPORT change set's template and resources-to-import as JSON text,
+    and what the update after it does. The template is checked with cfn-lint's rules in the
+    API's region: one it refuses is a bug of import's. privgw's own rules judge what privgw
+    builds; the running policy is judged by decision, in the report."""
+    import json  # noqa: PLC0415
+
+    from privgw.importing.adopt import TEMPLATE_BODY_LIMIT, adoption  # noqa: PLC0415
+    from privgw.lint import run_cfn_lint  # noqa: PLC0415 - cfn-lint is heavy
+
+    adopted = adoption(imported.snapshot, imported.template)
+    template = json.dumps(adopted.template, indent=2) + "\n"
+    if len(template.encode()) > TEMPLATE_BODY_LIMIT:  # compact before sending it through S3
+        template = json.dumps(adopted.template, separators=(",", ":")) + "\n"
+    region = str(imported.snapshot.get("region") or "us-east-1")
+    findings = [f for f in run_cfn_lint(template, (region,)) if f.source != "privgw"]
+    if findings:
+        raise ImportError_(
+            "the API was read, but the import template for --adopt does not pass cfn-lint (a "
+            "bug in privgw import; please report it): "
+            + "; ".join(f"{f.rule} {f.message}" for f in findings)
+        )
+    resources = json.dumps(adopted.resources, indent=2) + "\n"
+    return template, resources, adopted.report

@@ -595,3 +595,25 @@ def test_statements_privgw_cannot_say_exactly_are_reported(statement: dict[str, 
     reading = read_policy({"Statement": [SEED[0], statement]}, ApiArn(API, "eu-west-1", ACCOUNT))
     assert [line.split(":")[0] for line in reading.report] == ["policy Statement[1]"]
     assert reading.endpoint_ids == [VPCE]
+
+
+def test_a_throttling_rate_without_a_burst_is_reported_not_made_up() -> None:
+    """A stage may set a method's rate alone (or answer -1 for "not set"): privgw's route
+    throttling needs both, so the rate is reported and left out, never given a burst of 0
+    (a config privgw itself refuses: every call throttled)."""
+    settings: dict[str, Any] = {"~1orders/GET": {"throttlingRateLimit": 25.0}}
+    stage = {"stageName": "prod", "methodSettings": settings}
+    imported = imported_from(snapshot(*SEED, stage=stage))
+    route = imported.config["routes"][0]
+    assert "throttling" not in route
+    assert any(
+        line.startswith("method GET /orders: throttling rate 25.0 left out")
+        for line in imported.report
+    )
+    settings["~1orders/GET"] = {
+        "throttlingRateLimit": -1.0,
+        "throttlingBurstLimit": -1,
+    }
+    imported = imported_from(snapshot(*SEED, stage=stage))
+    assert "throttling" not in imported.config["routes"][0]
+    assert not any("throttling rate" in line for line in imported.report)
