@@ -214,6 +214,27 @@ def _validation(
     return fields, report
 
 
+def throttle(rate: Any, burst: Any, where: str, report: list[str]) -> tuple[float, int] | None:
+    """A live throttle (rate, burst) privgw can carry, else None with the reason reported.
+    API Gateway answers -1 for a limit nobody set; privgw throttles with both limits, and
+    refuses a rate or burst of 0, which turns every call away with 429."""
+    if rate is None or rate < 0:
+        return None
+    if rate == 0 or burst == 0:
+        report.append(
+            f"{where}: rate {rate}, burst {burst} left out: it turns every call away (429), "
+            "which privgw does not build; remove the method or the caller instead"
+        )
+        return None
+    if burst is None or burst < 0:
+        report.append(
+            f"{where}: rate {rate} left out: no burst limit is set with it, and privgw "
+            "throttles with both (add the burst to the config)"
+        )
+        return None
+    return float(rate), int(burst)
+
+
 def _method_settings(
     snapshot: Snapshot, route: Mapping[str, Any], integration: Mapping[str, Any], report: list[str]
 ) -> dict[str, Any]:
@@ -225,16 +246,14 @@ def _method_settings(
         f"{path.replace('~', '~0').replace('/', '~1')}/{verb}"
     ) or {}
     fields: dict[str, Any] = {}
-    rate, burst = settings.get("throttlingRateLimit"), settings.get("throttlingBurstLimit")
-    if rate is not None and rate >= 0:  # API Gateway answers -1 for "not set"
-        if burst is not None and burst >= 1:
-            fields["throttling"] = {"rate_limit": rate, "burst_limit": int(burst)}
-        else:
-            report.append(
-                f"method {verb} {path}: throttling rate {rate} left out: the stage sets no "
-                "burst limit for it, and privgw throttles a route with both (add "
-                "throttling: {rate_limit, burst_limit} to the route)"
-            )
+    pair = throttle(
+        settings.get("throttlingRateLimit"),
+        settings.get("throttlingBurstLimit"),
+        f"method {verb} {path}: throttling",
+        report,
+    )
+    if pair is not None:
+        fields["throttling"] = {"rate_limit": pair[0], "burst_limit": pair[1]}
     if settings.get("cachingEnabled"):
         cache: dict[str, Any] = {"ttl_seconds": int(settings.get("cacheTtlInSeconds", 300))}
         has = {f"method.request.{p}" for p in route.get("required_parameters", [])}

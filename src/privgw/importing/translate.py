@@ -19,7 +19,7 @@ from privgw.evaluate import ApiArn
 from privgw.importing.cors import read_cors
 from privgw.importing.live import Snapshot
 from privgw.importing.policy import PolicyReading, compare, parse_policy, read_policy
-from privgw.importing.routes import Targets, config_name, read_routes
+from privgw.importing.routes import Targets, config_name, read_routes, throttle
 
 _OPEN = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 
@@ -80,9 +80,14 @@ def _stage(stage: Mapping[str, Any] | None, report: list[str]) -> dict[str, Any]
     level = everywhere.get("loggingLevel")
     if level in ("ERROR", "INFO"):
         settings["logging_level"] = level
-    if everywhere.get("throttlingRateLimit") is not None:
-        settings["throttling_rate_limit"] = everywhere["throttlingRateLimit"]
-        settings["throttling_burst_limit"] = int(everywhere.get("throttlingBurstLimit", 0))
+    pair = throttle(
+        everywhere.get("throttlingRateLimit"),
+        everywhere.get("throttlingBurstLimit"),
+        "stage throttling",
+        report,
+    )
+    if pair is not None:
+        settings["throttling_rate_limit"], settings["throttling_burst_limit"] = pair
     if everywhere.get("dataTraceEnabled"):
         settings["data_trace"] = settings["allow_body_logging"] = True
         report.append(
@@ -126,12 +131,15 @@ def _consumers(snapshot: Snapshot, report: list[str], api_name: str) -> dict[str
         consumer: dict[str, Any] = {}
         if plan.get("description"):
             consumer["description"] = str(plan["description"])[:256]
-        throttle = plan.get("throttle") or {}
-        if throttle.get("rateLimit") is not None:
-            consumer["throttle"] = {
-                "rate": throttle["rateLimit"],
-                "burst": int(throttle.get("burstLimit", 0)),
-            }
+        limits = plan.get("throttle") or {}
+        pair = throttle(
+            limits.get("rateLimit"),
+            limits.get("burstLimit"),
+            f"usage plan {plan_name} throttle",
+            report,
+        )
+        if pair is not None:
+            consumer["throttle"] = {"rate": pair[0], "burst": pair[1]}
         quota = plan.get("quota") or {}
         if quota.get("limit") is not None:
             consumer["quota"] = {"limit": quota["limit"], "period": quota.get("period", "DAY")}
@@ -242,7 +250,12 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str], LivePolicy
     if binary:
         config["binary_media_types"] = binary
     consumers = _consumers(snapshot, report, config["name"])
-    if consumers:
+    if consumers and not any(r.get("api_key_required") for r in routes):
+        report.append(  # a plan's throttle and quota count per key: with no key asked, none
+            f"usage plans ({', '.join(sorted(consumers))}): left out: no method requires an "
+            "API key, so their throttles and quotas apply to no call"
+        )
+    elif consumers:
         config["consumers"] = consumers
     report += _function_notes(snapshot, targets)
     domain = _custom_domain(snapshot, config.get("stage", {}).get("name"), report)

@@ -597,23 +597,61 @@ def test_statements_privgw_cannot_say_exactly_are_reported(statement: dict[str, 
     assert reading.endpoint_ids == [VPCE]
 
 
-def test_a_throttling_rate_without_a_burst_is_reported_not_made_up() -> None:
-    """A stage may set a method's rate alone (or answer -1 for "not set"): privgw's route
-    throttling needs both, so the rate is reported and left out, never given a burst of 0
-    (a config privgw itself refuses: every call throttled)."""
-    settings: dict[str, Any] = {"~1orders/GET": {"throttlingRateLimit": 25.0}}
-    stage = {"stageName": "prod", "methodSettings": settings}
-    imported = imported_from(snapshot(*SEED, stage=stage))
+@pytest.mark.parametrize(
+    ("limits", "carried", "said"),
+    [
+        ({"rate": 25.0, "burst": 50}, (25.0, 50), None),
+        ({"rate": 25.0}, None, "rate 25.0 left out: no burst limit is set with it"),
+        ({"rate": -1.0, "burst": -1}, None, None),  # API Gateway's "not set"
+        ({"rate": 25.0, "burst": 0}, None, "rate 25.0, burst 0 left out: it turns every call"),
+    ],
+)
+def test_a_throttle_privgw_cannot_build_is_reported_never_made_up(
+    limits: dict[str, Any], carried: tuple[float, int] | None, said: str | None
+) -> None:
+    """Where a live throttle is read (a method's stage setting, the stage's, a usage plan's):
+    a rate alone (or -1, "not set") or a limit of 0 once became a burst of 0, a config privgw
+    itself refuses (every call 429). Now each is carried as both limits, or reported."""
+    setting = {"throttlingRateLimit": limits["rate"]}
+    if "burst" in limits:
+        setting["throttlingBurstLimit"] = limits["burst"]
+    plan_throttle: dict[str, Any] = {"rateLimit": limits["rate"]}
+    if "burst" in limits:
+        plan_throttle["burstLimit"] = limits["burst"]
+    plan = {"id": "up1", "name": "mobile", "keys": [], "throttle": plan_throttle}
+    stage = {"stageName": "prod", "methodSettings": {"*/*": setting, "~1orders/GET": setting}}
+    snap = snapshot(*SEED, stage=stage, usage_plans=[plan])
+    snap["resources"][1]["resourceMethods"]["GET"]["apiKeyRequired"] = True
+    imported = imported_from(snap)
     route = imported.config["routes"][0]
-    assert "throttling" not in route
+    consumer = imported.config["consumers"]["mobile"]
+    stage_out = imported.config["stage"]
+    if carried is None:
+        assert "throttling" not in route
+        assert "throttle" not in consumer
+        assert "throttling_rate_limit" not in stage_out
+    else:
+        assert route["throttling"] == {"rate_limit": carried[0], "burst_limit": carried[1]}
+        assert consumer["throttle"] == {"rate": carried[0], "burst": carried[1]}
+        assert (stage_out["throttling_rate_limit"], stage_out["throttling_burst_limit"]) == carried
+    lines = [line for line in imported.report if said and said in line]
+    if said is None:
+        assert not [line for line in imported.report if "left out: " in line and "rate" in line]
+    else:
+        assert {line.split(":")[0] for line in lines} == {
+            "method GET /orders",
+            "stage throttling",
+            "usage plan mobile throttle",
+        }
+
+
+def test_usage_plans_of_an_api_that_asks_for_no_key_are_reported_not_carried() -> None:
+    """A plan's throttle and quota count per API key; on an API no method of which asks for
+    one they apply to nothing, and privgw refuses consumers nobody's key is checked for."""
+    plan = {"id": "up1", "name": "mobile", "keys": ["k"], "quota": {"limit": 10, "period": "DAY"}}
+    imported = imported_from(snapshot(*SEED, usage_plans=[plan]))
+    assert "consumers" not in imported.config
     assert any(
-        line.startswith("method GET /orders: throttling rate 25.0 left out")
+        line.startswith("usage plans (mobile): left out: no method requires an API key")
         for line in imported.report
     )
-    settings["~1orders/GET"] = {
-        "throttlingRateLimit": -1.0,
-        "throttlingBurstLimit": -1,
-    }
-    imported = imported_from(snapshot(*SEED, stage=stage))
-    assert "throttling" not in imported.config["routes"][0]
-    assert not any("throttling rate" in line for line in imported.report)
