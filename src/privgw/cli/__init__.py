@@ -12,7 +12,18 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from privgw.cli import build, deploy, diagram, doctor, importing, lint, openapi, schema, simulate
+from privgw.cli import (
+    build,
+    deploy,
+    diagram,
+    doctor,
+    importing,
+    init,
+    lint,
+    openapi,
+    schema,
+    simulate,
+)
 from privgw.cli.build import output_name
 from privgw.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERRUPTED
 from privgw.errors import PrivgwError
@@ -20,6 +31,7 @@ from privgw.version import __version__
 
 #: Each command's module, in the order ``privgw --help`` lists them.
 COMMANDS = {
+    "init": init,
     "build": build,
     "lint": lint,
     "simulate": simulate,
