@@ -8,7 +8,7 @@ TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
 CROSS_ACCOUNT := $(sort $(wildcard examples/cross-account/*.yaml))
 PY_PATHS := src tests $(wildcard bench)
 
-.PHONY: all venv templates test lint corpus bench deploy-local local-aws format constraints clean
+.PHONY: all venv templates test lint docs corpus bench deploy-local local-aws format constraints clean
 
 all: templates test
 
@@ -55,6 +55,20 @@ test: $(STAMP) $(CHECKOV_STAMP)
 corpus: $(STAMP)
 	$(BIN)/python -m tests.support.corpus
 
+# The documentation site's tools get their own environment (their pins are not privgw's).
+DOCS_VENV  := .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
+$(DOCS_STAMP): requirements/docs.txt
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements/docs.txt
+	touch $@
+
+## The documentation site (docs/, mkdocs.yml) into site/; any warning fails the build.
+# (NO_MKDOCS_2_WARNING: Material prints its end-of-life notice, not a build warning, unless set.)
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --quiet
+
 ## Static checks: ruff (lint + format) and mypy --strict.
 lint: $(STAMP)
 	$(BIN)/ruff check $(PY_PATHS)
@@ -98,4 +112,4 @@ constraints:
 	rm -rf .venv-resolve
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) $(DOCS_VENV) site build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -20,6 +20,7 @@ from privgw.config.problems import _map_value_model
 from privgw.rendering import SECTION_ORDER
 from privgw.resources.outputs import url_notes
 from tests.support.configs import BASE_CONFIG, ROOT
+from tests.support.docs import docs_text, section
 
 
 def test_licence_file_matches_the_package_metadata() -> None:
@@ -52,9 +53,8 @@ ROUTE_SHAPE = ("routes[].method", "routes[].path")
 
 
 def test_config_reference_lists_every_key() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Config reference", 1)[1].split("\n## ", 1)[0]
-    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+    reference = section("Config reference")
+    first_cells = [row.split("|")[1] for row in reference.splitlines() if row.startswith("| `")]
 
     def documented(path: str) -> bool:
         parent, _, leaf = path.rpartition(".")
@@ -67,7 +67,7 @@ def test_config_reference_lists_every_key() -> None:
         )
 
     missing = [path for path in _leaf_keys(Config) if not documented(path)]
-    assert missing == [], "keys missing from the README's config reference"
+    assert missing == [], "keys missing from the config reference"
 
 
 def test_sections_come_in_the_conventional_order() -> None:
@@ -89,12 +89,11 @@ def test_the_private_dns_note_is_one_short_line() -> None:
     (note,) = url_notes(Config(**BASE_CONFIG))
     assert "\n" not in note
     assert len(note) <= 120
-    assert "README" in note
+    assert "docs/guides/calling.md" in note
 
 
 def test_the_readme_shows_the_real_build_help() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("`privgw build --help`:\n\n```\n", 1)[1].split("\n```", 1)[0]
+    shown = docs_text().split("`privgw build --help`:\n\n```\n", 1)[1].split("\n```", 1)[0]
     done = subprocess.run(
         [sys.executable, "-m", "privgw.cli", "build", "--help"],
         capture_output=True,
@@ -106,30 +105,28 @@ def test_the_readme_shows_the_real_build_help() -> None:
 
 
 def test_the_troubleshooting_section_says_unsigned_calls_get_missing_token() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
-    assert "not an auth problem" not in section
-    assert "unsigned call" in section
+    troubleshooting = section("Troubleshooting")
+    assert "not an auth problem" not in troubleshooting
+    assert "unsigned call" in troubleshooting
 
 
 def test_the_readme_layout_names_every_module() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme.split("Layout (`src/privgw/`):", 1)[1].split("\n\n", 1)[0]
+    layout = docs_text().split("Layout (`src/privgw/`):", 1)[1].split("\n\n", 1)[0]
     package = ROOT / "src" / "privgw"
     missing = [
         str(path.relative_to(package))
         for path in sorted(package.rglob("*.py"))
         if path.name != "__init__.py" and f"`{path.stem}" not in layout
     ]
-    assert missing == [], "modules the README's layout does not name"
+    assert missing == [], "modules the contributing guide's layout does not name"
     for folder in ("config/", "resources/", "rules/"):
         assert f"`{folder}`" in layout
 
 
 def test_the_template_table_names_the_module_that_builds_each_resource() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## What the template contains", 1)[1].split("\n## ", 1)[0]
-    rows = [row for row in section.splitlines() if row.startswith("| `")]
+    rows = [
+        row for row in section("What the template contains").splitlines() if row.startswith("| `")
+    ]
     modules = {p.name for p in (ROOT / "src" / "privgw" / "resources").glob("*.py")}
     for row in rows:
         built_by = row.split("|")[2]
@@ -152,26 +149,23 @@ def test_the_readme_shows_simulates_real_output() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(ROOT)
         assert main(argv, out, io.StringIO()) == 1
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert out.getvalue().strip() in readme
+    assert out.getvalue().strip() in docs_text()
 
 
 def test_the_readme_shows_the_platform_diagram_as_privgw_draws_it() -> None:
     from privgw.config import load_config  # noqa: PLC0415
     from privgw.diagram import mermaid  # noqa: PLC0415
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert mermaid(load_config(ROOT / "examples" / "platform.yaml")) in readme
+    assert mermaid(load_config(ROOT / "examples" / "platform.yaml")) in docs_text()
 
 
 def test_the_cross_account_section_shows_real_output_and_every_consumer_key() -> None:
     from privgw.config import ConsumerStack, load_any  # noqa: PLC0415
     from privgw.diagram import mermaid  # noqa: PLC0415
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Callers in other accounts", 1)[1].split("\n## ", 1)[0]
+    shown = section("Callers in other accounts")
     folder = ROOT / "examples" / "cross-account"
-    assert mermaid(load_any(folder / "consumer.yaml")) in section
+    assert mermaid(load_any(folder / "consumer.yaml")) in shown
     argv = [
         "simulate",
         "examples/cross-account/provider.yaml",
@@ -184,8 +178,8 @@ def test_the_cross_account_section_shows_real_output_and_every_consumer_key() ->
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(ROOT)
         assert main(argv, out, io.StringIO()) == 0
-    assert f"$ privgw {' '.join(argv)}\n{out.getvalue()}" in section
-    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+    assert f"$ privgw {' '.join(argv)}\n{out.getvalue()}" in shown
+    first_cells = [row.split("|")[1] for row in shown.splitlines() if row.startswith("| `")]
 
     def documented(path: str) -> bool:
         parent, _, leaf = path.rpartition(".")
@@ -197,4 +191,4 @@ def test_the_cross_account_section_shows_real_output_and_every_consumer_key() ->
         )
 
     missing = [path for path in _leaf_keys(ConsumerStack) if not documented(path)]
-    assert missing == [], "consumer keys missing from the README's table"
+    assert missing == [], "consumer keys missing from the cross-account guide's table"

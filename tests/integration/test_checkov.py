@@ -15,6 +15,7 @@ from privgw.flavours import FLAVOURS
 from privgw.suppressions import ALL
 from tests.support.configs import BASE_CONFIG, ROOT, example_texts, topology_texts, with_changes
 from tests.support.corpus import valid_data
+from tests.support.docs import docs_text
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 SCANNED_VARIANTS = {
@@ -119,7 +120,7 @@ def test_hardened_config_needs_no_function_or_log_suppressions(report: dict[str,
 
 
 def test_readme_lists_every_suppression_and_reason() -> None:
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(docs_text().split())
     for suppression in ALL:
         assert suppression.check in readme
         assert suppression.reason in readme, suppression.check

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from tests.support.configs import ROOT
+from tests.support.docs import docs_text
 from tests.support.localaws.demo import EXAMPLES, TOPOLOGIES, plan
 from tests.support.localaws.endpoint import free_loopback_port
 
@@ -107,9 +108,8 @@ def _run_as_a_user_would(banner: str, url: str, port: int) -> None:
         )
         assert banner_run.returncode == 0, banner_run.stderr
         assert '"VpcId": "vpc-' in banner_run.stdout
-        readme = (ROOT / "README.md").read_text(encoding="utf-8")
-        section = readme.split("**A local AWS endpoint**", 1)[1]
-        exports = _exports(section).replace("127.0.0.1:5055", f"127.0.0.1:{port}")
+        shown = docs_text().split("**A local AWS endpoint**", 1)[1]
+        exports = _exports(shown).replace("127.0.0.1:5055", f"127.0.0.1:{port}")
         readme_run = _shell(f"{exports}\nprivgw deploy tiny.yaml --stack-name from-the-readme", tmp)
         assert readme_run.returncode == 0, readme_run.stderr
         assert "from-the-readme: CREATE_COMPLETE" in readme_run.stdout

@@ -10,6 +10,7 @@ import moto
 import pytest
 
 from tests.support.configs import ROOT
+from tests.support.docs import docs_text
 from tests.support.localaws import moto_compat
 
 COVERED_BY = {
@@ -49,7 +50,7 @@ COVERED_BY = {
 def test_every_patch_is_covered_and_documented() -> None:
     names = [name for name, _ in moto_compat.PATCHES]
     assert sorted(names) == sorted(COVERED_BY)
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(docs_text().split())
     assert f"moto {moto_compat.MOTO_VERSION}" in readme
     for name, reason in moto_compat.PATCHES:
         assert f"`{name}`" in readme, name

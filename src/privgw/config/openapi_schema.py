@@ -145,7 +145,7 @@ def _check_extensions(node: Any, path: list[Any]) -> None:
                 raise SpecError(
                     pointer_of([*path, name]),
                     f"uses {name}, which privgw does not read",
-                    "the config's own setting for it (see the README's config reference), "
+                    "the config's own setting for it (see docs/reference/config.md), "
                     "or remove it from the spec",
                 )
             _check_extensions(value, [*path, key])

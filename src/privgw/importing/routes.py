@@ -124,7 +124,7 @@ def _target(integration: Mapping[str, Any], where: str, targets: Targets) -> dic
         return route
     return (
         f"is an integration of type {kind or 'none'}, which import does not carry yet "
-        "(write it as a service or mapped route: README, Backends)"
+        "(write it as a service or mapped route: docs/guides/backends.md)"
     )
 
 

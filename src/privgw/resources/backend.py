@@ -140,6 +140,6 @@ def backend_notes(cfg: Config) -> list[str]:
             groups = ", ".join(link.security_group_ids)
             notes.append(
                 f"backend {name}: the load balancer's security group must admit {groups} (the "
-                'VPC link\'s groups) on its listener port (README: "Backends")'
+                "VPC link's groups) on its listener port (docs/guides/backends.md)"
             )
     return notes

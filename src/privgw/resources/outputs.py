@@ -305,7 +305,7 @@ def url_notes(cfg: Config) -> list[str]:
     if cfg.endpoint.create and cfg.endpoint.private_dns:
         notes.append(
             "private DNS is on: public APIs' default names now resolve to this endpoint inside "
-            'its VPC (README: "Calling the API")'
+            "its VPC (docs/guides/calling.md)"
         )
     dns_url = private_dns_url_may_work(cfg)
     if cfg.endpoint.create and not cfg.endpoint.private_dns:

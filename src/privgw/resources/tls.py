@@ -36,5 +36,5 @@ def tls_notes(cfg: Config) -> list[str]:
         "endpoint access mode STRICT: API Gateway checks that the TLS SNI names the host a "
         "call is for, so the endpoint's own DNS name with a Host or x-apigw-api-id header is "
         "refused (there is no CurlWithHeader output); call PrivateDnsUrl or AliasUrl "
-        '(README: "TLS security policies")'
+        '(docs/guides/calling.md, "TLS security policies")'
     ]

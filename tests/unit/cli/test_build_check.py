@@ -15,6 +15,7 @@ import yaml
 
 from privgw.cli import main
 from tests.support.configs import BASE_CONFIG, EXAMPLES, ROOT
+from tests.support.docs import docs_text
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -148,7 +149,7 @@ def test_the_readme_pre_commit_snippet_in_a_real_pre_commit_run(tmp_path: Path) 
     """The README's .pre-commit-config.yaml, as written, in a user's repository that also has
     YAML privgw must leave alone (the config file itself, a workflow): pre-commit installs
     privgw from this checkout's HEAD and runs both hooks; a stale template fails the run."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = docs_text()
     snippet = readme.split("# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
     head = _git(ROOT, "rev-parse", "HEAD")
     snippet = snippet.replace("<privgw's git URL>", str(ROOT)).replace("<a privgw tag>", head)

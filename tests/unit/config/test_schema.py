@@ -24,6 +24,7 @@ from tests.support.configs import (
     with_changes,
 )
 from tests.support.corpus import invalid_configs, valid_data
+from tests.support.docs import docs_text
 
 VALIDATOR = jsonschema.Draft202012Validator(config_schema())
 CONFIG_FILES = sorted(
@@ -62,7 +63,7 @@ def test_every_config_the_tests_build_passes_the_schema(name: str) -> None:
 
 
 def test_the_readmes_config_snippets_pass_the_schema() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = docs_text()
     snippets = [
         yaml.safe_load(block)
         for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
