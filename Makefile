@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 TOPOLOGIES := $(sort $(wildcard examples/topologies/*.yaml))
 CROSS_ACCOUNT := $(sort $(wildcard examples/cross-account/*.yaml))
-PY_PATHS := src tests $(wildcard bench)
+PY_PATHS := src tests docsgen $(wildcard bench)
 
-.PHONY: all venv templates test lint docs corpus bench deploy-local local-aws format constraints clean
+.PHONY: all venv templates test lint docs reference corpus bench deploy-local local-aws format constraints clean
 
 all: templates test
 
@@ -63,6 +63,11 @@ $(DOCS_STAMP): requirements/docs.txt
 	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		-r requirements/docs.txt
 	touch $@
+
+## Rewrite the generated reference pages (docs/reference/: config, CLI, rules, errors) from the
+## code; a test fails when they are stale.
+reference: $(STAMP)
+	$(BIN)/python -m docsgen
 
 ## The documentation site (docs/, mkdocs.yml) into site/; any warning fails the build.
 # (NO_MKDOCS_2_WARNING: Material prints its end-of-life notice, not a build warning, unless set.)

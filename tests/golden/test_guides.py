@@ -85,6 +85,11 @@ def _slug(heading: str) -> str:
     return re.sub(r"[-\s]+", "-", text)
 
 
+def _anchors(text: str) -> set[str]:
+    """A page's anchors: its headings' and its explicit ``<a id>`` ones."""
+    return {_slug(h) for h in _headings(text)} | set(re.findall(r'<a id="([^"]+)"></a>', text))
+
+
 def test_every_link_and_anchor_resolves() -> None:
     broken = []
     for page in pages():
@@ -96,7 +101,7 @@ def test_every_link_and_anchor_resolves() -> None:
             file = (page.parent / path).resolve() if path else page
             if not file.exists():
                 broken.append(f"{page.name}: {target}")
-            elif anchor and anchor not in {_slug(h) for h in _headings(file.read_text())}:
+            elif anchor and anchor not in _anchors(file.read_text(encoding="utf-8")):
                 broken.append(f"{page.name}: {target} (no such heading)")
     assert broken == []
 
@@ -179,3 +184,21 @@ def test_every_command_a_page_shows_runs_as_shown(tmp_path: Path) -> None:
             assert code == 0, f"{page.name}: {' '.join(argv)}: {err.getvalue()}"
             ran += 1
     assert ran >= 2  # the quick start: init, then build
+
+
+def test_the_reference_pages_are_what_the_code_prints_now() -> None:
+    """docs/reference/ is generated (``make reference``): the config from the models, the
+    command line from the parsers, the rules from their classes (each example pair linted
+    while printing), the errors from the corpus. An edited page, or code that changed
+    without it, fails here."""
+    from docsgen import stale  # noqa: PLC0415
+
+    assert stale() == [], "run `make reference` and commit docs/reference/"
+
+
+def test_every_rule_has_a_failing_and_a_passing_example_unless_it_is_a_size() -> None:
+    from docsgen.rule_examples import EXAMPLES  # noqa: PLC0415
+    from privgw.rules import RULES  # noqa: PLC0415
+
+    sizes = {"E9001", "I9002", "E9003"}  # over 1 MB, 51,200 bytes, 8,192 characters
+    assert {r.id for r in RULES} - set(EXAMPLES) == sizes

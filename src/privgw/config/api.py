@@ -136,24 +136,40 @@ class Route(StrictModel):
         }
     )
 
-    method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
-    path: Annotated[str, Matching(_check_path)] = Field(max_length=1024)
+    method: Literal["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] = Field(
+        description=(
+            "The HTTP method: `ANY`, `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD` or `OPTIONS`."
+        )
+    )
+    path: Annotated[str, Matching(_check_path)] = Field(
+        max_length=1024,
+        description="The path: `/`, static segments, `{param}`, and a greedy `{name+}` only last.",
+    )
     target: TargetName | None = optional(
-        "A function or backend name; without one, the route goes to the only function.",
+        (
+            "a name from `functions`, `existing_functions` or `backends` (an unknown name is "
+            "refused with the names there are)"
+        ),
     )
     name: str | None = Field(
         default=None,
         min_length=1,
         max_length=255,
         pattern=r"^[^\x00-\x1f\x7f]+$",
-        description="The route's name: the method's OperationName (an OpenAPI operationId), "
-        "and its label in diagrams and simulate; with openapi: the spec's operationId.",
+        description=(
+            "the route's name (unique): the Method's `OperationName`, the body form's "
+            "`operationId`, its label in diagrams and simulate; with `openapi`, an "
+            "operation's `operationId`"
+        ),
     )
     operation: str | None = Field(
         default=None,
         max_length=300,
-        description="With openapi: the spec operation (operationId or 'METHOD /path') this "
-        "route replaces.",
+        description=(
+            'with `openapi`: the operation (`operationId` or `"METHOD /path"`) this route '
+            "replaces; a route repeating an operation's method and path without it is "
+            "refused, naming the operation"
+        ),
     )
     mock: Mock | None = Field(
         default=None, description="Answer with a fixed response instead of calling a target."
@@ -162,16 +178,24 @@ class Route(StrictModel):
         "none, iam, {lambda: FUNCTION, ...} or {cognito: {...}}; default: the API's auth.",
     )
     api_key_required: bool = Field(
-        default=False, description="Callers must send a consumer's key in x-api-key."
+        default=False, description="callers send a consumer's key in `x-api-key` (`ApiKeyRequired`)"
     )
     target_path: TargetPath | None = optional(
-        "Where the route goes on its backend, instead of its own path (after path_prefix), "
-        "e.g. /Prod/; {param}s of the route's path may be used.",
+        (
+            "where the route goes on its backend instead of its own path (after "
+            "`path_prefix`): `GET /fargate` with `target_path: /Prod/` calls "
+            "`https://HOST/Prod/`. `/`-separated segments, a trailing `/` allowed, `{param}`s "
+            "of the route's path only; no `.`/`..` segments. Backend routes only (a function "
+            "or mock route is refused)."
+        ),
     )
     integration: Mapping | None = optional(
-        "Map the request and the answer instead of passing them through (a non-proxy AWS "
-        "integration to a function, HTTP to a backend): request templates and parameters, "
-        "responses by selection pattern.",
+        (
+            "map the request and the answer instead of passing them through: the route to a "
+            "function (or a function that already runs) becomes an `AWS` integration, to a "
+            "backend an `HTTP` one. Not on a mock or service route, nor to a target with "
+            "`response_streaming` (a streamed answer is never mapped)."
+        ),
     )
     throttling: RouteThrottling | None = optional("{rate_limit, burst_limit} for this route.")
     cache: RouteCache | None = optional(
@@ -183,14 +207,25 @@ class Route(StrictModel):
         "payloads need their media type in binary_media_types.",
     )
     request_validation: RequestValidation | None = optional(
-        "params, body or all: API Gateway refuses a request that does not match "
-        "(required_parameters, request_schema) before any backend runs.",
+        (
+            "`params`, `body` or `all`: API Gateway refuses (400) a request that misses "
+            "`required_parameters` or does not match `request_schema`, before any backend "
+            "runs; one shared `AWS::ApiGateway::RequestValidator` per kind"
+        ),
     )
     required_parameters: UniqueList[RequiredParameter] = Field(
-        default_factory=list, max_length=50, description="querystring.NAME or header.NAME."
+        default_factory=list,
+        max_length=50,
+        description=(
+            "`querystring.NAME` or `header.NAME` (needs `request_validation: params` or `all`)"
+        ),
     )
     request_schema: RequestSchema | None = Field(
-        default=None, description="JSON Schema (draft 4) of an application/json body."
+        default=None,
+        description=(
+            "JSON Schema (draft 4, as API Gateway models are) of an `application/json` body: "
+            "an `AWS::ApiGateway::Model` (needs `request_validation: body` or `all`)"
+        ),
     )
 
     @model_validator(mode="after")
@@ -317,19 +352,32 @@ class Access(StrictModel):
     vpc_ids: UniqueList[VpcId] = listed(
         50,
         (
-            "Calls through *any* execute-api endpoint in these VPCs are admitted too "
-            "(aws:SourceVpc). A call is admitted if its endpoint is allowed OR its VPC is."
+            "calls through *any* execute-api endpoint in these VPCs are admitted too "
+            "(`aws:SourceVpc`). Endpoint ids and VPC ids share one `StringNotEquals` block, "
+            "whose keys IAM ANDs: the Deny applies only when neither the endpoint nor the VPC "
+            "is allowed, so either admits a call. With `endpoint.create: false` and no "
+            "`existing_ids`, VPC ids alone are enough."
         ),
     )
     source_cidrs: CidrList = listed(
         50,
-        "Also require the caller's private IP in one of these (aws:VpcSourceIp).",
+        (
+            "additionally require the caller's private IP in one of these (`aws:VpcSourceIp`; "
+            "a separate Deny, so it always applies). `aws:SourceIp` never matches a call "
+            "through an endpoint. A list covering every address together is refused."
+        ),
     )
     iam_principals: UniqueList[CallerPrincipal] = listed(
         50,
         (
-            "Turn on AWS_IAM authorization: callers must sign requests (SigV4), and only these "
-            "accounts/roles/users get in: the resource policy allows them and explicitly denies "
-            "every other principal, of this account too."
+            "account ids (or `:root` ARNs) and IAM role/user ARNs: turns on `AWS_IAM` "
+            "authorization (callers sign with SigV4), puts exactly these principals in the "
+            "policy's Allow instead of `*`, and adds the Deny `DenyUnlistedPrincipals` "
+            "(`StringNotEquals` on `aws:PrincipalArn` / `aws:PrincipalAccount`), without "
+            "which any role of the API's own account with `execute-api:Invoke` in its IAM "
+            'policy would get in (see "Security model"). Sessions of a listed role are '
+            "admitted (their `aws:PrincipalArn` is the role); role *session* ARNs "
+            "(`arn:...:sts::...:assumed-role/...`) are refused, since no condition key can "
+            "keep one session apart from the role's others."
         ),
     )

@@ -145,7 +145,10 @@ TargetPath = Annotated[str, Matching(_check_target_path)]
 class VpcLinkV2(StrictModel):
     """A VPC link v2: privgw creates one from subnets and security groups, or uses ``id``."""
 
-    id: VpcLinkId | None = Field(default=None, description="An existing VPC link v2.")
+    id: VpcLinkId | None = Field(
+        default=None,
+        description="or use an existing VPC link v2 (5-16 lower-case letters and digits)",
+    )
     subnet_ids: UniqueList[SubnetId] = listed(
         16,
         "Subnets for the link's network interfaces (one per Availability Zone "
@@ -186,9 +189,18 @@ class VpcLinkV1(StrictModel):
     """A legacy VPC link (v1) to a Network Load Balancer: an existing one, which already names
     its NLB ({id}), or one privgw creates to the backend's load_balancer_arn ({create: true})."""
 
-    id: VpcLinkId | None = optional("An existing VPC link v1.")
+    id: VpcLinkId | None = optional(
+        "or an existing legacy VPC link v1, which already names its NLB (no "
+        "`load_balancer_arn` then)"
+    )
     create: bool = switch(
-        False, "Create a VPC link v1 to the backend's load_balancer_arn (an NLB)."
+        False,
+        (
+            "or `true`: privgw creates a legacy VPC link v1 (`AWS::ApiGateway::VpcLink`) to "
+            "the NLB in `load_balancer_arn`, and the route's integration goes through it (a "
+            "reusable template takes the NLB's ARN as a parameter). Exactly one of `id` and "
+            "`create`."
+        ),
     )
 
     @property
@@ -240,8 +252,12 @@ class Backend(StreamsResponses):
     )
 
     load_balancer_arn: LoadBalancerArn | None = optional(
-        "The internal ALB or NLB (same account as the API) a VPC link v2 reaches, or the NLB "
-        "of a VPC link v1 privgw creates.",
+        (
+            "the internal ALB (`...:loadbalancer/app/...`) or NLB (`.../net/...`) in the API's "
+            "account; a Gateway Load Balancer is refused. Becomes the integration's "
+            "`IntegrationTarget` (v2), or the target of the VPC link v1 privgw creates (an "
+            "NLB only)."
+        ),
     )
     vpc_link: VpcLinkV2 | None = optional(
         "{subnet_ids, security_group_ids} to create a VPC link v2, or {id} of one.",
@@ -252,25 +268,44 @@ class Backend(StreamsResponses):
     )
     internet: bool = switch(
         False,
-        "Reach the service over the internet (an https URL outside the VPC) with no VPC "
-        "link: the API stays private, but its calls to this service leave the VPC.",
+        (
+            "`true`: the service is outside the VPC (an `https://` URL; plain http is "
+            "refused) and API Gateway reaches it over the internet (`ConnectionType: "
+            "INTERNET`, no VPC link, no `load_balancer_arn`). The API stays private; the "
+            'build says that these calls leave the VPC. A deliberate exception to "internal '
+            'services only", so it must be asked for.'
+        ),
     )
     uri: BaseUri = Field(
-        description="Scheme, host and optional port: the Host header the service gets (and, "
-        "with https, the name its certificate must carry)."
+        description=(
+            "`http://HOST` or `https://HOST`, optional `:PORT`, no path: API Gateway sends "
+            "HOST as the request's `Host` header and, over https, checks the service's "
+            "certificate against it; the connection itself goes through the VPC link"
+        )
     )
     port: int | None = Field(
-        default=None, ge=1, le=65535, description="Port, when uri does not give one."
+        default=None,
+        ge=1,
+        le=65535,
+        description="the port, when `uri` does not give one (giving both is refused)",
     )
     path_prefix: PathPrefix = Field(
-        default="", description="Prepended to each route's path on the way to the service."
+        default="",
+        description=(
+            "prepended to each route's path: `GET /orders/{id}` with prefix `/api` calls "
+            "`/api/orders/{id}`; a greedy `{proxy+}` passes the rest of the path"
+        ),
     )
     timeout: int = Field(
         default=MAX_INTEGRATION_TIMEOUT_S,
         ge=1,
         le=MAX_STREAMING_TIMEOUT_S,
-        description="Integration timeout in seconds: 29 by default, up to 300 for private APIs "
-        "once the integration timeout quota is raised (900 with response_streaming).",
+        description=(
+            "integration timeout in seconds: 1-29 by default; 30-300 for a private REST API "
+            'once the account\'s "Maximum integration timeout in milliseconds" quota is raised '
+            "(the build says so, since the deployment fails without it); up to 900 with "
+            "`response_streaming`"
+        ),
     )
     response_streaming: bool = Field(
         default=False, description="Stream the service's response (ResponseTransferMode STREAM)."

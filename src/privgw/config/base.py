@@ -57,7 +57,16 @@ class StackConfig(StrictModel):
     kind: str
     name: Name = Field(description="Names the stack's resources and tags every one of them.")
     description: Description = Field(default="", description="Template description.")
-    tags: Tags = Field(default_factory=dict, max_length=MAX_TAGS - 1)
+    tags: Tags = Field(
+        default_factory=dict,
+        max_length=MAX_TAGS - 1,
+        description=(
+            "Tags on every taggable resource: keys of 1-128 and values of up to 256 letters, "
+            "digits, spaces or `_ . : / = + - @`; keys must not start with `aws:` and must "
+            "not be `Ref`, `Condition` or `Fn::...` (a one-key tag map would read as an "
+            "intrinsic function)."
+        ),
+    )
 
     def __init__(self, **data: Any) -> None:
         try:

@@ -246,8 +246,15 @@ class ConsumerStack(EndpointSectionStack):
     network: Network | None = Field(
         default=None, description="Where the created endpoint lives and who may reach it."
     )
-    endpoint: ConsumerEndpoint = Field(default_factory=ConsumerEndpoint)
-    provider: Provider
+    endpoint: ConsumerEndpoint = Field(
+        default_factory=ConsumerEndpoint,
+        description=(
+            "This account's execute-api endpoint: created in `network`, or an existing one."
+        ),
+    )
+    provider: Provider = Field(
+        description="The provider's shared private domain name and API, as its build prints them."
+    )
     hosted_zone: PrivateHostedZone | None = Field(
         default_factory=lambda: PrivateHostedZone(create=True),
         description="Where the domain name resolves to the endpoint: a private zone created "

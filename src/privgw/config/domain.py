@@ -157,7 +157,9 @@ class ApiHostedZone(PrivateHostedZone):
 class CustomDomain(StrictModel):
     """A private custom domain name (DomainNameV2) in front of the API."""
 
-    name: DomainName
+    name: DomainName = Field(
+        description="The private custom domain name callers use (https://<name>/<base_path>)."
+    )
     certificate_arn: CertificateArn = Field(description="ACM certificate for the name.")
     base_path: BasePath = Field(default="", description="Path under the domain; empty: root.")
     hosted_zone: ApiHostedZone | None = optional(

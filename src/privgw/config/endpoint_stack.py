@@ -23,7 +23,7 @@ class EndpointStack(StackConfig):
     API stacks of many teams (``endpoint.imports`` in their configs)."""
 
     kind: Literal["endpoint"] = Field(description="An endpoint stack.")
-    network: Network
+    network: Network = Field(description="The VPC, subnets and callers of the shared endpoint.")
     private_dns: bool = switch(
         True,
         "Private DNS on the endpoint (one per VPC; public APIs' names then resolve "

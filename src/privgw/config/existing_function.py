@@ -47,8 +47,13 @@ class ExistingFunction(StrictModel):
     permission to it."""
 
     arn: FunctionArn = Field(
-        description="The function's ARN; with :ALIAS or :VERSION, routes call that alias or "
-        "version and the permission covers it alone."
+        description=(
+            "`arn:...:lambda:<region>:<account>:function:<name>`, optionally `:<alias>` or "
+            "`:<version>`: routes call that alias or version, and the permission is on it "
+            "alone. The stack's own account and region (the stack adds the permission; "
+            "another region is refused). A reusable template takes it as the parameter "
+            "`<Name>FunctionArn`."
+        )
     )
     integration_timeout_ms: int = Field(
         default=MAX_INTEGRATION_TIMEOUT_S * 1000,

@@ -54,18 +54,36 @@ class Code(StrictModel):
     """The function's code: inline source, a local folder, or a package already in S3."""
 
     inline: str | None = Field(
-        default=None, min_length=1, description="Source of index.py / index.js (≤ 4,096 bytes)."
+        default=None,
+        min_length=1,
+        description=(
+            "the function's source (≤ 4,096 bytes), saved by Lambda as `index.py` / `index.js`"
+        ),
     )
     path: LocalPath | None = Field(
         default=None,
         description=(
-            "Folder (or .zip) relative to the config file; `sam build`/`sam deploy` or "
-            "`aws cloudformation package` uploads it."
+            "a folder or `.zip` relative to the config file and inside its folder: a path (or "
+            "any symlink under it) that resolves outside is refused, because `sam deploy` / "
+            '`aws cloudformation package` zip whatever it reaches into the function (see "SAM '
+            'flavour")'
         ),
     )
-    s3_bucket: BucketName | None = None
-    s3_key: str | None = Field(default=None, min_length=1, max_length=1024)
-    s3_object_version: str | None = Field(default=None, min_length=1, max_length=1024)
+    s3_bucket: BucketName | None = Field(
+        default=None, description="A deployment package already in S3: its bucket (with `s3_key`)."
+    )
+    s3_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1024,
+        description="The package's key in `s3_bucket` (the two go together).",
+    )
+    s3_object_version: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1024,
+        description="The package's object version, for a versioned bucket.",
+    )
 
     @field_validator("inline")
     @classmethod
@@ -166,25 +184,46 @@ TargetName = Annotated[
 class Function(StreamsResponses):
     """A Lambda function that routes reach through a Lambda proxy integration."""
 
-    runtime: Runtime = Field(description="A Lambda runtime AWS has not deprecated.")
-    handler: Handler = Field(description="module.function, e.g. index.handler.")
-    code: Code
-    memory: int = Field(default=256, ge=128, le=10240, description="MB.")
+    runtime: Runtime = Field(
+        description=(
+            "a Lambda runtime AWS has not deprecated *today* (the list in the error message "
+            "is computed from the deprecation dates)"
+        )
+    )
+    handler: Handler = Field(
+        description=(
+            "`module.function`; with inline code it must be `index.<function>` (Lambda saves "
+            "inline code as `index.py`/`index.js`)"
+        )
+    )
+    code: Code = Field(
+        description=(
+            "`inline: <source>` (python/nodejs runtimes, at most 4,096 bytes), or `path: "
+            "<folder or .zip>`, or `s3_bucket` + `s3_key` (+ `s3_object_version`)."
+        )
+    )
+    memory: int = Field(default=256, ge=128, le=10240, description="MB, 128-10,240")
     timeout: int = Field(
         default=10,
         ge=1,
         le=MAX_STREAMING_TIMEOUT_S,
-        description="Seconds Lambda lets the function run (1-900). API Gateway waits as long "
-        "unless integration_timeout_ms says otherwise: over 29 s needs the raised integration "
-        "timeout quota (at most 300 s buffered, 900 s with response_streaming).",
+        description=(
+            "seconds Lambda lets the function run, 1-900; API Gateway waits as long unless "
+            "`integration_timeout_ms` says otherwise, so without it at most 300 (over 29 "
+            "needs the raised integration timeout quota, said by the build) or 900 with "
+            "`response_streaming`"
+        ),
     )
     integration_timeout_ms: int | None = Field(
         default=None,
         ge=MIN_INTEGRATION_TIMEOUT_MS,
         le=MAX_STREAMING_TIMEOUT_S * 1000,
-        description="How long API Gateway waits for the function, in ms (default: timeout); "
-        "29,000 by default, up to 300,000 for private APIs once the 'Maximum integration "
-        "timeout in milliseconds' quota is raised.",
+        description=(
+            "how long API Gateway waits for the function: 50-29,000 ms by default, up to "
+            "300,000 for a private REST API with the raised quota (900,000 with "
+            "`response_streaming`). Shorter than the function's `timeout`, callers get 504 "
+            "while the function runs on (the build says so)."
+        ),
     )
     response_streaming: bool = switch(
         False,
@@ -193,14 +232,30 @@ class Function(StreamsResponses):
         "write API Gateway's streaming format. Allows a timeout up to 900 seconds.",
     )
 
-    architecture: Literal["x86_64", "arm64"] = "x86_64"
+    architecture: Literal["x86_64", "arm64"] = Field(
+        default="x86_64",
+        description="The instruction set the function runs on: `x86_64` or `arm64`.",
+    )
     environment: Annotated[
         dict[str, str],
         AfterValidator(_check_environment),
         JsonSchemaExtra(propertyNames={"pattern": ENV_KEY_PATTERN}),
-    ] = Field(default_factory=dict)
-    log_retention_days: RetentionDays = 30
-    description: str = Field(default="", max_length=256)
+    ] = Field(
+        default_factory=dict,
+        description=(
+            "variables; Lambda's reserved names (`AWS_REGION`, ...) and the intrinsic-function "
+            "keys `Ref` / `Condition` are refused; ≤ 4 KB in all"
+        ),
+    )
+    log_retention_days: RetentionDays = Field(
+        default=30,
+        description=(
+            "Days the function's log group keeps its logs (a value CloudWatch Logs accepts)."
+        ),
+    )
+    description: str = Field(
+        default="", max_length=256, description="the function's description (≤ 256 characters)"
+    )
     reserved_concurrency: int | None = Field(
         default=None,
         ge=1,
@@ -208,7 +263,10 @@ class Function(StreamsResponses):
         description="Cap (and reserve) concurrent executions; unset shares the account pool.",
     )
     dead_letter_arn: DeadLetterArn | None = optional(
-        "SQS queue or SNS topic for failed asynchronous invocations.",
+        (
+            "SQS queue or SNS topic ARN for failed *asynchronous* invocations; the role gets "
+            "`sqs:SendMessage`/`sns:Publish` on exactly that ARN"
+        ),
     )
     kms_key_arn: KmsKeyArn | None = optional(
         "Customer managed KMS key for the environment variables at rest.",

@@ -109,8 +109,11 @@ class IntegrationResponse(StrictModel):
     headers: dict[HeaderName, ResponseSource] = Field(
         default_factory=dict,
         max_length=20,
-        description="Response headers and where each value comes from, e.g. "
-        "X-Request-Id: integration.response.header.x-amzn-RequestId, or 'static'.",
+        description=(
+            "response headers by name: `integration.response.header.NAME`, "
+            "`integration.response.body[.JSONPath]`, `context.VAR`, `stageVariables.VAR` or a "
+            "`'static value'`"
+        ),
     )
     templates: Templates = Field(
         default_factory=dict,
@@ -121,8 +124,10 @@ class IntegrationResponse(StrictModel):
     models: dict[ContentType, Literal["Empty", "Error"]] = Field(
         default_factory=dict,
         max_length=10,
-        description="The method response's model per content type: API Gateway's built-in "
-        "Empty or Error.",
+        description=(
+            "the method response's model per content type: `Empty` or `Error` (API Gateway's "
+            "built-in ones; the SAM flavour's definition defines them)"
+        ),
     )
 
 
@@ -133,7 +138,10 @@ class Mapping(StrictModel):
     request_templates: Templates = Field(
         default_factory=dict,
         max_length=10,
-        description="Request body templates (Velocity) by the request's content type.",
+        description=(
+            "request body templates (Velocity) by content type, e.g. `application/json: "
+            "'{\"id\": \"$input.params(''id'')\"}'`"
+        ),
     )
     request_parameters: dict[IntegrationTarget, RequestSource] = Field(
         default_factory=dict,
@@ -163,7 +171,10 @@ class Mapping(StrictModel):
         default_factory=lambda: [IntegrationResponse(status=200)],
         min_length=1,
         max_length=20,
-        description="The answers callers may get; default: one 200 passing the body through.",
+        description=(
+            "the answers callers may get, each also declared as a method response: exactly "
+            "one without `pattern` (the default), each status once"
+        ),
     )
 
     @property

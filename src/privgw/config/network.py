@@ -47,11 +47,18 @@ class Network(StrictModel):
     )
     allowed_cidrs: CidrList = listed(
         60,
-        "Caller CIDRs: the VPC's own plus any peered or transit-gateway VPCs.",
+        (
+            "callers' CIDRs (IPv4 or IPv6, strict: no host bits); `0.0.0.0/0` and `::/0` are "
+            "refused, and so is a list whose union covers every address (`0.0.0.0/1` + "
+            "`128.0.0.0/1`). One ingress rule on TCP 443 each."
+        ),
     )
     source_security_group_ids: UniqueList[SecurityGroupId] = listed(
         60,
-        "Security groups whose members may call the endpoint.",
+        (
+            "`sg-` ids whose members may call the endpoint. At least one CIDR or group is "
+            "required, unless `endpoint.security_group_ids` names existing groups."
+        ),
     )
 
     @model_validator(mode="after")
@@ -108,7 +115,10 @@ class Endpoint(StrictModel):
     )
     existing_ids: UniqueList[VpcEndpointId] = listed(
         20,
-        "Existing execute-api endpoints (any VPC or account) that may call the API.",
+        (
+            "existing `vpce-` ids (any VPC, any account) that may also call the API. With "
+            "`create: false` these are the only endpoints, and `network` must be left out."
+        ),
     )
     imports: UniqueList[Name] = listed(
         20,
@@ -119,7 +129,10 @@ class Endpoint(StrictModel):
     )
     parameter: bool = switch(
         False,
-        "Take one more endpoint id as the template parameter VpcEndpointId.",
+        (
+            "also take an endpoint id at deploy time: the template parameter `VpcEndpointId` "
+            "(`--parameter-overrides VpcEndpointId=vpce-...`)"
+        ),
     )
     policy: EndpointPolicy | None = Field(
         default=None, description="A VPC endpoint policy on the created endpoint."

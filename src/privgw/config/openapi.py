@@ -33,7 +33,7 @@ from privgw.errors import ConfigError, Problem
 class OperationMock(StrictModel):
     """An operation answered by API Gateway itself."""
 
-    mock: Mock
+    mock: Mock = Field(description="The answer API Gateway gives by itself for this operation.")
 
 
 class OpenApiSource(StrictModel):
@@ -42,16 +42,24 @@ class OpenApiSource(StrictModel):
     path: str = Field(
         min_length=1,
         max_length=1024,
-        description="The spec (OpenAPI 3.0/3.1 or Swagger 2.0, YAML or JSON), relative to the "
-        "config's folder and inside it.",
+        description=(
+            "the document (YAML or JSON) relative to the config's folder and inside it; "
+            "validated with openapi-spec-validator; only local `$ref`s (`#/...`)"
+        ),
     )
     default_target: TargetName | None = optional(
-        "The function, existing function or backend of every operation that names none "
-        "(openapi.targets, then the spec's x-amazon-apigateway-integration, then this).",
+        (
+            "the target of every operation that gets none from `openapi.targets` or its own "
+            "`x-amazon-apigateway-integration`; an operation with none of the three is "
+            "refused, naming it"
+        ),
     )
     targets: dict[str, TargetName | OperationMock] = keyed(
         2000,
-        "An operation's target by operationId or 'METHOD /path': a target name, or {mock: {...}}.",
+        (
+            'an operation\'s target by `operationId` or `"METHOD /path"`: a target name, or '
+            "`{mock: {...}}`; a key that names no operation is refused with the nearest one"
+        ),
     )
 
 

@@ -125,20 +125,34 @@ class Service(StrictModel):
         description="The service: sqs, step_functions, dynamodb, eventbridge or kinesis."
     )
     action: str | None = optional(
-        "The action (default: the service's first): sqs SendMessage; step_functions "
-        "StartExecution or StartSyncExecution; dynamodb PutItem, GetItem or Query; "
-        "eventbridge PutEvents; kinesis PutRecord.",
+        (
+            "`sqs`: `SendMessage`; `step_functions`: `StartExecution` or `StartSyncExecution` "
+            "(express state machines); `dynamodb`: `PutItem`, `GetItem` or `Query`; "
+            "`eventbridge`: `PutEvents`; `kinesis`: `PutRecord`. Anything else is refused "
+            "with the allowed actions."
+        ),
     )
     arn: str = Field(
         max_length=2048,
-        description="The one queue, state machine, table, event bus or stream the action is "
-        "on; the credentials role is allowed the action on it and nothing else.",
+        description=(
+            "the one queue, state machine, table, event bus or stream (its ARN must be of "
+            "that service, in the stack's region; a reusable template takes it as the "
+            "parameter `<Name>ServiceArn`, whose pattern keeps the same service). The request "
+            "template names it: SQS `SendMessage` with the body as `MessageBody`; Step "
+            "Functions with the body as the execution's `input`; DynamoDB `PutItem` with the "
+            "body as the item (DynamoDB JSON), `GetItem`/`Query` by `key`; EventBridge one "
+            "entry with the body as `Detail`; Kinesis one record with the base64 body and the "
+            "request id as partition key."
+        ),
     )
     key: (
         Annotated[str, Matching(shaped(KEY_PATTERN, "attribute name", "letters, digits, _"))] | None
     ) = optional(
-        "dynamodb GetItem and Query: the partition key attribute (a string), read from the "
-        "route's path parameter or query string parameter of the same name.",
+        (
+            "the partition key attribute (a string); its value is read from the route's path "
+            "parameter or query string parameter of that name, and a route without either is "
+            "refused"
+        ),
     )
     source: (
         Annotated[str, Matching(shaped(EVENT_TEXT_PATTERN, "event source", "e.g. orders.api"))]
@@ -162,7 +176,10 @@ class Service(StrictModel):
         default=MAX_INTEGRATION_TIMEOUT_S * 1000,
         ge=MIN_INTEGRATION_TIMEOUT_MS,
         le=MAX_RAISED_INTEGRATION_TIMEOUT_MS,
-        description="How long API Gateway waits for the service, in ms (29,000 by default).",
+        description=(
+            "how long API Gateway waits, in ms (50-300,000; over 29,000 needs the raised "
+            "quota, and the build says so)"
+        ),
     )
 
     @property

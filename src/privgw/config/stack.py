@@ -94,54 +94,114 @@ class Config(EndpointSectionStack):
         """Folder of the config file it was loaded from (local code paths are relative to it)."""
         return self._source_dir
 
-    kind: Literal["api"] = Field(default="api", description="An API stack (the default).")
+    kind: Literal["api"] = Field(
+        default="api", description="`api` (this table) or `endpoint` (an endpoint stack, above)"
+    )
     network: Network | None = Field(
         default=None, description="Required when privgw creates the endpoint."
     )
-    endpoint: Endpoint = Field(default_factory=Endpoint)
+    endpoint: Endpoint = Field(
+        default_factory=Endpoint,
+        description=(
+            "The execute-api endpoints that may call the API: the one privgw creates in "
+            "`network`, existing ones, endpoint stacks' exports, a deploy-time parameter."
+        ),
+    )
     function: Function | None = optional(
-        "One Lambda function (named main): shorthand for functions: {main: ...}.",
+        (
+            "one Lambda function: shorthand for `functions: {main: ...}` (its resources keep "
+            "the ids `Function`, `FunctionRole`, `FunctionLogGroup`, "
+            "`RestApiInvokePermission`), so every `functions.NAME.x` key below is also "
+            "`function.x`. Not together with `functions`."
+        ),
     )
     functions: dict[TargetName, Function] = keyed(
         MAX_FUNCTIONS,
-        "Lambda functions by name; routes name theirs in target.",
+        (
+            "Lambda functions by name (1-64 letters and digits, starting with a letter; names "
+            "must differ from each other and from backend names in more than letter case, "
+            "since they become logical ids: `orders` -> `OrdersFunction`, "
+            "`OrdersFunctionRole`, `OrdersFunctionLogGroup`, "
+            "`OrdersFunctionInvokePermission`). At most 50. Every function must be the target "
+            "of some route."
+        ),
     )
     existing_functions: dict[TargetName, ExistingFunction] = keyed(
         MAX_FUNCTIONS,
-        "Lambda functions that already run (another stack's or team's), by name; routes name "
-        "theirs in target. privgw adds only the integration and one invoke permission.",
+        (
+            "Lambda functions that already run (another stack's or team's) by name (same name "
+            "rules as functions): routes name theirs in `target`. privgw adds a Lambda proxy "
+            "integration and one `AWS::Lambda::Permission` per function "
+            "(`<Name>FunctionInvokePermission`) letting only this API invoke it; no role, log "
+            "group or code. At most 50; each must be the target of some route."
+        ),
     )
     backends: dict[TargetName, Backend] = keyed(
         MAX_BACKENDS,
-        "Internal HTTP services behind an ALB or NLB, reached through a VPC link; "
-        "routes name theirs in target.",
+        (
+            "internal HTTP services by name (same name rules as functions), reached by HTTP "
+            'proxy integrations through a VPC link (see "Backends"). At most 50; every '
+            "backend must be the target of some route."
+        ),
     )
     services: dict[TargetName, Service] = keyed(
         MAX_BACKENDS,
-        "AWS services routes call directly (SQS, Step Functions, DynamoDB, EventBridge, "
-        "Kinesis), each with a credentials role allowed one action on one resource; routes "
-        "name theirs in target.",
+        (
+            "AWS services routes call directly, with no function in between, by name (same "
+            "name rules as functions): routes name theirs in `target`. Each becomes an AWS "
+            "integration (`Type: AWS`) signed with a credentials role of its own "
+            "(`<Name>ServiceRole`, assumable by `apigateway.amazonaws.com` only) whose one "
+            "statement allows exactly the service's action on exactly its resource. JSON "
+            "requests only (`PassthroughBehavior: NEVER`: other content types get 415). "
+            "Success returns the service's own answer; a 4xx or 5xx from the service becomes "
+            "400 or 500 with a short message and the request id (the service's error text "
+            "names ARNs and accounts, so it is not passed on). At most 50; each must be the "
+            "target of some route."
+        ),
     )
-    access: Access = Field(default_factory=Access)
+    access: Access = Field(
+        default_factory=Access,
+        description=(
+            "Who else may call, beyond the endpoints: any endpoint in these VPCs, caller IPs, "
+            "IAM principals."
+        ),
+    )
     auth: AuthSetting | None = optional(
-        "How callers authenticate, for every route without its own auth: none, "
-        "iam (SigV4), {lambda: FUNCTION, ...} or {cognito: {...}}. Default: iam with "
-        "access.iam_principals, else none.",
+        (
+            "how callers of every route without its own `auth` authenticate: `none`, `iam` "
+            "(SigV4: `AuthorizationType: AWS_IAM`), a Lambda authorizer (`lambda: FUNCTION` "
+            '...) or Cognito (`cognito: {...}`); see "Who may call which route"'
+        ),
     )
     consumers: dict[TargetName, Consumer] = keyed(
         MAX_CONSUMERS,
-        "Named API consumers: each an API key and a usage plan.",
+        (
+            "named API consumers (same name rules as functions, at most 50): each gets an "
+            "`AWS::ApiGateway::ApiKey` (`<Name>ApiKey`, its value generated by API Gateway: "
+            "never in the config or the template), a `<Name>UsagePlan` on this API's stage, "
+            "and the key in the plan. Output `<Name>ApiKeyId` says how to read the value. "
+            "Consumers need a route with `api_key_required`, and such a route needs "
+            "consumers."
+        ),
     )
     gateway_responses: dict[ResponseType, GatewayResponse] = Field(
         default_factory=dict,
-        description="Your own answer for a failure type, over privgw's defaults.",
+        description=(
+            "your own answer per failure type (`ACCESS_DENIED`, "
+            "`MISSING_AUTHENTICATION_TOKEN`, `QUOTA_EXCEEDED`, ... every "
+            "`AWS::ApiGateway::GatewayResponse` type), over privgw's defaults (see \"Who may "
+            'call which route")'
+        ),
     )
     cors: Cors | None = Field(default=None, description="Browser callers: preflight and headers.")
     binary_media_types: UniqueList[MediaType] = listed(
         50,
-        "Media types API Gateway passes as binary (Content-Type of a request, Accept of a "
-        "response), e.g. image/png or */*; a Lambda proxy target then gets and returns them "
-        "base64-encoded with isBase64Encoded.",
+        (
+            "up to 50 media types (`type/subtype`, either part may be `*`) API Gateway treats "
+            "as binary: `BinaryMediaTypes` on the API in both flavours; a Lambda proxy target "
+            "gets and returns them base64-encoded (`isBase64Encoded`). A change makes a new "
+            "Deployment, so the stage serves it."
+        ),
     )
     openapi: OpenApiSource | None = optional(
         "{path, default_target, targets}: every operation of an OpenAPI 3.0/3.1 or Swagger 2.0 "
@@ -149,17 +209,37 @@ class Config(EndpointSectionStack):
         "(operation: <operationId>).",
     )
     api_definition: Literal["resources", "body"] | None = optional(
-        "How the template holds the API: resources (a Resource and a Method per route, each "
-        "its own CloudFormation resource) or body (one OpenAPI Body on the RestApi, so a "
-        "template holds far more routes). Default: resources while the template fits "
-        "CloudFormation's 500 resources, body above that.",
+        (
+            "how the template holds the API: `resources` (a Resource and a Method per route, "
+            "each a CloudFormation resource; about 244 routes fit CloudFormation's 500 "
+            "resources) or `body` (one OpenAPI `Body` on the RestApi, `DefinitionBody` in the "
+            "SAM flavour, carrying every integration, authorizer, validator, model and "
+            "gateway response, so resources no longer grow with routes; API Gateway's 300 "
+            "resources per API still hold). The policy, endpoints, binary media types and TLS "
+            "stay RestApi properties, the Deployment's hash covers the Body, each function "
+            "keeps one permission. The build notes when the default chose `body`."
+        ),
     )
     routes: list[RouteItem] = Field(
         default_factory=lambda: list(DEFAULT_ROUTES),
         min_length=1,
-        description="Default: ANY / and ANY /{proxy+}.",
+        description=(
+            '`"METHOD /path"` strings or `{method, path}` maps. Methods: `ANY GET POST PUT '
+            "PATCH DELETE HEAD OPTIONS`. Paths: `/`, static segments, `{param}`, greedy "
+            "`{name+}` only last. Refused: duplicates, two different variables under one "
+            "parent (`/a/{id}` and `/a/{name}`), more than 300 API resources, more routes "
+            "than fit in one template with `api_definition: resources`. A route goes to its "
+            "`target`, or answers with its `mock`; a route with neither goes to the only "
+            "function (an error when there are several or none). The string form takes a "
+            'target after an arrow: `"GET /orders -> orders"`.'
+        ),
     )
-    stage: Stage = Field(default_factory=Stage)
+    stage: Stage = Field(
+        default_factory=Stage,
+        description=(
+            "The stage callers use: its name, access logs, tracing, throttling, metrics and cache."
+        ),
+    )
     tls: Tls | None = optional(
         "{security_policy, endpoint_access_mode}: the TLS callers must speak to the API (and "
         "to the custom domain, unless it says its own). Default: TLS_1_2.",
@@ -170,8 +250,18 @@ class Config(EndpointSectionStack):
     reusable: bool = Field(
         default=False,
         description=(
-            "Make VPC, subnets, caller CIDRs and stage name template Parameters (defaults from "
-            "this config), so one template deploys to several environments."
+            "make every environment- or account-specific value a template Parameter, with an "
+            "AWS-specific type or a pattern, and the config's value as its default, so no "
+            "VPC, subnet, security-group or account id stays literal: `VpcId`, `SubnetIds`, "
+            "`AllowedCidr1..N`, `SourceSecurityGroupId1..N`, `ExistingEndpointId1..N`, "
+            "`AllowedVpcId1..N`, `AllowedPrincipal1..N`, `EndpointPolicyPrincipal1..N`, "
+            "`FunctionSubnetIds`, `FunctionSecurityGroupIds`, `DeadLetterArn`, "
+            "`FunctionKmsKeyArn`, `LogKmsKeyArn`, `CertificateArn`, `HostedZoneId`, "
+            "`StageName`; a created private hosted zone follows `VpcId`. With *k* caller "
+            "CIDRs of one family each `AllowedCidrN` pattern refuses prefixes shorter than "
+            "/*k*.bit_length(), so no set of overrides can cover every address (and the "
+            "config's own CIDRs must pass the same rule); at most 200 parameters. Endpoint "
+            'ids of this account via `endpoint.parameter` (see "Topologies")'
         ),
     )
     log_kms_key_arn: KmsKeyArn | None = Field(

@@ -164,10 +164,15 @@ class StageCache(StrictModel):
     """A cache cluster for the stage; routes turn caching on one by one (``routes[].cache``)."""
 
     size: Literal["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"] = Field(
-        default="0.5", description="Cache cluster size in GB (billed per hour)."
+        default="0.5",
+        description=(
+            "cluster size in GB: `0.5`, `1.6`, `6.1`, `13.5`, `28.4`, `58.2`, `118` or `237` "
+            "(billed per hour)"
+        ),
     )
     encrypted: bool = Field(
-        default=True, description="Encrypt cached responses at rest (CacheDataEncrypted)."
+        default=True,
+        description="encrypt cached answers at rest (`CacheDataEncrypted` on every cached method)",
     )
 
 
@@ -187,15 +192,25 @@ class RouteCache(StrictModel):
     key_parameters: UniqueList[Annotated[str, Field(pattern=f"^{CACHE_KEY_PATTERN}$")]] = Field(
         default_factory=list,
         max_length=20,
-        description="Method request parameters the cache keys on besides the path, e.g. "
-        "method.request.querystring.page (the route must have them).",
+        description=(
+            "method request parameters the cache keys on besides the path "
+            "(`CacheKeyParameters`), e.g. `method.request.querystring.page`; each must be a "
+            "parameter the route has (its path's, `required_parameters`, or one its "
+            "`integration` reads)"
+        ),
     )
 
 
 class Stage(StrictModel):
     """The stage callers use; access logs and X-Ray tracing are on unless turned off."""
 
-    name: StageName = "v1"
+    name: StageName = Field(
+        default="v1",
+        description=(
+            "The stage's name (1-128 letters, digits, `-` or `_`), the last part of every "
+            "invoke URL."
+        ),
+    )
     access_logging: bool = Field(
         default=True,
         description=(
@@ -204,33 +219,55 @@ class Stage(StrictModel):
         ),
     )
     access_log_format: AccessLogFormat | None = optional(
-        "Your own access log format: a map of field names to $context variables (written as "
-        "one JSON object per request) or a string such as a CLF line; it must include "
-        "$context.requestId. Default: privgw's JSON line.",
+        (
+            "your own format: a map of field names to values with `$context` variables "
+            "(written as one compact JSON object per request), or a string such as a CLF "
+            'line. Every `$context` variable must be one API Gateway logs ("Variables for '
+            'access logging": an unknown one is refused with the nearest known name; '
+            "`$context.authorizer.*`, `requestOverride.*`, `responseOverride.header.*` take "
+            "any property), and the format must include `$context.requestId` or "
+            "`$context.extendedRequestId` (API Gateway refuses one without). Needs "
+            "`access_logging: true`."
+        ),
     )
-    log_retention_days: RetentionDays = 30
+    log_retention_days: RetentionDays = Field(
+        default=30,
+        description="Days the access log group keeps its logs (a value CloudWatch Logs accepts).",
+    )
     tracing: bool = Field(default=True, description="X-Ray tracing on the stage.")
-    throttling_rate_limit: float | None = Field(default=None, gt=0, le=1_000_000)
-    throttling_burst_limit: Burst | None = None
+    throttling_rate_limit: float | None = Field(
+        default=None, gt=0, le=1_000_000, description="stage-wide throttling"
+    )
+    throttling_burst_limit: Burst | None = Field(
+        default=None, description="Stage-wide burst limit (requests at once)."
+    )
     metrics: bool = Field(
         default=False, description="Per-method CloudWatch metrics (MetricsEnabled; billed)."
     )
     logging_level: Literal["OFF", "ERROR", "INFO"] = Field(
         default="OFF",
-        description="Execution logs to CloudWatch: ERROR or INFO (needs the account's API "
-        "Gateway CloudWatch role).",
+        description=(
+            "execution logs to CloudWatch: `ERROR` or `INFO` (needs the account's API Gateway "
+            "CloudWatch role, see `api_gateway_account_role`)"
+        ),
     )
     data_trace: bool = Field(
         default=False,
-        description="Log full request and response bodies in the execution log: refused "
-        "unless allow_body_logging is true, since bodies carry secrets and personal data.",
+        description=(
+            "log full request and response bodies in the execution log (`DataTraceEnabled`). "
+            "Refused unless `allow_body_logging: true`: bodies carry tokens, passwords and "
+            "personal data. Needs `logging_level` `ERROR` or `INFO`."
+        ),
     )
     allow_body_logging: bool = Field(
         default=False,
         description="Accept that data_trace writes request and response bodies to CloudWatch.",
     )
     cache: StageCache | None = optional(
-        "A cache cluster for the stage ({size, encrypted}); routes cache with routes[].cache.",
+        (
+            "a cache cluster for the stage (`CacheClusterEnabled`); routes cache one by one "
+            "with `routes[].cache`"
+        ),
     )
 
     @model_validator(mode="after")

@@ -58,8 +58,15 @@ class Tls(StrictModel):
 
     security_policy: SecurityPolicy = Field(
         default="TLS_1_2",
-        description="TLS_1_2 (legacy, the private API default) or an enhanced "
-        "SecurityPolicy_* policy (TLS 1.3, FIPS, post-quantum).",
+        description=(
+            "`TLS_1_2` (legacy) or an enhanced policy a private API takes: "
+            "`SecurityPolicy_TLS13_1_3_2025_09`, `SecurityPolicy_TLS13_1_3_FIPS_2025_09`, "
+            "`SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09`, "
+            "`SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09`, "
+            "`SecurityPolicy_TLS13_1_2_PQ_2025_09`, "
+            "`SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09`, `SecurityPolicy_TLS13_1_2_2021_06` "
+            "(edge-only and `TLS_1_0` policies are refused)"
+        ),
     )
     endpoint_access_mode: Literal["BASIC", "STRICT"] | None = optional(
         "Required with an enhanced policy: BASIC (migrate first), or STRICT, which also "
