@@ -13,6 +13,7 @@ REFERENCE = ROOT / "docs" / "reference"
 
 def pages() -> dict[str, str]:
     """Each generated page's text, by its file name under docs/reference/."""
+    from docsgen.changes import changes_by_key  # noqa: PLC0415
     from docsgen.cli_ref import cli_page  # noqa: PLC0415
     from docsgen.config_ref import config_page, examples_by_model  # noqa: PLC0415
     from docsgen.errors_ref import errors_page  # noqa: PLC0415
@@ -21,7 +22,11 @@ def pages() -> dict[str, str]:
 
     schema = config_schema()
     return {
-        "config.md": config_page(schema, examples_by_model(ROOT / "examples", schema)),
+        "config.md": config_page(
+            schema,
+            examples_by_model(ROOT / "examples", schema),
+            changes_by_key(ROOT / "examples"),
+        ),
         "cli.md": cli_page(),
         "rules.md": rules_page(),
         "errors.md": errors_page(ROOT / "tests" / "golden" / "corpus" / "invalid"),

@@ -165,15 +165,21 @@ def _example(value: Any) -> str:
     return "" if len(text) > 70 or "\n" in text else f"`{text}`"
 
 
-def _table(name: str, model: dict[str, Any], examples: dict[tuple[str, str], Any]) -> list[str]:
+def _table(
+    name: str,
+    model: dict[str, Any],
+    examples: dict[tuple[str, str], Any],
+    changes: dict[tuple[str, str], list[str]] | None,
+) -> list[str]:
     required = list(model.get("required", []))
     rows = [
-        "| key | type | default | limits | description | example |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| key | type | default | limits | description | example |"
+        + (" changes |" if changes is not None else ""),
+        "| --- | --- | --- | --- | --- | --- |" + (" --- |" if changes is not None else ""),
     ]
     for key, schema in model.get("properties", {}).items():
         example = _example(examples[(name, key)]) if (name, key) in examples else ""
-        cells = (
+        cells: tuple[str, ...] = (
             f"`{key}`",
             _type(schema),
             _default(key, schema, required),
@@ -181,6 +187,8 @@ def _table(name: str, model: dict[str, Any], examples: dict[tuple[str, str], Any
             _cell(_sentence(str(schema.get("description", "")))),
             example,
         )
+        if changes is not None:
+            cells += (", ".join(f"`{t}`" for t in changes.get((name, key), [])),)
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 
@@ -193,7 +201,11 @@ def _nested(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
     return [n for n in dict.fromkeys(names) if n in defs]
 
 
-def config_page(schema: dict[str, Any], examples: dict[tuple[str, str], Any]) -> str:
+def config_page(
+    schema: dict[str, Any],
+    examples: dict[tuple[str, str], Any],
+    changes: dict[tuple[str, str], list[str]],
+) -> str:
     defs: dict[str, Any] = schema["$defs"]
     lines = [
         "# Config reference",
@@ -204,6 +216,11 @@ def config_page(schema: dict[str, Any], examples: dict[tuple[str, str], Any]) ->
         "Generated from privgw's config models (`python -m docsgen`); an editor reading the "
         "JSON Schema (`privgw schema`) shows the same descriptions. Unknown keys are errors "
         "everywhere; every problem is reported at once, with its field path.",
+        "",
+        "A kind's table also says what each key *changes*: the resource types (and template "
+        "sections) that differ when a shipped example that sets the key is built without it; "
+        "blank where no example shows it. The stage's Deployment is not listed: privgw names "
+        "it by what the stage serves, so nearly every key makes a new one.",
         "",
     ]
     seen: set[str] = set()
@@ -226,5 +243,5 @@ def config_page(schema: dict[str, Any], examples: dict[tuple[str, str], Any]) ->
             lines += [f'<a id="{name.lower()}"></a>', ""]
         if model.get("description"):
             lines += [_cell(str(model["description"])), ""]
-        lines += [*_table(name, model, examples), ""]
+        lines += [*_table(name, model, examples, changes if name in titles else None), ""]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"

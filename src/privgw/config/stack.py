@@ -95,7 +95,8 @@ class Config(EndpointSectionStack):
         return self._source_dir
 
     kind: Literal["api"] = Field(
-        default="api", description="`api` (this table) or `endpoint` (an endpoint stack, above)"
+        default="api",
+        description="`api`, the default: an API stack (the other kinds: `endpoint`, `consumer`)",
     )
     network: Network | None = Field(
         default=None, description="Required when privgw creates the endpoint."
