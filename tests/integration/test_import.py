@@ -358,6 +358,34 @@ def richer_api(local: LocalAws, net: Network) -> dict[str, Any]:
         connectionType="VPC_LINK",
         connectionId=link,
     )
+    # a non-proxy Lambda method, as the console's "Lambda function" without proxy makes one:
+    # a request template in, a default answer and a 404 chosen by the error message out
+    apigw.put_method(restApiId=api, resourceId=item, httpMethod="DELETE", authorizationType="NONE")
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=item,
+        httpMethod="DELETE",
+        type="AWS",
+        integrationHttpMethod="POST",
+        uri=lambda_uri.format(reports),
+        requestTemplates={"application/json": '{"id": "$input.params(\'id\')"}'},
+        passthroughBehavior="WHEN_NO_TEMPLATES",
+    )
+    for status, pattern in (("200", ""), ("404", ".*NotFound.*")):
+        apigw.put_method_response(
+            restApiId=api,
+            resourceId=item,
+            httpMethod="DELETE",
+            statusCode=status,
+            responseModels={"application/json": "Empty"},
+        )
+        apigw.put_integration_response(
+            restApiId=api,
+            resourceId=item,
+            httpMethod="DELETE",
+            statusCode=status,
+            selectionPattern=pattern,
+        )
     apigw.create_deployment(restApiId=api, stageName="default")
     plan = apigw.create_usage_plan(
         name="warehouse",
@@ -397,7 +425,20 @@ def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
     assert code == 0, stderr
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     routes = {f"{r['method']} {r['path']}": r for r in data["routes"]}
-    assert set(routes) == {"GET /Sample-Node-Server", "GET /reports/{id}", "POST /stock"}
+    assert set(routes) == {
+        "GET /Sample-Node-Server",
+        "GET /reports/{id}",
+        "DELETE /reports/{id}",
+        "POST /stock",
+    }
+    deleting = routes["DELETE /reports/{id}"]
+    assert deleting["integration"]["request_templates"] == {
+        "application/json": '{"id": "$input.params(\'id\')"}'
+    }
+    assert [r.get("pattern", "") for r in deleting["integration"]["responses"]] == [
+        "",
+        ".*NotFound.*",
+    ]
     tokens = routes["GET /reports/{id}"]["auth"]
     assert (tokens["type"], tokens["identity_source"], tokens["result_ttl"]) == (
         "token",

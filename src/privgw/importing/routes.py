@@ -16,6 +16,7 @@ from privgw.config.openapi import mock_of
 from privgw.config.openapi_schema import SpecError
 from privgw.config.openapi_security import identity_sources
 from privgw.importing.live import Snapshot, functions_in
+from privgw.importing.mapped import mapping_of
 
 
 @dataclass
@@ -81,51 +82,87 @@ def _mock(integration: Mapping[str, Any]) -> dict[str, Any]:
     return mock_of({**integration, "responses": responses}, "")
 
 
-def _target(integration: Mapping[str, Any], where: str, targets: Targets) -> dict[str, Any] | str:
+def _http_backend(
+    integration: Mapping[str, Any], where: str, targets: Targets
+) -> dict[str, Any] | str:
+    """An HTTP integration's backend (by its base URI and VPC link) and target path."""
+    uri = str(integration.get("uri", ""))
+    base = re.sub(r"(https?://[^/]+).*", r"\1", uri)
+    settings: dict[str, Any] = {"uri": base}
+    if integration.get("connectionType") == "VPC_LINK":
+        link = str(integration.get("connectionId", ""))
+        if link.startswith("${stageVariables."):
+            return f"reaches its VPC link through a stage variable ({link})"
+        settings["vpc_link_v1"] = {"id": link}
+    elif base.startswith("https://"):
+        settings["internet"] = True
+    else:
+        return f"sends calls to {uri} over plain HTTP across the internet"
+    route: dict[str, Any] = {"target": targets.backend(settings)}
+    rest = uri[len(base) :]
+    if rest not in ("", "/") and rest != where.split(" ", 1)[1]:
+        route["target_path"] = rest
+    return route
+
+
+def _function_target(integration: Mapping[str, Any], where: str, targets: Targets) -> str:
+    """The existing function a Lambda integration calls, its wait carried."""
+    name = targets.function(functions_in(integration.get("uri"))[0])
+    wait = int(integration.get("timeoutInMillis") or 29000)
+    existing = targets.existing_functions[name]
+    if existing.setdefault("integration_timeout_ms", wait) != wait:
+        targets.report.append(
+            f"method {where}: timeoutInMillis {wait}; the config waits "
+            f"{existing['integration_timeout_ms']} ms for every route to {name} (one "
+            "timeout per existing function)"
+        )
+    return name
+
+
+def _service(uri: str) -> str:
+    """What an AWS service integration calls, for the report."""
+    found = re.match(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]+:([a-z0-9.-]+):(action|path)/(.*)", uri)
+    return f"{found.group(1)} {found.group(2)} {found.group(3)}" if found else uri
+
+
+def _target(
+    integration: Mapping[str, Any], where: str, targets: Targets, method: Mapping[str, Any]
+) -> dict[str, Any] | str:
     """The route fields of an integration, or why it cannot be one."""
     kind = str(integration.get("type", ""))
+    calls_function = bool(functions_in(integration.get("uri")))
     if kind == "AWS_PROXY":
-        arns = functions_in(integration.get("uri"))
-        if not arns:
+        if not calls_function:
             return f"is a proxy to {integration.get('uri')}, which is no Lambda function"
-        name = targets.function(arns[0])
-        wait = int(integration.get("timeoutInMillis") or 29000)
-        existing = targets.existing_functions[name]
-        if existing.setdefault("integration_timeout_ms", wait) != wait:
-            targets.report.append(
-                f"method {where}: timeoutInMillis {wait}; the config waits "
-                f"{existing['integration_timeout_ms']} ms for every route to {name} (one "
-                "timeout per existing function)"
-            )
-        return {"target": name}
+        return {"target": _function_target(integration, where, targets)}
     if kind == "MOCK":
         try:
             return {"mock": _mock(integration)}
         except SpecError as exc:
             return exc.message
     if kind == "HTTP_PROXY":
-        uri = str(integration.get("uri", ""))
-        base = re.sub(r"(https?://[^/]+).*", r"\1", uri)
-        settings: dict[str, Any] = {"uri": base}
-        if integration.get("connectionType") == "VPC_LINK":
-            link = str(integration.get("connectionId", ""))
-            if link.startswith("${stageVariables."):
-                return f"reaches its VPC link through a stage variable ({link})"
-            settings["vpc_link_v1"] = {"id": link}
-        elif base.startswith("https://"):
-            settings["internet"] = True
-        else:
-            return f"sends calls to {uri} over plain HTTP across the internet"
-        name = targets.backend(settings)
-        route: dict[str, Any] = {"target": name}
-        rest = uri[len(base) :]
-        if rest not in ("", "/") and rest != where.split(" ", 1)[1]:
-            route["target_path"] = rest
-        return route
-    return (
-        f"is an integration of type {kind or 'none'}, which import does not carry yet "
-        "(write it as a service or mapped route: docs/guides/backends.md)"
-    )
+        return _http_backend(integration, where, targets)
+    if kind in ("AWS", "HTTP") and (calls_function or kind == "HTTP"):
+        notes: list[str] = []
+        mapping = mapping_of(integration, method, notes)
+        if isinstance(mapping, str):
+            return mapping
+        route = (
+            {"target": _function_target(integration, where, targets)}
+            if calls_function
+            else _http_backend(integration, where, targets)
+        )
+        if isinstance(route, str):
+            return route
+        targets.report += [f"method {where}: {note}" for note in notes]
+        return {**route, "integration": mapping}
+    if kind == "AWS":
+        return (
+            f"is an AWS service integration ({_service(str(integration.get('uri')))}), which "
+            "import does not carry: privgw builds one as a services: entry with its own "
+            "request template and one-action role (docs/guides/backends.md)"
+        )
+    return f"is an integration of type {kind or 'none'}, which privgw does not build"
 
 
 def _auth(
@@ -282,7 +319,7 @@ def read_routes(snapshot: Snapshot, targets: Targets) -> list[dict[str, Any]]:
             route: dict[str, Any] = {"method": verb, "path": path}
             if method.get("operationName"):
                 route["name"] = method["operationName"]
-            target = _target(integration, where, targets)
+            target = _target(integration, where, targets, method)
             auth = _auth(method, authorizers, targets)
             for found in (target, auth):
                 if isinstance(found, str):

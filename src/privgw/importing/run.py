@@ -22,6 +22,10 @@ class ImportError_(PrivgwError):
     """The live API read back into a config privgw refuses: a bug of import's, reported."""
 
 
+class NothingToCarry(PrivgwError):
+    """An API none of whose methods privgw can say: there is no config to write."""
+
+
 @dataclass
 class Imported:
     """A live API as a config, with what the config cannot say."""
@@ -88,6 +92,16 @@ def imported_from(snapshot: Snapshot, code: tuple[Path, Path] | None = None) -> 
     from privgw import build_template, validate_config  # noqa: PLC0415
 
     config, report, live = translate(snapshot)
+    if not config.get("routes"):
+        reasons = "; ".join(
+            line.removeprefix("method ").replace(": left out: it ", ": it ")
+            for line in report
+            if ": left out: it " in line
+        )
+        raise NothingToCarry(
+            f"API {snapshot['api']['id']} has no method privgw can carry: "
+            + (reasons or "it has no methods at all")
+        )
     moved = _with_code(config, snapshot, code[0], code[1], report) if code else {}
     try:
         try:

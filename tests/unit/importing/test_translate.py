@@ -282,7 +282,10 @@ def test_methods_become_routes_with_their_auth_validation_and_targets() -> None:
     assert "target_path" not in routes["GET /stock"]  # the backend path is the route's own
     assert "PUT /stock" not in routes
     assert any(
-        line.startswith("method PUT /stock: left out: it is an integration of type AWS")
+        line.startswith(
+            "method PUT /stock: left out: it is an AWS service integration (sqs path q), which "
+            "import does not carry: privgw builds one as a services: entry"
+        )
         for line in imported.report
     )
     assert imported.config["consumers"] == {
@@ -655,3 +658,138 @@ def test_usage_plans_of_an_api_that_asks_for_no_key_are_reported_not_carried() -
         line.startswith("usage plans (mobile): left out: no method requires an API key")
         for line in imported.report
     )
+
+
+def _mapped(integration: dict[str, Any], *, proxy: bool = False, **method: Any) -> dict[str, Any]:
+    """POST /orders with ``integration`` (and, with ``proxy``, a proxy GET beside it)."""
+    methods = {"POST": _method(httpMethod="POST", methodIntegration=integration, **method)}
+    if proxy:
+        methods["GET"] = _method(methodIntegration={"type": "AWS_PROXY", "uri": LAMBDA_URI})
+    resources = [
+        {"id": "r0", "path": "/"},
+        {"id": "r1", "path": "/orders", "resourceMethods": methods},
+    ]
+    return snapshot(*SEED, resources=resources)
+
+
+def test_a_non_proxy_lambda_integration_is_carried_as_a_mapped_route() -> None:
+    """The console's non-proxy Lambda method: a request template in, a default answer and an
+    error selected by pattern out, each declared as a method response."""
+    integration = {
+        "type": "AWS",
+        "httpMethod": "POST",
+        "uri": LAMBDA_URI,
+        "passthroughBehavior": "WHEN_NO_TEMPLATES",
+        "requestTemplates": {"application/json": '{"id": "$input.params(\'id\')"}'},
+        "requestParameters": {
+            "integration.request.header.X-Tenant": "method.request.header.X-Tenant"
+        },
+        "integrationResponses": {
+            "200": {"statusCode": "200", "responseTemplates": {"application/json": None}},
+            "404": {
+                "statusCode": "404",
+                "selectionPattern": ".*NotFound.*",
+                "responseParameters": {"method.response.header.X-Reason": "'missing'"},
+                "responseTemplates": {"application/json": '{"error": "not found"}'},
+            },
+        },
+    }
+    declared = {
+        "200": {"statusCode": "200", "responseModels": {"application/json": "Empty"}},
+        "404": {"statusCode": "404", "responseModels": {"application/json": "OrderError"}},
+    }
+    imported = imported_from(
+        _mapped(
+            integration,
+            methodResponses=declared,
+            requestParameters={"method.request.header.X-Tenant": False},
+        )
+    )
+    (route,) = imported.config["routes"]
+    assert route["target"] == "orders"
+    assert route["integration"] == {
+        "responses": [
+            {"status": 200, "models": {"application/json": "Empty"}},
+            {
+                "status": 404,
+                "pattern": ".*NotFound.*",
+                "headers": {"X-Reason": "'missing'"},
+                "templates": {"application/json": '{"error": "not found"}'},
+            },
+        ],
+        "request_templates": {"application/json": '{"id": "$input.params(\'id\')"}'},
+        "request_parameters": {
+            "integration.request.header.X-Tenant": "method.request.header.X-Tenant"
+        },
+        "passthrough_behavior": "WHEN_NO_TEMPLATES",
+    }
+    assert any(
+        "its 404 answer's model OrderError (application/json) is not carried" in line
+        for line in imported.report
+    )
+    methods = [
+        r for r in imported.template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"
+    ]
+    (built,) = methods
+    assert built["Properties"]["Integration"]["Type"] == "AWS"
+    assert built["Properties"]["Integration"]["PassthroughBehavior"] == "WHEN_NO_TEMPLATES"
+
+
+def test_a_non_proxy_http_integration_is_a_backend_route_with_its_mapping() -> None:
+    integration = {
+        "type": "HTTP",
+        "httpMethod": "POST",
+        "connectionType": "VPC_LINK",
+        "connectionId": "abc123",
+        "uri": "http://inventory.internal.example.com/orders",
+        "integrationResponses": {"200": {"statusCode": "200"}},
+    }
+    imported = imported_from(_mapped(integration))
+    (route,) = imported.config["routes"]
+    assert imported.config["backends"][route["target"]]["vpc_link_v1"] == {"id": "abc123"}
+    assert route["integration"] == {"responses": [{"status": 200}]}
+
+
+@pytest.mark.parametrize(
+    ("answers", "why"),
+    [
+        ({}, "answers nothing: its integration has no responses"),
+        (
+            {"4": {"statusCode": "400", "selectionPattern": "4.."}},
+            "has no single default answer",
+        ),
+        (
+            {"2": {"statusCode": "200", "contentHandling": "CONVERT_TO_TEXT"}},
+            "converts its 2 answer (CONVERT_TO_TEXT), which privgw does not",
+        ),
+        (
+            {"2": {"statusCode": "200", "responseParameters": {"method.response.body": "x"}}},
+            "maps response parameter method.response.body, which is no response header",
+        ),
+    ],
+)
+def test_a_mapping_privgw_cannot_say_is_left_out_with_the_reason(
+    answers: dict[str, Any], why: str
+) -> None:
+    integration = {"type": "AWS", "uri": LAMBDA_URI, "integrationResponses": answers}
+    imported = imported_from(_mapped(integration, proxy=True))
+    assert [f"{r['method']} {r['path']}" for r in imported.config["routes"]] == ["GET /orders"]
+    assert any(
+        line.startswith(f"method POST /orders: left out: it {why}") for line in imported.report
+    )
+
+
+def test_an_api_none_of_whose_methods_privgw_can_carry_is_refused_with_the_reasons() -> None:
+    """Once a bug: every method left out made a config with no route, which privgw refuses,
+    and import blamed itself. Now it says why, method by method (exit 2, nothing written)."""
+    from privgw.errors import PrivgwError  # noqa: PLC0415
+
+    integration = {"type": "AWS", "uri": "arn:aws:apigateway:eu-west-1:sqs:path/1/q"}
+    with pytest.raises(PrivgwError) as raised:
+        imported_from(_mapped(integration))
+    message = str(raised.value)
+    assert message.startswith("API a1b2c3d4e5 has no method privgw can carry:")
+    assert "POST /orders: it is an AWS service integration (sqs path 1/q)" in message
+    assert "a bug" not in message
+    with pytest.raises(PrivgwError, match="has no method privgw can carry: it has no methods"):
+        imported_from(snapshot(*SEED, resources=[{"id": "r0", "path": "/"}]))
