@@ -4,7 +4,6 @@ kept beside the part it guards (``targets``, ``callers``, ``network``, ``domain`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,14 +26,13 @@ from privgw.config.api import (
 from privgw.config.auth import (
     AuthSetting,
     Consumer,
-    Cors,
     GatewayResponse,
-    LambdaAuth,
     ResponseType,
 )
 from privgw.config.backend import Backend
-from privgw.config.base import EndpointSectionStack, StackConfig, cross_field_rule
+from privgw.config.base import StackConfig, cross_field_rule
 from privgw.config.checking import fail_many
+from privgw.config.cors import Cors
 from privgw.config.domain import CustomDomain, domain_endpoint_problems, share_problems
 from privgw.config.endpoint_stack import EndpointStack
 from privgw.config.existing_function import ExistingFunction
@@ -48,6 +46,7 @@ from privgw.config.network import (
 )
 from privgw.config.openapi import SPEC_FOLDER, OpenApiSource, with_spec_routes
 from privgw.config.route_tree import route_problems
+from privgw.config.routing import TARGET_SECTIONS, ApiAnswers, RouteTarget, TargetKind
 from privgw.config.service import Service
 from privgw.config.stage import Stage, route_setting_problems
 from privgw.config.targets import MAIN_FUNCTION
@@ -56,25 +55,8 @@ from privgw.config.types import KmsKeyArn, UniqueList, keyed, listed, optional
 from privgw.errors import ConfigError
 from privgw.limits import MAX_BACKENDS, MAX_CONSUMERS, MAX_FUNCTIONS
 
-#: What a route may go to, by the config section that names it.
-TargetKind = Literal["function", "existing_function", "backend", "service", "mock"]
-TARGET_SECTIONS: dict[str, TargetKind] = {
-    "functions": "function",
-    "existing_functions": "existing_function",
-    "backends": "backend",
-    "services": "service",
-}
 
-
-@dataclass(frozen=True)
-class RouteTarget:
-    """Where a route goes: a function or backend by name, or a mock (``name`` None)."""
-
-    kind: TargetKind
-    name: str | None = None
-
-
-class Config(EndpointSectionStack):
+class Config(ApiAnswers):
     """Everything privgw needs to build one private REST API and what it depends on.
 
     Constructing it in Python raises ``ConfigError`` (not pydantic's error) like ``load_config``.
@@ -298,73 +280,6 @@ class Config(EndpointSectionStack):
         if problems:
             raise fail_many(problems)
         return routes
-
-    def function_fields(self) -> dict[str, Function]:
-        """Every function by the config path it was given at (``function`` or
-        ``functions.NAME``), for messages about one of them."""
-        fields = {f"functions.{name}": fn for name, fn in self.functions.items()}
-        if self.function is not None:
-            fields["function"] = self.function
-        return fields
-
-    @property
-    def all_functions(self) -> dict[str, Function]:
-        """Every function by name, sorted by name (``function:`` is the one named main)."""
-        merged = dict(self.functions)
-        if self.function is not None:
-            merged[MAIN_FUNCTION] = self.function
-        return dict(sorted(merged.items()))
-
-    def auth_of(self, route: Route) -> AuthSetting:
-        """The auth a route uses: its own, the API's, or iam when access.iam_principals
-        names callers (else none)."""
-        if route.auth is not None:
-            return route.auth
-        if self.auth is not None:
-            return self.auth
-        return "iam" if self.access.iam_principals else "none"
-
-    @property
-    def authorizer_functions(self) -> set[str]:
-        """Functions that decide as Lambda authorizers."""
-        settings = [self.auth, *(r.auth for r in self.routes)]
-        return {a.function for a in settings if isinstance(a, LambdaAuth)}
-
-    @property
-    def target_sections(self) -> dict[str, dict[str, object]]:
-        """Every named thing a route may go to, by section (``functions`` holds ``function:``
-        as main), in ``TARGET_SECTIONS`` order."""
-        return {
-            "functions": dict(self.all_functions),
-            "existing_functions": dict(self.existing_functions),
-            "backends": dict(self.backends),
-            "services": dict(self.services),
-        }
-
-    def target_of(self, route: Route) -> RouteTarget:
-        """Where ``route`` goes (validated: every target exists, a route without one has the
-        only function)."""
-        if route.mock is not None:
-            return RouteTarget("mock")
-        name = route.target
-        if name is None:
-            (name,) = self.all_functions
-        for section, named in self.target_sections.items():
-            if name in named:
-                return RouteTarget(TARGET_SECTIONS[section], name)
-        raise KeyError(name)  # validated away: every target exists
-
-    def routes_to(self, kind: TargetKind, name: str | None = None) -> list[Route]:
-        """The routes going to one function or backend (or every mock route), in config order."""
-        return [r for r in self.routes if self.target_of(r) == RouteTarget(kind, name)]
-
-    @property
-    def other_ways_in(self) -> bool:
-        """Whether an endpoint or VPC besides the created endpoint may call the API."""
-        endpoint = self.endpoint
-        return bool(
-            endpoint.existing_ids or endpoint.imports or endpoint.parameter or self.access.vpc_ids
-        )
 
     # --- cross-field rules, by part (each returns its problems, reading only the fields named) ---
 
