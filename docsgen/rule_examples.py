@@ -17,20 +17,15 @@ class Example:
 
 _VPCE = "vpce-0a1b2c3d4e5f60718"
 
-_API = f"""\
-Resources:
-  RestApi:
-    Type: AWS::ApiGateway::RestApi
-    Properties:
-      Name: orders
-      EndpointConfiguration:
-        Types: [PRIVATE]
-        VpcEndpointIds: [{_VPCE}]
+
+def _policy(principal: str = '"*"') -> str:
+    """A deny-by-default resource policy (privgw's shape) as a template's Policy property."""
+    return f"""\
       Policy:
         Version: "2012-10-17"
         Statement:
           - Effect: Allow
-            Principal: "*"
+            Principal: {principal}
             Action: execute-api:Invoke
             Resource: execute-api:/*
           - Effect: Deny
@@ -41,6 +36,22 @@ Resources:
               StringNotEquals:
                 aws:SourceVpce: {_VPCE}
 """
+
+
+def _rest_api(policy: str) -> str:
+    return f"""\
+Resources:
+  RestApi:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: orders
+      EndpointConfiguration:
+        Types: [PRIVATE]
+        VpcEndpointIds: [{_VPCE}]
+{policy}"""
+
+
+_API = _rest_api(_policy())
 
 _ALLOW_ONLY = _API.split("          - Effect: Deny", 1)[0]
 
@@ -74,22 +85,7 @@ _DOMAIN = """\
         Types: [PRIVATE]
 """
 
-_DOMAIN_POLICY = f"""\
-      Policy:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: "*"
-            Action: execute-api:Invoke
-            Resource: execute-api:/*
-          - Effect: Deny
-            Principal: "*"
-            Action: execute-api:Invoke
-            Resource: execute-api:/*
-            Condition:
-              StringNotEquals:
-                aws:SourceVpce: {_VPCE}
-"""
+_DOMAIN_POLICY = _policy()
 
 _METHOD = """\
   Method:
@@ -103,34 +99,10 @@ _METHOD = """\
         Type: MOCK
 """
 
-_PRINCIPALS = f"""\
-Resources:
-  RestApi:
-    Type: AWS::ApiGateway::RestApi
-    Properties:
-      Name: orders
-      EndpointConfiguration:
-        Types: [PRIVATE]
-        VpcEndpointIds: [{_VPCE}]
-      Policy:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal:
-              AWS: arn:aws:iam::444455556666:role/caller
-            Action: execute-api:Invoke
-            Resource: execute-api:/*
-          - Effect: Deny
-            Principal: "*"
-            Action: execute-api:Invoke
-            Resource: execute-api:/*
-            Condition:
-              StringNotEquals:
-                aws:SourceVpce: {_VPCE}
-"""
+_PRINCIPALS = _rest_api(_policy("{AWS: arn:aws:iam::444455556666:role/caller}"))
 
 EXAMPLES: dict[str, Example] = {
-    "E9101": Example(_API.split("      Policy:", 1)[0], _API),
+    "E9101": Example(_rest_api(""), _API),
     "E9102": Example(_ALLOW_ONLY, _API),
     "E9103": Example(
         _API.replace(

@@ -206,7 +206,7 @@ def test_a_richer_api_is_adopted_with_its_authorizer_and_what_stays_outside(
     kinds = {r["ResourceType"] for r in to_import}
     assert "AWS::ApiGateway::Authorizer" in kinds, stderr
     methods = [r for r in to_import if r["ResourceType"] == "AWS::ApiGateway::Method"]
-    assert len(methods) == 4  # the non-proxy DELETE too
+    assert len(methods) == 5  # the non-proxy DELETE and the SQS POST too
     report = [line for line in stderr.splitlines() if line.startswith("report: adopt: ")]
     assert any(
         "(AWS::ApiGateway::UsagePlan) is not imported: a new usage plan" in r for r in report

@@ -386,6 +386,23 @@ def richer_api(local: LocalAws, net: Network) -> dict[str, Any]:
             statusCode=status,
             selectionPattern=pattern,
         )
+    # an SQS service integration as the console's "AWS Service" form makes one
+    updates = apigw.create_resource(restApiId=api, parentId=root["id"], pathPart="updates")["id"]
+    apigw.put_method(restApiId=api, resourceId=updates, httpMethod="POST", authorizationType="NONE")
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=updates,
+        httpMethod="POST",
+        type="AWS",
+        integrationHttpMethod="POST",
+        uri=f"arn:aws:apigateway:{REGION}:sqs:path/123456789012/stock-updates-{suffix}",
+        credentials=role,
+        requestParameters={
+            "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"
+        },
+        requestTemplates={"application/json": "Action=SendMessage&MessageBody=$input.body"},
+        passthroughBehavior="NEVER",
+    )
     apigw.create_deployment(restApiId=api, stageName="default")
     plan = apigw.create_usage_plan(
         name="warehouse",
@@ -430,7 +447,11 @@ def test_a_richer_hand_built_api_imports_and_deploys_method_for_method(
         "GET /reports/{id}",
         "DELETE /reports/{id}",
         "POST /stock",
+        "POST /updates",
     }
+    queue = data["services"][routes["POST /updates"]["target"]]
+    assert queue["arn"] == f"arn:aws:sqs:{REGION}:123456789012:stock-updates-{net.vpc_id[-6:]}"
+    assert queue["request_template"] == "Action=SendMessage&MessageBody=$input.body"
     deleting = routes["DELETE /reports/{id}"]
     assert deleting["integration"]["request_templates"] == {
         "application/json": '{"id": "$input.params(\'id\')"}'

@@ -15,8 +15,10 @@ from typing import Any
 from privgw.config.openapi import mock_of
 from privgw.config.openapi_schema import SpecError
 from privgw.config.openapi_security import identity_sources
+from privgw.evaluate import ApiArn
 from privgw.importing.live import Snapshot, functions_in
 from privgw.importing.mapped import mapping_of
+from privgw.importing.services import service_of
 
 
 @dataclass
@@ -25,9 +27,12 @@ class Targets:
 
     existing_functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     backends: dict[str, dict[str, Any]] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)
     #: What the snapshot read of each function (its tags name a stack's function).
     read: Mapping[str, Any] = field(default_factory=dict)
+    #: The API's ARN parts: a service's resource is in its account and region.
+    api: ApiArn | None = None
 
     def function(self, arn: str) -> str:
         """The config name of the function at ``arn`` (alias or version kept in the ARN):
@@ -56,6 +61,21 @@ class Targets:
         name = config_name(host or "backend", set(self.backends))
         self.backends[name] = settings
         return name
+
+    def service(self, settings: dict[str, Any]) -> str:
+        """The name of a service entry: its resource's own name, apart from every other
+        target's name (names become logical ids, so they differ in more than case)."""
+        for name, service in self.services.items():
+            if service == settings:
+                return name
+        resource = re.split(r"[:/]", str(settings["arn"]))[-1]
+        taken = {n.lower() for n in (*self.existing_functions, *self.backends, *self.services)}
+        name = config_name(resource, set())
+        unique, index = name, 2
+        while unique.lower() in taken:
+            unique, index = f"{name}{index}", index + 1
+        self.services[unique] = settings
+        return unique
 
 
 def config_name(text: str, taken: set[str]) -> str:
@@ -156,12 +176,15 @@ def _target(
             return route
         targets.report += [f"method {where}: {note}" for note in notes]
         return {**route, "integration": mapping}
+    if kind == "AWS" and targets.api is not None:
+        notes = []
+        service = service_of(integration, targets.api, notes)
+        if isinstance(service, str):
+            return service
+        targets.report += [f"method {where}: {note}" for note in notes]
+        return {"target": targets.service(service)}
     if kind == "AWS":
-        return (
-            f"is an AWS service integration ({_service(str(integration.get('uri')))}), which "
-            "import does not carry: privgw builds one as a services: entry with its own "
-            "request template and one-action role (docs/guides/backends.md)"
-        )
+        return f"is an AWS service integration ({_service(str(integration.get('uri')))})"
     return f"is an integration of type {kind or 'none'}, which privgw does not build"
 
 

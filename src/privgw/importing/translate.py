@@ -208,7 +208,7 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str], LivePolicy
     reading = read_policy(live_policy, arn)
     listed = sorted((api.get("endpointConfiguration") or {}).get("vpcEndpointIds") or [])
     report = [*reading.report, *_open_groups(snapshot)]
-    targets = Targets(read=snapshot.get("functions", {}))
+    targets = Targets(read=snapshot.get("functions", {}), api=arn)
     routes = read_routes(snapshot, targets)
     config: dict[str, Any] = {"name": _name(str(api.get("name") or api["id"]))}
     if api.get("description"):
@@ -234,10 +234,12 @@ def translate(snapshot: Snapshot) -> tuple[dict[str, Any], list[str], LivePolicy
     for existing in targets.existing_functions.values():  # the default is left unsaid
         if existing.get("integration_timeout_ms") == 29000:
             del existing["integration_timeout_ms"]
-    if targets.existing_functions:
-        config["existing_functions"] = targets.existing_functions
-    if targets.backends:
-        config["backends"] = targets.backends
+    sections = {
+        "existing_functions": targets.existing_functions,
+        "backends": targets.backends,
+        "services": targets.services,
+    }
+    config.update({section: named for section, named in sections.items() if named})
     routes, cors = read_cors(routes, targets.report)
     config["routes"] = routes
     if cors is not None:

@@ -220,7 +220,14 @@ def test_methods_become_routes_with_their_auth_validation_and_targets() -> None:
                 "GET": _method(authorizationType="AWS_IAM", methodIntegration=link),
                 "PUT": _method(
                     httpMethod="PUT",
-                    methodIntegration={"type": "AWS", "uri": "arn:aws:apigateway:x:sqs:path/q"},
+                    methodIntegration={
+                        "type": "AWS",
+                        "uri": "arn:aws:apigateway:eu-west-1:sqs:path/111122223333/stock-updates",
+                        "credentials": "arn:aws:iam::111122223333:role/apigw-sqs",
+                        "requestTemplates": {
+                            "application/json": "Action=SendMessage&MessageBody=$input.body"
+                        },
+                    },
                 ),
             },
         },
@@ -280,11 +287,17 @@ def test_methods_become_routes_with_their_auth_validation_and_targets() -> None:
         "vpc_link_v1": {"id": "abc123"},
     }
     assert "target_path" not in routes["GET /stock"]  # the backend path is the route's own
-    assert "PUT /stock" not in routes
+    service = imported.config["services"][routes["PUT /stock"]["target"]]
+    assert service == {
+        "aws": "sqs",
+        "action": "SendMessage",
+        "arn": "arn:aws:sqs:eu-west-1:111122223333:stock-updates",
+        "request_template": "Action=SendMessage&MessageBody=$input.body",
+    }
     assert any(
         line.startswith(
-            "method PUT /stock: left out: it is an AWS service integration (sqs path q), which "
-            "import does not carry: privgw builds one as a services: entry"
+            "method PUT /stock: calls sqs SendMessage on arn:aws:sqs:eu-west-1:111122223333:"
+            "stock-updates: its role (arn:aws:iam::111122223333:role/apigw-sqs) is not carried"
         )
         for line in imported.report
     )
@@ -784,12 +797,99 @@ def test_an_api_none_of_whose_methods_privgw_can_carry_is_refused_with_the_reaso
     and import blamed itself. Now it says why, method by method (exit 2, nothing written)."""
     from privgw.errors import PrivgwError  # noqa: PLC0415
 
-    integration = {"type": "AWS", "uri": "arn:aws:apigateway:eu-west-1:sqs:path/1/q"}
+    integration = {"type": "AWS", "uri": "arn:aws:apigateway:eu-west-1:sns:action/Publish"}
     with pytest.raises(PrivgwError) as raised:
         imported_from(_mapped(integration))
     message = str(raised.value)
     assert message.startswith("API a1b2c3d4e5 has no method privgw can carry:")
-    assert "POST /orders: it is an AWS service integration (sqs path 1/q)" in message
+    assert (
+        "POST /orders: it is an AWS integration with arn:aws:apigateway:eu-west-1:sns:action/"
+        "Publish, a service privgw does not build" in message
+    )
     assert "a bug" not in message
     with pytest.raises(PrivgwError, match="has no method privgw can carry: it has no methods"):
         imported_from(snapshot(*SEED, resources=[{"id": "r0", "path": "/"}]))
+
+
+@pytest.mark.parametrize(
+    ("uri", "template", "expected"),
+    [
+        (
+            "arn:aws:apigateway:eu-west-1:states:action/StartExecution",
+            '{"input": "$util.escapeJavaScript($input.json(\'$\'))", "stateMachineArn": '
+            '"arn:aws:states:eu-west-1:111122223333:stateMachine:checkout"}',
+            {
+                "aws": "step_functions",
+                "action": "StartExecution",
+                "arn": "arn:aws:states:eu-west-1:111122223333:stateMachine:checkout",
+            },
+        ),
+        (
+            "arn:aws:apigateway:eu-west-1:dynamodb:action/GetItem",
+            '{"TableName": "items", "Key": {"id": {"S": "$input.params(\'id\')"}}}',
+            {
+                "aws": "dynamodb",
+                "action": "GetItem",
+                "arn": "arn:aws:dynamodb:eu-west-1:111122223333:table/items",
+                "key": "id",
+            },
+        ),
+        (
+            "arn:aws:apigateway:eu-west-1:events:action/PutEvents",
+            '{"Entries": [{"Source": "orders.api", "DetailType": "OrderPlaced", '
+            '"Detail": "$util.escapeJavaScript($input.body)", "EventBusName": "orders"}]}',
+            {
+                "aws": "eventbridge",
+                "action": "PutEvents",
+                "arn": "arn:aws:events:eu-west-1:111122223333:event-bus/orders",
+                "source": "orders.api",
+                "detail_type": "OrderPlaced",
+            },
+        ),
+        (
+            "arn:aws:apigateway:eu-west-1:kinesis:action/PutRecord",
+            '{"StreamName": "clicks", "Data": "$util.base64Encode($input.body)", '
+            '"PartitionKey": "$context.requestId"}',
+            {
+                "aws": "kinesis",
+                "action": "PutRecord",
+                "arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/clicks",
+            },
+        ),
+    ],
+)
+def test_aws_service_integrations_become_services_with_their_own_template(
+    uri: str, template: str, expected: dict[str, Any]
+) -> None:
+    """The resource is read from the URI (SQS) or the request template; the live template is
+    kept as the service's own, so what the service receives does not change."""
+    path = "/items/{id}" if expected["aws"] == "dynamodb" else "/items"
+    resources = [
+        {"id": "r0", "path": "/"},
+        {
+            "id": "r1",
+            "path": path,
+            "resourceMethods": {
+                "POST": _method(
+                    httpMethod="POST",
+                    methodIntegration={
+                        "type": "AWS",
+                        "uri": uri,
+                        "requestTemplates": {"application/json": template},
+                    },
+                )
+            },
+        },
+    ]
+    imported = imported_from(snapshot(*SEED, resources=resources))
+    (route,) = imported.config["routes"]
+    assert imported.config["services"][route["target"]] == {
+        **expected,
+        "request_template": template,
+    }
+    methods = [
+        r for r in imported.template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"
+    ]
+    assert methods[0]["Properties"]["Integration"]["RequestTemplates"] == {
+        "application/json": template
+    }
