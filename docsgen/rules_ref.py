@@ -44,7 +44,12 @@ def rules_page() -> str:
             "",
         ]
         example = EXAMPLES.get(rule.id)
-        if example is None:
+        if example is None:  # a size: a snippet would be as long as the limit
+            lines += [
+                "No snippet: the rule measures the template's size, so a refused example would "
+                "be as long as the limit. Any template under it passes.",
+                "",
+            ]
             continue
         found, passed = checked(rule.id, example)
         lines += [

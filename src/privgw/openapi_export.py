@@ -121,7 +121,7 @@ def _openapi30_schema(schema: Any) -> Any:
 
 
 def _servers(cfg: Config) -> list[dict[str, Any]]:
-    """The invoke URLs (README: "Calling the API"): private DNS where it may resolve, the
+    """The invoke URLs (docs/guides/calling.md): private DNS where it may resolve, the
     endpoint-specific alias, the custom domain. Ids a deployment makes are variables."""
     api_id = {"default": "a1b2c3d4e5", "description": "the stack's RestApiId output"}
     region = {"default": "us-east-1", "description": "the stack's region"}

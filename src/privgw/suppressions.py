@@ -2,8 +2,8 @@
 
 A suppression is emitted only where the rule does not fit a private API or where the user's
 config deliberately turned a feature off; each is written into the resource's ``Metadata``
-(checkov's documented form) and listed in the README's security model. Anything not listed
-here must pass the scanner for real.
+(checkov's documented form) and listed in the security model guide (docs/guides/security.md).
+Anything not listed here must pass the scanner for real.
 """
 
 from __future__ import annotations
@@ -122,7 +122,8 @@ ALL = (
 )
 
 
-#: cfn-lint rules privgw silences on one resource, and why (the README lists them too).
+#: cfn-lint rules privgw silences on one resource, and why (the security model guide lists
+#: them too).
 LOCAL_CODE_NEEDS_PACKAGE = Suppression(
     "W3002",
     "AWS::Lambda::Function",
@@ -144,7 +145,7 @@ def metadata(*suppressions: Suppression | None) -> dict[str, Any]:
 
     checkov rules go under ``checkov.skip`` (with the reason as comment); cfn-lint rules under
     ``cfn-lint.config.ignore_checks`` (cfn-lint has no comment field: the reason is in the
-    README and in ``CFN_LINT``).
+    security model guide and in ``CFN_LINT``).
     """
     given = [s for s in suppressions if s is not None]
     result: dict[str, Any] = {}

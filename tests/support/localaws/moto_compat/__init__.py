@@ -4,8 +4,9 @@ Written for and tested with moto 5.2.5 (``MOTO_VERSION``; ``apply()`` refuses an
 rather than patching code it has not seen, and the test extras pin exactly that version). One
 module per patch, each naming the moto behaviour it replaces so it can be dropped when moto
 catches up. Every patch either routes a CloudFormation property to a call moto's own backend
-already has, or makes moto *stricter* where AWS is: none lets a wrong template pass. The README
-lists them with their reasons, and ``tests/integration/test_moto_compat.py`` checks each one.
+already has, or makes moto *stricter* where AWS is: none lets a wrong template pass. The
+contributing guide (docs/guides/contributing.md) lists them with their reasons, and
+``tests/integration/test_moto_compat.py`` checks each one.
 """
 
 from __future__ import annotations
