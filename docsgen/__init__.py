@@ -17,15 +17,15 @@ def pages() -> dict[str, str]:
     from docsgen.cli_ref import cli_page  # noqa: PLC0415
     from docsgen.config_ref import config_page, examples_by_model  # noqa: PLC0415
     from docsgen.errors_ref import errors_page  # noqa: PLC0415
+    from docsgen.examples import example_configs  # noqa: PLC0415
     from docsgen.rules_ref import rules_page  # noqa: PLC0415
     from privgw.config import config_schema  # noqa: PLC0415
 
     schema = config_schema()
+    examples = example_configs(ROOT / "examples")
     return {
         "config.md": config_page(
-            schema,
-            examples_by_model(ROOT / "examples", schema),
-            changes_by_key(ROOT / "examples"),
+            schema, examples_by_model(examples, schema), changes_by_key(examples)
         ),
         "cli.md": cli_page(),
         "rules.md": rules_page(),

@@ -13,9 +13,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-KIND_MODELS = {"api": "Config", "endpoint": "EndpointStack", "consumer": "ConsumerStack"}
+from docsgen.examples import KIND_MODELS, Example
 
 
 def _build(kind: str, data: dict[str, Any], folder: Path) -> dict[str, Any] | None:
@@ -52,16 +50,11 @@ def _differ(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(kinds)
 
 
-def changes_by_key(folder: Path) -> dict[tuple[str, str], list[str]]:
+def changes_by_key(examples: list[Example]) -> dict[tuple[str, str], list[str]]:
     """(model, top-level key) -> the resource types (and template sections) that key changes
     in the examples that set it."""
     found: dict[tuple[str, str], set[str]] = {}
-    for config in sorted(folder.rglob("*.yaml")):
-        if config.name.endswith(".openapi.yaml"):
-            continue
-        data = yaml.safe_load(config.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            continue
+    for config, data in examples:
         kind = str(data.get("kind", "api"))
         whole = _build(kind, data, config.parent)
         if whole is None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-import yaml
+from docsgen.examples import KIND_MODELS, Example
 
 KINDS = (
     ("Config", "API stack (`kind: api`, the default)"),
@@ -124,7 +123,9 @@ def _resolve(
     return found
 
 
-def examples_by_model(folder: Path, schema: dict[str, Any]) -> dict[tuple[str, str], Any]:
+def examples_by_model(
+    examples: list[Example], schema: dict[str, Any]
+) -> dict[tuple[str, str], Any]:
     """The first value each model's key has in the shipped example configs, found by walking
     each config beside the schema (so a map's names are never taken for keys)."""
     defs: dict[str, Any] = schema["$defs"]
@@ -149,14 +150,9 @@ def examples_by_model(folder: Path, schema: dict[str, Any]) -> dict[tuple[str, s
                     walk(inner, _resolve(model.get("items", {}), defs))
                 return
 
-    kinds = {"api": "Config", "endpoint": "EndpointStack", "consumer": "ConsumerStack"}
-    for config in sorted(folder.rglob("*.yaml")):
-        if config.name.endswith(".openapi.yaml"):
-            continue
-        data = yaml.safe_load(config.read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            kind = kinds[str(data.get("kind", "api"))]
-            walk(data, [(kind, defs[kind])])
+    for _, data in examples:
+        kind = KIND_MODELS[str(data.get("kind", "api"))]
+        walk(data, [(kind, defs[kind])])
     return found
 
 

@@ -223,3 +223,15 @@ def misspelt_fields(exc: ValidationError, root: type[BaseModel], data: Any) -> s
         if close and isinstance(parent, Mapping) and close not in parent:
             found.add((*loc[:-1], close))
     return found
+
+
+def first_problem(model: type[BaseModel], data: Any) -> Problem | None:
+    """The first problem ``model`` finds in ``data`` (privgw's words), or None when it takes
+    it: for code that builds part of a config and wants a refusal as a sentence, not an
+    exception (``privgw import`` checks each piece it reads before it writes it)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        found = field_problems(exc, model)
+        return found[0] if found else None
+    return None

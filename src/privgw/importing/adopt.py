@@ -65,6 +65,16 @@ class AdoptRefused(PrivgwError):
 TEMPLATE_BODY_LIMIT = 51_200
 
 
+#: The generated id a Ref to an adopted resource of each type gives (the others' Ref is a
+#: name the live resource has: a model's or a stage's).
+_OWN_ID = {
+    "AWS::ApiGateway::RestApi": "RestApiId",
+    "AWS::ApiGateway::Resource": "ResourceId",
+    "AWS::ApiGateway::Authorizer": "AuthorizerId",
+    "AWS::ApiGateway::RequestValidator": "RequestValidatorId",
+}
+
+
 @dataclass
 class Adoption:
     """The IMPORT change set's two files, and what the update after it changes."""
@@ -349,12 +359,7 @@ def adoption(snapshot: Snapshot, built: Mapping[str, Any]) -> Adoption:
                 "ResourceIdentifier": identifier(key[0], props, live_ids),
             }
         )
-        own_id = {
-            "AWS::ApiGateway::RestApi": "RestApiId",
-            "AWS::ApiGateway::Resource": "ResourceId",
-            "AWS::ApiGateway::Authorizer": "AuthorizerId",
-            "AWS::ApiGateway::RequestValidator": "RequestValidatorId",
-        }.get(key[0])
+        own_id = _OWN_ID.get(key[0])
         if own_id:
             ids[logical] = live_ids[own_id]
         if key[0] == "AWS::ApiGateway::RestApi":

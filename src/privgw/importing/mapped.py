@@ -68,9 +68,8 @@ def mapping_of(
     """The route's ``integration`` for a non-proxy integration, or why it cannot be one (the
     mapping is checked against privgw's model here, so a refusal is a report line, not a
     failed import)."""
-    from pydantic import ValidationError  # noqa: PLC0415
-
     from privgw.config.mapping import Mapping as MappingModel  # noqa: PLC0415
+    from privgw.config.messages import first_problem  # noqa: PLC0415
 
     notes: list[str] = []
     responses = _responses(integration, method, notes)
@@ -84,11 +83,8 @@ def mapping_of(
         mapping["request_parameters"] = dict(integration["requestParameters"])
     if integration.get("passthroughBehavior"):
         mapping["passthrough_behavior"] = integration["passthroughBehavior"]
-    try:
-        MappingModel.model_validate(mapping)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"maps in a way privgw refuses ({where}: {first['msg']})"
+    refused = first_problem(MappingModel, mapping)
+    if refused is not None:
+        return f"maps in a way privgw refuses ({refused})"
     report += notes
     return mapping

@@ -32,7 +32,7 @@ class Targets:
     #: What the snapshot read of each function (its tags name a stack's function).
     read: Mapping[str, Any] = field(default_factory=dict)
     #: The API's ARN parts: a service's resource is in its account and region.
-    api: ApiArn | None = None
+    api: ApiArn = field(kw_only=True)
 
     def function(self, arn: str) -> str:
         """The config name of the function at ``arn`` (alias or version kept in the ARN):
@@ -139,12 +139,6 @@ def _function_target(integration: Mapping[str, Any], where: str, targets: Target
     return name
 
 
-def _service(uri: str) -> str:
-    """What an AWS service integration calls, for the report."""
-    found = re.match(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]+:([a-z0-9.-]+):(action|path)/(.*)", uri)
-    return f"{found.group(1)} {found.group(2)} {found.group(3)}" if found else uri
-
-
 def _target(
     integration: Mapping[str, Any], where: str, targets: Targets, method: Mapping[str, Any]
 ) -> dict[str, Any] | str:
@@ -162,8 +156,8 @@ def _target(
             return exc.message
     if kind == "HTTP_PROXY":
         return _http_backend(integration, where, targets)
+    notes: list[str] = []  # what a mapped or service route changes, for the report
     if kind in ("AWS", "HTTP") and (calls_function or kind == "HTTP"):
-        notes: list[str] = []
         mapping = mapping_of(integration, method, notes)
         if isinstance(mapping, str):
             return mapping
@@ -176,15 +170,12 @@ def _target(
             return route
         targets.report += [f"method {where}: {note}" for note in notes]
         return {**route, "integration": mapping}
-    if kind == "AWS" and targets.api is not None:
-        notes = []
+    if kind == "AWS":
         service = service_of(integration, targets.api, notes)
         if isinstance(service, str):
             return service
         targets.report += [f"method {where}: {note}" for note in notes]
         return {"target": targets.service(service)}
-    if kind == "AWS":
-        return f"is an AWS service integration ({_service(str(integration.get('uri')))})"
     return f"is an integration of type {kind or 'none'}, which privgw does not build"
 
 

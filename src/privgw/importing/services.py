@@ -59,8 +59,7 @@ def service_of(
     integration: Mapping[str, Any], arn: ApiArn, report: list[str]
 ) -> dict[str, Any] | str:
     """The ``services`` entry of an AWS service integration, or why there is none."""
-    from pydantic import ValidationError  # noqa: PLC0415
-
+    from privgw.config.messages import first_problem  # noqa: PLC0415
     from privgw.config.service import Service  # noqa: PLC0415
 
     uri = str(integration.get("uri", ""))
@@ -88,12 +87,9 @@ def service_of(
     if wait and int(wait) != 29000:
         service["integration_timeout_ms"] = int(wait)
     service = {k: v for k, v in service.items() if v is not None}
-    try:
-        Service.model_validate(service)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"calls {kind} {action} in a way privgw refuses ({where}: {first['msg']})"
+    refused = first_problem(Service, service)
+    if refused is not None:
+        return f"calls {kind} {action} in a way privgw refuses ({refused})"
     role = integration.get("credentials") or "none"
     report.append(
         f"calls {kind} {action} on {resource}: its role ({role}) is not carried: privgw "
